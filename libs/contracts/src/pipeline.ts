@@ -1,0 +1,90 @@
+import type { Device } from './task-queues';
+import type { JobError } from './failures';
+import type { JobStatus, ModelVersionRef, Stage, Task, TrainingSpec } from './training';
+
+/** Every pipeline activity takes the job's identity and returns plain data; files live under the data dir. */
+export interface StepInput {
+  jobId: string;
+  tenantId: string;
+  spec: TrainingSpec;
+  device: Device;
+}
+
+export interface ColumnSummary {
+  name: string;
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'datetime';
+  nullCount: number;
+}
+
+export interface LoadFeaturesResult {
+  /** Path, relative to the data dir, of the features snapshot for this job. */
+  framePath: string;
+  rows: number;
+  columns: ColumnSummary[];
+  datasetSha256: string;
+}
+
+export interface PreprocessResult {
+  /** Path, relative to the data dir, of the prepared matrices and the preprocessing plan. */
+  preparedPath: string;
+  task: Task;
+  featureNames: string[];
+  classLabels: string[] | null;
+  trainRows: number;
+  validationRows: number;
+  testRows: number;
+}
+
+export interface TrainResult {
+  /** Path, relative to the data dir, of the trained engine model. */
+  modelPath: string;
+  rounds: number;
+  engineVersion: string;
+  featureImportance: { feature: string; importance: number }[];
+}
+
+export interface EvaluateResult {
+  onnxPath: string;
+  sha256: string;
+  sizeBytes: number;
+  metrics: Record<string, unknown>;
+  validationMetrics: Record<string, unknown> | null;
+  parityMaxAbsDiff: number;
+}
+
+export interface RegisterInput extends StepInput {
+  load: LoadFeaturesResult;
+  prepared: PreprocessResult;
+  trained: TrainResult;
+  evaluated: EvaluateResult;
+}
+
+export interface FinalizeJobInput {
+  jobId: string;
+  status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>;
+  error: JobError | null;
+  modelVersion: ModelVersionRef | null;
+}
+
+export interface JobEventInput {
+  jobId: string;
+  stage?: Stage | null;
+  status?: JobStatus;
+  progress?: number;
+  device?: Device;
+  log?: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> };
+}
+
+export interface ResolveDeviceInput {
+  jobId: string;
+  device: 'cpu' | 'gpu' | 'auto';
+  requireGpu: boolean;
+  queuePrefix: string;
+}
+
+export interface ResolveDeviceResult {
+  device: Device;
+  /** Whether a live worker advertises the chosen queue right now. */
+  available: boolean;
+  reason: string;
+}
