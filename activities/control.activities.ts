@@ -1,0 +1,62 @@
+import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
+import { JobStore } from '@trainyard/db';
+import type { ActivityDeps } from './activity-deps';
+
+export const LIVE_WINDOW_SECONDS = 20;
+
+/** Bookkeeping activities, served on the control queue so they run even while every compute slot is busy. */
+export function createControlActivities(deps: ActivityDeps) {
+  const store = () => new JobStore(deps.orm.em.fork());
+
+  /** A worker counts as live while its presence heartbeat is recent. */
+  async function isLive(device: Device, prefix: string): Promise<boolean> {
+    const rows = await deps.orm.em.getConnection().execute(
+      `select 1 from worker_heartbeats where task_queue = ? and last_seen_at > now() - make_interval(secs => ?) limit 1`,
+      [computeQueue(device, prefix), LIVE_WINDOW_SECONDS],
+    );
+    return rows.length > 0;
+  }
+
+  return {
+    /** Chooses the compute queue: a GPU only where a live GPU worker advertises one. */
+    async placeJob(input: ResolveDeviceInput): Promise<ResolveDeviceResult> {
+      const jobs = store();
+      const gpuQueue = queueName(GPU_QUEUE, input.queuePrefix);
+      const wantsGpu = input.device === 'gpu' || input.requireGpu;
+      if (input.device === 'cpu' && !input.requireGpu) {
+        return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'cpu requested' };
+      }
+      if (await isLive('gpu', input.queuePrefix)) {
+        await jobs.log(input.jobId, { level: 'info', message: `placed on the GPU queue ${gpuQueue}` });
+        return { device: 'gpu', available: true, reason: 'a GPU worker is live' };
+      }
+      if (input.requireGpu) {
+        const reason = `waiting for a GPU worker: requireGpu is set and no live worker serves ${gpuQueue}`;
+        await jobs.log(input.jobId, { level: 'warn', message: reason });
+        return { device: 'gpu', available: false, reason };
+      }
+      if (wantsGpu) {
+        const reason = `no live GPU worker serves ${gpuQueue}; falling back to CPU`;
+        await jobs.log(input.jobId, { level: 'warn', message: reason });
+        return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason };
+      }
+      return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'no live GPU worker' };
+    },
+
+    /** Records the job's outcome; the first outcome recorded wins, so a retry or the reconciler cannot overwrite it. */
+    async finalizeJob(input: FinalizeJobInput): Promise<void> {
+      const jobs = store();
+      const changed = await jobs.finalize(input.jobId, input);
+      if (!changed) return;
+      const message =
+        input.status === 'completed'
+          ? `job completed: ${input.modelVersion ? `${input.modelVersion.name} v${input.modelVersion.version}` : 'no model version'}`
+          : input.status === 'cancelled'
+            ? 'job cancelled'
+            : `job failed: ${input.error?.code}: ${input.error?.message}`;
+      await jobs.log(input.jobId, { level: input.status === 'failed' ? 'error' : 'info', message, data: input.error ? { ...input.error } : undefined });
+    },
+  };
+}
+
+export type ControlActivities = ReturnType<typeof createControlActivities>;

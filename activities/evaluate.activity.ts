@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EvaluateResult, PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
+import {
+  classificationMetrics,
+  loadPrepared,
+  maxAbsDiff,
+  predictXGBoost,
+  regressionMetrics,
+  scoreOnnx,
+  xgboostToOnnx,
+  type Matrix,
+} from '@trainyard/ml';
+import type { ActivityDeps } from './activity-deps';
+import { runStep } from './job-context';
+import { dataPath, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
+import { jobFailure } from './to-failure';
+
+const STEP = 'evaluate';
+/** Largest difference allowed between the ONNX model and the engine on the test split. */
+export const PARITY_TOLERANCE = 1e-4;
+
+/** Exports the model to ONNX, checks it against the engine, and scores the test split with the ONNX model. */
+export function createEvaluate(deps: ActivityDeps) {
+  return async function evaluate(input: StepInput & { prepared: PreprocessResult; trained: TrainResult }): Promise<EvaluateResult> {
+    return runStep(deps, input, 'evaluate', async (ctx) => {
+      const done = await readStepResult<EvaluateResult>(deps.config.dataDir, input.jobId, STEP);
+      if (done) return done;
+
+      const prepared = await loadPrepared(dataPath(deps.config.dataDir, input.prepared.preparedPath));
+      const model = await readFile(dataPath(deps.config.dataDir, input.trained.modelPath));
+      const onnx = xgboostToOnnx(model, { featureCount: prepared.featureNames.length, task: prepared.task, classLabels: prepared.classLabels });
+
+      const classes = prepared.classLabels?.length ?? 0;
+      const scoreWithOnnx = async (m: Matrix) => {
+        const out = await scoreOnnx(onnx, m);
+        return (prepared.task === 'classification' ? out.probabilities : out.values) ?? new Float32Array();
+      };
+      const onnxTest = await scoreWithOnnx(prepared.test);
+      const native = expandBinary(await predictXGBoost(model, prepared.test), classes, prepared.test.rows);
+      const parity = maxAbsDiff(onnxTest, native);
+      if (!(parity <= PARITY_TOLERANCE)) {
+        throw jobFailure('ONNX_PARITY_FAILED', `ONNX predictions differ from the engine's by ${parity} (tolerance ${PARITY_TOLERANCE})`);
+      }
+
+      const score = (m: Matrix, predicted: Float32Array) =>
+        prepared.task === 'classification'
+          ? classificationMetrics(m.labels, predicted, prepared.classLabels ?? [])
+          : regressionMetrics(m.labels, predicted);
+      const metrics = score(prepared.test, onnxTest) as unknown as Record<string, unknown>;
+      const validationMetrics = prepared.validation
+        ? (score(prepared.validation, await scoreWithOnnx(prepared.validation)) as unknown as Record<string, unknown>)
+        : null;
+
+      const sha256 = createHash('sha256').update(onnx).digest('hex');
+      const onnxPath = join('artifacts', sha256.slice(0, 2), `${sha256}.onnx`);
+      const artifactFile = dataPath(deps.config.dataDir, onnxPath);
+      if (!(await access(artifactFile).then(() => true, () => false))) await writeFileAtomic(artifactFile, onnx);
+
+      await ctx.jobs.setResults(input.jobId, { metrics, validationMetrics });
+      await ctx.log('info', `ONNX parity max |Δ| = ${parity.toExponential(2)}; test metrics recorded`, { metrics: headline(metrics) });
+      const result: EvaluateResult = { onnxPath, sha256, sizeBytes: onnx.byteLength, metrics, validationMetrics, parityMaxAbsDiff: parity };
+      await writeStepResult(deps.config.dataDir, input.jobId, STEP, result);
+      return result;
+    });
+  };
+}
+
+/** The engine gives P(class 1) for binary tasks; ONNX gives both columns. */
+function expandBinary(predicted: Float32Array, classes: number, rows: number): Float32Array {
+  if (classes !== 2 || predicted.length !== rows) return predicted;
+  const out = new Float32Array(rows * 2);
+  for (let i = 0; i < rows; i++) {
+    out[2 * i] = 1 - predicted[i];
+    out[2 * i + 1] = predicted[i];
+  }
+  return out;
+}
+
+function headline(metrics: Record<string, unknown>): Record<string, unknown> {
+  const { perClass: _perClass, confusionMatrix: _confusion, ...rest } = metrics;
+  return rest;
+}

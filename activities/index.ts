@@ -1,0 +1,25 @@
+import type { ActivityDeps } from './activity-deps';
+import { createControlActivities } from './control.activities';
+import { createEvaluate } from './evaluate.activity';
+import { createLoadFeatures } from './load-features.activity';
+import { createPreprocess } from './preprocess.activity';
+import { createRegisterModel } from './register-model.activity';
+import { createTrain } from './train.activity';
+
+export type { ActivityDeps, GpuCapability } from './activity-deps';
+export type { ControlActivities } from './control.activities';
+
+/** The pipeline steps, one activity each, served on the compute queues. */
+export function createPipelineActivities(deps: ActivityDeps) {
+  return {
+    loadFeatures: createLoadFeatures(deps),
+    preprocess: createPreprocess(deps),
+    train: createTrain(deps),
+    evaluate: createEvaluate(deps),
+    registerModel: createRegisterModel(deps),
+  };
+}
+
+export type PipelineActivities = ReturnType<typeof createPipelineActivities>;
+
+export { createControlActivities };

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import type { PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
+import type { MetricValue } from '@trainyard/db';
+import { loadPrepared, trainXGBoost } from '@trainyard/ml';
+import type { ActivityDeps } from './activity-deps';
+import { STAGE_PROGRESS, runStep } from './job-context';
+import { dataPath, jobDir, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
+
+const STEP = 'train';
+const CHECKPOINT_EVERY = 25;
+const FLUSH_INTERVAL_MS = 1000;
+
+/** Trains the engine round by round: heartbeats progress, records metric series, checkpoints, and stops when cancelled. */
+export function createTrain(deps: ActivityDeps) {
+  return async function train(input: StepInput & { prepared: PreprocessResult }): Promise<TrainResult> {
+    return runStep(deps, input, 'train', async (ctx) => {
+      const done = await readStepResult<TrainResult>(deps.config.dataDir, input.jobId, STEP);
+      if (done) return done;
+
+      const activity = Context.current();
+      const prepared = await loadPrepared(dataPath(deps.config.dataDir, input.prepared.preparedPath));
+      const checkpointPath = join(jobDir(input.jobId), 'checkpoint.json');
+      const checkpointFile = dataPath(deps.config.dataDir, checkpointPath);
+      const startFrom = await readFile(checkpointFile).catch(() => null);
+      const useCuda = input.device === 'gpu' && deps.gpu.available && !deps.gpu.simulated;
+      if (startFrom) await ctx.log('info', 'resuming training from the last checkpoint');
+      if (input.device === 'gpu' && !useCuda) await ctx.log('warn', 'GPU queue served by a simulated GPU; training runs on the CPU');
+
+      let pending: MetricValue[] = [];
+      let lastFlush = 0;
+      const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
+      const trained = await trainXGBoost({
+        task: prepared.task,
+        numClasses: prepared.classLabels?.length ?? 0,
+        train: prepared.train,
+        validation: prepared.validation,
+        params: input.spec.model.params,
+        device: useCuda ? 'gpu' : 'cpu',
+        startFrom,
+        checkpointEvery: CHECKPOINT_EVERY,
+        onCheckpoint: async (model, round) => {
+          await writeFileAtomic(checkpointFile, model);
+          activity.heartbeat({ round, checkpoint: checkpointPath, checkpointRound: round });
+        },
+        onRound: async (e) => {
+          for (const [name, value] of Object.entries(e.train)) pending.push({ name: `train.${name}`, step: e.round, value });
+          for (const [name, value] of Object.entries(e.validation ?? {})) pending.push({ name: `validation.${name}`, step: e.round, value });
+          activity.heartbeat({ round: e.round, totalRounds: e.totalRounds, checkpoint: checkpointPath });
+          if (Date.now() - lastFlush >= FLUSH_INTERVAL_MS || e.round >= e.totalRounds) {
+            const points = pending;
+            pending = [];
+            lastFlush = Date.now();
+            await ctx.jobs.recordMetrics(input.jobId, points);
+            await ctx.jobs.setProgress(input.jobId, STAGE_PROGRESS.train + (span * e.round) / e.totalRounds);
+          }
+          return activity.cancellationSignal.aborted ? 'stop' : 'continue';
+        },
+      });
+      await ctx.jobs.recordMetrics(input.jobId, pending);
+      if (trained.cancelled) {
+        await ctx.log('warn', `training stopped at round ${trained.rounds}: job cancelled`);
+        throw new CancelledFailure('training cancelled');
+      }
+
+      const modelPath = join(jobDir(input.jobId), 'model.json');
+      await writeFileAtomic(dataPath(deps.config.dataDir, modelPath), trained.model);
+      const result: TrainResult = {
+        modelPath,
+        rounds: trained.rounds,
+        engineVersion: trained.engineVersion,
+        featureImportance: prepared.featureNames
+          .map((feature, i) => ({ feature, importance: trained.featureImportance[i] ?? 0 }))
+          .sort((a, b) => b.importance - a.importance),
+      };
+      await ctx.log('info', `trained ${trained.rounds} rounds${trained.stoppedEarly ? ` (early stop, best round ${trained.bestRound})` : ''}`, {
+        engine: 'xgboost',
+        engineVersion: trained.engineVersion,
+      });
+      await writeStepResult(deps.config.dataDir, input.jobId, STEP, result);
+      return result;
+    });
+  };
+}

@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import type { Client } from '@temporalio/client';
+import type { TrainyardConfig } from '@trainyard/config';
+import { ormConfig } from '@trainyard/db';
+import { AUTH_LIMITER, AuthGuard } from './auth/auth.guard';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
+import { ErrorFilter } from './common/error.filter';
+import { IdempotencyService } from './common/idempotency.service';
+import { CONFIG, TEMPORAL_CLIENT } from './config.token';
+import { DatasetsController } from './datasets/datasets.controller';
+import { DatasetsService } from './datasets/datasets.service';
+import { HealthController } from './health/health.controller';
+import { TrainingJobsController } from './jobs/training-jobs.controller';
+import { TrainingJobsService } from './jobs/training-jobs.service';
+import { StatsController } from './stats/stats.controller';
+import { TenantsController } from './tenants/tenants.controller';
+import { TokensController } from './tokens/tokens.controller';
+import { TokensService } from './tokens/tokens.service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: TrainyardConfig, temporal: Client): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, StatsController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: TEMPORAL_CLIENT, useValue: temporal },
+        { provide: AUTH_LIMITER, useValue: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowSeconds * 1000) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        IdempotencyService,
+        TokensService,
+        DatasetsService,
+        TrainingJobsService,
+      ],
+    };
+  }
+}

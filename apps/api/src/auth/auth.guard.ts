@@ -1,0 +1,51 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ApiToken, Tenant, type Role } from '@trainyard/db';
+import type { Request } from 'express';
+import { ApiError } from '../common/api-error';
+import { AuthFailureLimiter } from './auth-failure-limiter';
+import type { Principal } from './principal';
+import { MIN_ROLE_KEY, PUBLIC_KEY, roleAllows } from './roles.decorator';
+import { hashToken } from './token-secret';
+
+export const AUTH_LIMITER = Symbol('AUTH_LIMITER');
+
+/** Authenticates every non-public handler with a bearer token and checks the handler's least role. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly em: EntityManager,
+    @Inject(AUTH_LIMITER) private readonly limiter: AuthFailureLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+    const retryAfter = this.limiter.blockedFor(address);
+    if (retryAfter > 0) {
+      req.res?.setHeader('Retry-After', String(retryAfter));
+      throw new ApiError(429, 'RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
+    }
+
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const token = match ? await this.em.findOne(ApiToken, { tokenHash: hashToken(match[1]), revokedAt: null }) : null;
+    if (!token) {
+      this.limiter.recordFailure(address);
+      throw new ApiError(401, 'UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
+    }
+    const tenant = await this.em.findOneOrFail(Tenant, { id: token.tenantId });
+    req.principal = { tokenId: token.id, tenantId: token.tenantId, tenantName: tenant.name, role: token.role, name: token.name };
+
+    const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? 'viewer';
+    if (!roleAllows(token.role, needed)) {
+      throw new ApiError(403, 'FORBIDDEN', `this needs the ${needed} role; the token has ${token.role}`);
+    }
+    return true;
+  }
+}

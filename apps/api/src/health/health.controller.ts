@@ -1,0 +1,34 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Client, Connection } from '@temporalio/client';
+import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
+import { TEMPORAL_CLIENT } from '../config.token';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS))]);
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+  ) {}
+
+  @Get()
+  @Public()
+  async health(@Res({ passthrough: true }) res: Response) {
+    const [database, temporal] = await Promise.all([
+      withTimeout(this.em.getConnection().execute('select 1')).then(() => 'ok', (e: Error) => `error: ${e.message}`),
+      withTimeout((this.temporal.connection as Connection).healthService.check({})).then(() => 'ok', (e: Error) => `error: ${e.message}`),
+    ]);
+    const ok = database === 'ok' && temporal === 'ok';
+    res.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', checks: { database, temporal } };
+  }
+}

@@ -1,0 +1,40 @@
+import type { TrainingJob } from '@trainyard/db';
+
+export type TrainingJobResponse = ReturnType<typeof toJobResponse>;
+
+export function toJobResponse(j: TrainingJob) {
+  return {
+    id: j.id,
+    name: j.name,
+    experiment: j.experiment,
+    status: j.status,
+    stage: j.stage,
+    progress: j.progress,
+    priority: j.priority,
+    model: j.spec.model,
+    datasetId: j.datasetId,
+    target: j.target,
+    task: j.task,
+    features: j.spec.features,
+    exclude: j.spec.exclude,
+    validation: j.spec.validation,
+    execution: j.spec.execution,
+    device: j.device,
+    metrics: j.metrics,
+    validationMetrics: j.validationMetrics,
+    cvMetrics: j.cvMetrics,
+    error: j.error,
+    modelVersion: j.modelVersion,
+    retryOf: j.retryOf,
+    studyId: j.studyId,
+    scheduleId: j.scheduleId,
+    workflowId: j.workflowId,
+    tags: j.tags,
+    notes: j.notes,
+    createdBy: j.createdBy,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    completedAt: j.completedAt?.toISOString() ?? null,
+    durationSeconds: j.startedAt && j.completedAt ? (j.completedAt.getTime() - j.startedAt.getTime()) / 1000 : null,
+  };
+}

@@ -1,0 +1,72 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type WorkerQueueKind = 'cpu' | 'gpu';
+
+export interface TrainyardConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  adminToken: string | null;
+  databaseUrl: string;
+  dbPoolMax: number;
+  temporalAddress: string;
+  temporalNamespace: string;
+  queuePrefix: string;
+  workerQueues: WorkerQueueKind[];
+  cpuSlots: number;
+  gpuSlots: number;
+  /** Tests only: advertise a GPU on a CPU machine so GPU routing can be exercised. */
+  fakeGpu: boolean;
+  maxUploadBytes: number;
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+  reconcileIntervalSeconds: number;
+}
+
+/** A configuration value that cannot be used. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min = 0): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${key} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, key: string): boolean {
+  return ['1', 'true', 'yes'].includes((env[key] ?? '').toLowerCase());
+}
+
+function queues(raw: string | undefined): WorkerQueueKind[] {
+  const list = (raw ?? 'cpu').split(',').map((q) => q.trim()).filter(Boolean);
+  for (const q of list) {
+    if (q !== 'cpu' && q !== 'gpu') throw new ConfigError(`TRAINYARD_WORKER_QUEUES accepts cpu and gpu, got "${q}"`);
+  }
+  return [...new Set(list)] as WorkerQueueKind[];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfig {
+  const dataDir = env.TRAINYARD_DATA_DIR || '.data';
+  return {
+    host: env.TRAINYARD_HOST || '127.0.0.1',
+    port: int(env, 'TRAINYARD_PORT', 3000),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
+    adminToken: env.TRAINYARD_ADMIN_TOKEN || null,
+    databaseUrl: env.DATABASE_URL || `postgres://postgres:postgres@127.0.0.1:${env.TRAINYARD_DB_PORT || 5433}/postgres`,
+    dbPoolMax: int(env, 'TRAINYARD_DB_POOL_MAX', 10, 1),
+    temporalAddress: env.TEMPORAL_ADDRESS || `127.0.0.1:${env.TEMPORAL_PORT || 7233}`,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    queuePrefix: env.TRAINYARD_QUEUE_PREFIX || '',
+    workerQueues: queues(env.TRAINYARD_WORKER_QUEUES),
+    cpuSlots: int(env, 'TRAINYARD_CPU_SLOTS', 2, 1),
+    gpuSlots: int(env, 'TRAINYARD_GPU_SLOTS', 1, 1),
+    fakeGpu: flag(env, 'TRAINYARD_FAKE_GPU'),
+    maxUploadBytes: int(env, 'TRAINYARD_MAX_UPLOAD_BYTES', 1024 ** 3, 1),
+    authFailureLimit: int(env, 'TRAINYARD_AUTH_FAILURE_LIMIT', 20, 1),
+    authFailureWindowSeconds: int(env, 'TRAINYARD_AUTH_FAILURE_WINDOW_SECONDS', 60, 1),
+    reconcileIntervalSeconds: int(env, 'TRAINYARD_RECONCILE_INTERVAL_SECONDS', 30, 1),
+  };
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+export type Role = 'admin' | 'trainer' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'trainer', 'viewer'];
+
+@Entity({ tableName: 'api_tokens' })
+@Index({ properties: ['tenantId', 'createdAt'] })
+export class ApiToken {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  role!: Role;
+
+  /** sha256 of the secret; the secret itself is never stored. */
+  @Property({ type: 'text', unique: true })
+  tokenHash!: string;
+
+  /** The first characters of the secret, so a user can tell tokens apart. */
+  @Property({ type: 'text' })
+  prefix!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  lastUsedAt: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt: Date | null = null;
+}

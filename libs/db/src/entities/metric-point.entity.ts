@@ -1,0 +1,24 @@
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** One value of a metric series (e.g. validation.logLoss at boosting round `step`). */
+@Entity({ tableName: 'metric_points' })
+@Unique({ properties: ['jobId', 'name', 'step'] })
+export class MetricPoint {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  jobId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'integer' })
+  step!: number;
+
+  @Property({ type: 'double' })
+  value!: number;
+
+  @Property({ type: 'datetime' })
+  ts: Date = new Date();
+}

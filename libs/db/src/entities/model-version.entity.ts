@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { ModelType, Task } from '@trainyard/contracts';
+
+export interface ModelSignature {
+  inputs: { name: string; type: string }[];
+  outputs: { name: string; type: string }[];
+}
+
+export interface ModelLineage {
+  datasetId: string;
+  datasetSha256: string;
+  params: Record<string, unknown>;
+  codeVersion: string;
+  engine: string;
+  engineVersion: string;
+}
+
+@Entity({ tableName: 'model_versions' })
+@Unique({ properties: ['tenantId', 'name', 'version'] })
+export class ModelVersion {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'integer' })
+  version!: number;
+
+  /** One model version per job: a retried register step finds the one it made. */
+  @Property({ type: 'uuid', unique: true })
+  jobId!: string;
+
+  @Property({ type: 'text' })
+  modelType!: ModelType;
+
+  @Property({ type: 'text' })
+  task!: Task;
+
+  @Property({ type: 'text' })
+  artifactPath!: string;
+
+  @Property({ type: 'text' })
+  sha256!: string;
+
+  @Property({ type: new BigIntType('number') })
+  sizeBytes!: number;
+
+  @Property({ type: 'jsonb' })
+  metrics!: Record<string, unknown>;
+
+  @Property({ type: 'jsonb' })
+  signature!: ModelSignature;
+
+  @Property({ type: 'jsonb' })
+  featureImportance!: { feature: string; importance: number }[];
+
+  @Property({ type: 'jsonb' })
+  lineage!: ModelLineage;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

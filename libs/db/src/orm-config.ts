@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { ENTITIES } from './entities';
+
+export interface DbOptions {
+  databaseUrl: string;
+  poolMax?: number;
+  debug?: boolean;
+}
+
+export function ormConfig({ databaseUrl, poolMax = 10, debug = false }: DbOptions): Options {
+  return defineConfig({
+    clientUrl: databaseUrl,
+    entities: ENTITIES,
+    pool: { min: 0, max: poolMax },
+    debug,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: join(__dirname, 'migrations'),
+      glob: '!(*.d).js',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  });
+}

@@ -1,0 +1,11 @@
+export * from './frame';
+export { detectFormat, type DatasetFormat } from './detect-format';
+export { readDataset, type ReadDatasetOptions } from './read-dataset';
+export { inspectDataset, type DatasetInspection } from './inspect-dataset';
+export { previewDataset, type DatasetPreview } from './preview-dataset';
+export { sha256File } from './sha256-file';
+export { writeFrame, readFrame } from './frame-file';
+export { sliceFrame } from './slice-frame';
+export { frameRecords, cellValue } from './frame-records';
+export { recordsToFrame } from './records-to-frame';
+export { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from './cell-values';

@@ -1,0 +1,15 @@
+import type { ColumnSummary } from '@trainyard/contracts';
+import type { DatasetFormat } from './detect-format';
+import { summarize } from './frame';
+import { readDataset } from './read-dataset';
+
+export interface DatasetInspection {
+  rows: number;
+  columns: ColumnSummary[];
+}
+
+/** Row count and column types, as the dataset upload reports them. */
+export async function inspectDataset(path: string, format: DatasetFormat): Promise<DatasetInspection> {
+  const frame = await readDataset(path, format);
+  return { rows: frame.rowCount, columns: summarize(frame) };
+}

@@ -1,0 +1,72 @@
+import { callOffThread, locateNativeLibrary, openNativeLibrary } from '../../native';
+import type { NativeFunction } from '../../native';
+import type { JobErrorCode } from '@trainyard/contracts';
+import { XGBoostCallError } from './xgboost-errors';
+
+/** Handles are opaque pointers, which koffi 3 hands back as bigints. */
+export type NativeHandle = bigint;
+
+const SIGNATURES = {
+  XGBoostVersion: 'void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)',
+  XGBGetLastError: 'const char *XGBGetLastError()',
+  XGBuildInfo: 'int XGBuildInfo(_Out_ const char **out)',
+  XGDMatrixCreateFromMat:
+    'int XGDMatrixCreateFromMat(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out)',
+  XGDMatrixSetFloatInfo: 'int XGDMatrixSetFloatInfo(void *handle, const char *field, const float *array, uint64_t len)',
+  XGDMatrixFree: 'int XGDMatrixFree(void *handle)',
+  XGBoosterCreate: 'int XGBoosterCreate(void **dmats, uint64_t len, _Out_ void **out)',
+  XGBoosterFree: 'int XGBoosterFree(void *handle)',
+  XGBoosterSetParam: 'int XGBoosterSetParam(void *handle, const char *name, const char *value)',
+  XGBoosterSaveJsonConfig: 'int XGBoosterSaveJsonConfig(void *handle, _Out_ uint64_t *len, _Out_ const char **out)',
+  XGBoosterUpdateOneIter: 'int XGBoosterUpdateOneIter(void *handle, int iter, void *dtrain)',
+  XGBoosterEvalOneIter:
+    'int XGBoosterEvalOneIter(void *handle, int iter, void **dmats, const char **names, uint64_t len, _Out_ const char **out)',
+  XGBoosterPredictFromDMatrix:
+    'int XGBoosterPredictFromDMatrix(void *handle, void *dmat, const char *config, _Out_ void **shape, _Out_ uint64_t *dim, _Out_ void **result)',
+  XGBoosterSaveModelToBuffer:
+    'int XGBoosterSaveModelToBuffer(void *handle, const char *config, _Out_ uint64_t *len, _Out_ void **out)',
+  XGBoosterLoadModelFromBuffer: 'int XGBoosterLoadModelFromBuffer(void *handle, const void *buf, uint64_t len)',
+  XGBoosterBoostedRounds: 'int XGBoosterBoostedRounds(void *handle, _Out_ int *out)',
+  XGBoosterGetAttr: 'int XGBoosterGetAttr(void *handle, const char *key, _Out_ const char **out, _Out_ int *success)',
+  XGBoosterSetAttr: 'int XGBoosterSetAttr(void *handle, const char *key, const char *value)',
+  XGBoosterSlice: 'int XGBoosterSlice(void *handle, int begin, int end, int step, _Out_ void **out)',
+} as const;
+
+export type XGBoostFunctionName = keyof typeof SIGNATURES;
+export type XGBoostApi = Record<XGBoostFunctionName, NativeFunction>;
+
+let api: XGBoostApi | null = null;
+
+/** Binds the C API on first use, so importing the engine never touches the native library. */
+export function xgboostApi(): XGBoostApi {
+  if (api) return api;
+  const lib = openNativeLibrary(locateNativeLibrary('xgboost'));
+  const bound = {} as XGBoostApi;
+  for (const [name, signature] of Object.entries(SIGNATURES)) {
+    bound[name as XGBoostFunctionName] = lib.func(signature) as unknown as NativeFunction;
+  }
+  api = bound;
+  return api;
+}
+
+/** Calls on this thread and throws XGBoost's error text on a non-zero return. */
+export function callXGBoost(code: JobErrorCode, name: XGBoostFunctionName, ...args: unknown[]): void {
+  const fns = xgboostApi();
+  if ((fns[name](...args) as number) !== 0) throw new XGBoostCallError(code, name, lastError());
+}
+
+/**
+ * Calls on a worker thread. XGBoost keeps its last error per thread, so a failed call is replayed
+ * here to read the message; its calls fail while validating, before they change any state.
+ */
+export async function callXGBoostOffThread(code: JobErrorCode, name: XGBoostFunctionName, ...args: unknown[]): Promise<void> {
+  const fns = xgboostApi();
+  const rc = await callOffThread<number>(fns[name], ...args);
+  if (rc === 0) return;
+  if ((fns[name](...args) as number) === 0) return;
+  throw new XGBoostCallError(code, name, lastError());
+}
+
+function lastError(): string {
+  return String(xgboostApi().XGBGetLastError() ?? '');
+}

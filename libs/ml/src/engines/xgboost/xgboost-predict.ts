@@ -1,0 +1,32 @@
+import { MlError } from '../../errors';
+import type { Matrix } from '../../matrix';
+import { Booster } from './xgboost-booster';
+import { createDMatrix, freeDMatrix } from './xgboost-dmatrix';
+import type { NativeHandle } from './xgboost-library';
+
+export interface XGBoostPredictOptions {
+  /** Raw margins instead of probabilities. */
+  outputMargin?: boolean;
+}
+
+/**
+ * Scores a matrix with a saved model: binary classification gives P(class 1) per row,
+ * multiclass rows*numClasses probabilities, regression one value per row.
+ */
+export async function predictXGBoost(model: Uint8Array, m: Matrix, opts: XGBoostPredictOptions = {}): Promise<Float32Array> {
+  if (m.data.length !== m.rows * m.cols) {
+    throw new MlError('DATASET_INVALID', `matrix has ${m.data.length} values, expected ${m.rows}x${m.cols}`);
+  }
+  if (m.rows === 0) return new Float32Array(0);
+  let booster: Booster | null = null;
+  let dmat: NativeHandle | null = null;
+  try {
+    booster = await Booster.load(model, 'INTERNAL');
+    dmat = await createDMatrix(m, false, 'INTERNAL');
+    const { values } = await booster.predict(dmat, opts.outputMargin === true, 'INTERNAL');
+    return values;
+  } finally {
+    freeDMatrix(dmat);
+    booster?.free();
+  }
+}

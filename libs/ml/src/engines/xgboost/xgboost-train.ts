@@ -1,0 +1,171 @@
+import { MlError } from '../../errors';
+import type { Matrix } from '../../matrix';
+import { BEST_ITERATION_ATTR, BEST_SCORE_ATTR, BestRoundTracker } from './best-round-tracker';
+import { Booster } from './xgboost-booster';
+import type { EvalResult } from './xgboost-booster';
+import { createDMatrix, freeDMatrix } from './xgboost-dmatrix';
+import type { NativeHandle } from './xgboost-library';
+import { gainImportance, readXGBoostModel } from './xgboost-model-json';
+import { checkLabels, metricName, objectiveFor } from './xgboost-objective';
+import type { Objective, XGBoostTask } from './xgboost-objective';
+import { resolveXGBoostParams } from './xgboost-params';
+import { xgboostSupportsCuda, xgboostVersion } from './xgboost-version';
+
+export interface XGBoostRoundEvent {
+  /** 1-based count of rounds the model now holds (continues from a checkpoint's rounds). */
+  round: number;
+  totalRounds: number;
+  train: Record<string, number>;
+  validation: Record<string, number> | null;
+}
+
+export type RoundDecision = 'continue' | 'stop';
+
+export interface XGBoostTrainOptions {
+  task: XGBoostTask;
+  /** 0 for regression. */
+  numClasses: number;
+  train: Matrix;
+  validation?: Matrix | null;
+  /** API camelCase hyperparameters; see validateXGBoostParams. */
+  params: Record<string, unknown>;
+  device?: 'cpu' | 'gpu';
+  /** A saved model (e.g. a checkpoint) to continue boosting from. */
+  startFrom?: Uint8Array | null;
+  /** Called after every round; 'stop' cancels training between rounds. */
+  onRound?: (e: XGBoostRoundEvent) => Promise<RoundDecision> | RoundDecision;
+  checkpointEvery?: number;
+  /** Receives the model after every `checkpointEvery` rounds; `round` is the 1-based round count it holds. */
+  onCheckpoint?: (model: Uint8Array, round: number) => Promise<void>;
+}
+
+export interface XGBoostTrainResult {
+  /** XGBoost JSON model. After early stopping it holds only the rounds up to bestRound. */
+  model: Uint8Array;
+  /** Rounds in the returned model. */
+  rounds: number;
+  /** 1-based round with the lowest validation loss, or null without validation. */
+  bestRound: number | null;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  engineVersion: string;
+  /** Average split gain per feature index, normalised to sum to 1. */
+  featureImportance: number[];
+}
+
+/** Trains a gradient-boosted tree model; each round runs off the event loop. */
+export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTrainResult> {
+  const resolved = resolveXGBoostParams(opts.params);
+  const objective = objectiveFor(opts.task, opts.numClasses);
+  const validation = opts.validation && opts.validation.rows > 0 ? opts.validation : null;
+  checkInputs(opts, validation, resolved.earlyStoppingRounds);
+  const engineVersion = xgboostVersion();
+
+  const dmatrices: NativeHandle[] = [];
+  const boosters: Booster[] = [];
+  try {
+    const dtrain = await createDMatrix(opts.train, true, 'TRAINING_FAILED');
+    dmatrices.push(dtrain);
+    const sets = [{ name: 'train', handle: dtrain }];
+    if (validation) {
+      const dvalid = await createDMatrix(validation, true, 'TRAINING_FAILED');
+      dmatrices.push(dvalid);
+      sets.push({ name: 'validation', handle: dvalid });
+    }
+    const booster = Booster.create(dmatrices, 'TRAINING_FAILED');
+    boosters.push(booster);
+    if (opts.startFrom) await booster.loadModel(opts.startFrom, 'INVALID_HYPERPARAMETERS');
+    applyParams(booster, objective, resolved.native, opts.device ?? 'cpu');
+
+    const tracker = BestRoundTracker.restore(
+      validation ? resolved.earlyStoppingRounds : null,
+      booster.getAttr(BEST_ITERATION_ATTR),
+      booster.getAttr(BEST_SCORE_ATTR),
+    );
+    let stoppedEarly = false;
+    let cancelled = false;
+    for (let iteration = booster.boostedRounds(); iteration < resolved.numRounds; iteration++) {
+      const round = iteration + 1;
+      await booster.updateOneIter(iteration, dtrain);
+      const scores = await booster.evalOneIter(iteration, sets);
+      const event = roundEvent(round, resolved.numRounds, scores, validation !== null);
+      if (event.validation) stoppedEarly = tracker.observe(round, event.validation[metricName(objective.evalMetric)]!);
+      recordBest(booster, tracker);
+      if (opts.checkpointEvery && opts.onCheckpoint && round % opts.checkpointEvery === 0) {
+        await opts.onCheckpoint(booster.saveJson(), round);
+      }
+      if ((await opts.onRound?.(event)) === 'stop') {
+        cancelled = true;
+        break;
+      }
+      if (stoppedEarly) break;
+    }
+
+    const final = stoppedEarly && tracker.bestRound !== null ? booster.slice(0, tracker.bestRound) : booster;
+    if (final !== booster) {
+      boosters.push(final);
+      recordBest(final, tracker);
+    }
+    const model = final.saveJson();
+    return {
+      model,
+      rounds: final.boostedRounds(),
+      bestRound: tracker.bestRound,
+      stoppedEarly,
+      cancelled,
+      engineVersion,
+      featureImportance: gainImportance(readXGBoostModel(model)),
+    };
+  } finally {
+    for (const b of boosters) b.free();
+    for (const d of dmatrices) freeDMatrix(d);
+  }
+}
+
+function checkInputs(opts: XGBoostTrainOptions, validation: Matrix | null, earlyStoppingRounds: number | null): void {
+  if (opts.train.rows === 0) throw new MlError('INSUFFICIENT_DATA', 'XGBoost needs at least one training row');
+  checkLabels(opts.train, opts.task, opts.numClasses, 'train');
+  if (validation) {
+    checkLabels(validation, opts.task, opts.numClasses, 'validation');
+    if (validation.cols !== opts.train.cols) {
+      throw new MlError('DATASET_INVALID', `validation has ${validation.cols} columns, train has ${opts.train.cols}`);
+    }
+  }
+  if (earlyStoppingRounds !== null && !validation) {
+    throw new MlError('INVALID_HYPERPARAMETERS', 'earlyStoppingRounds needs a validation set');
+  }
+  if (opts.device === 'gpu' && !xgboostSupportsCuda()) {
+    throw new MlError('GPU_UNAVAILABLE', 'This libxgboost was built without CUDA; train on cpu or install a CUDA build');
+  }
+}
+
+function applyParams(booster: Booster, objective: Objective, native: [string, string][], device: 'cpu' | 'gpu'): void {
+  const all: [string, string][] = [
+    ['objective', objective.objective],
+    ...objective.params,
+    ['eval_metric', objective.evalMetric],
+    ['device', device === 'gpu' ? 'cuda' : 'cpu'],
+    ['validate_parameters', '1'],
+    ...native,
+  ];
+  for (const [name, value] of all) booster.setParam(name, value, 'INVALID_HYPERPARAMETERS');
+  booster.configure('INVALID_HYPERPARAMETERS');
+}
+
+function roundEvent(round: number, totalRounds: number, scores: EvalResult, hasValidation: boolean): XGBoostRoundEvent {
+  const rename = (metrics: Record<string, number>) =>
+    Object.fromEntries(Object.entries(metrics).map(([k, v]) => [metricName(k), v]));
+  return {
+    round,
+    totalRounds,
+    train: rename(scores.train ?? {}),
+    validation: hasValidation ? rename(scores.validation ?? {}) : null,
+  };
+}
+
+// Stored on the booster so checkpoints carry early-stopping state across a resume.
+function recordBest(booster: Booster, tracker: BestRoundTracker): void {
+  if (tracker.bestRound === null) return;
+  booster.setAttr(BEST_ITERATION_ATTR, String(tracker.bestRound - 1));
+  booster.setAttr(BEST_SCORE_ATTR, String(tracker.bestScore));
+}

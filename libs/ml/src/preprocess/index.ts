@@ -1,0 +1,16 @@
+export { inferTask } from './infer-task';
+export { prepareData, type PrepareOptions } from './prepare-data';
+export type { PreparedData } from './prepared-data';
+export {
+  DATETIME_PARTS,
+  transformFeatureNames,
+  type DatetimePart,
+  type FeatureTransform,
+  type PreprocessPlan,
+} from './preprocess-plan';
+export { applyPlan, encodeRows } from './apply-plan';
+export { applyPlanToRecords } from './apply-plan-to-records';
+export { savePrepared, loadPrepared, loadPlan } from './prepared-store';
+export { seededRandom, shuffleInPlace } from './seeded-random';
+export { holdoutSplit, timeOrderedSplit, type SplitIndices, type HoldoutOptions } from './holdout-split';
+export { compareLabels } from './class-labels';

@@ -1,0 +1,119 @@
+import type { Task, ValidationSpec } from '@trainyard/contracts';
+import { parseDatetime } from '../data/cell-values';
+import { datasetInvalid } from '../data/dataset-invalid';
+import { column, type Frame, type FrameColumn } from '../data/frame';
+import { MlError } from '../errors';
+import type { Matrix } from '../matrix';
+import { encodeRows } from './apply-plan';
+import { encodeTarget } from './encode-target';
+import { fitPlan } from './fit-plan';
+import { holdoutSplit, timeOrderedSplit, type SplitIndices } from './holdout-split';
+import { inferTask } from './infer-task';
+import type { PreparedData } from './prepared-data';
+import { selectFeatures } from './select-features';
+
+/** Fewer labelled rows than this cannot give a meaningful train/test split. */
+const MIN_ROWS = 10;
+
+export interface PrepareOptions {
+  target: string;
+  features: string[] | null;
+  exclude: string[];
+  task: Task | null;
+  validation: ValidationSpec;
+}
+
+/** Turns a raw frame into train/validation/test matrices plus the plan that repeats the encoding at prediction time. */
+export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
+  const target = column(frame, opts.target);
+  if (!target) {
+    throw new MlError('TARGET_COLUMN_MISSING', `target column "${opts.target}" is not in the dataset`, {
+      column: opts.target,
+      columns: frame.columns.map((c) => c.name),
+    });
+  }
+  const features = selectFeatures(frame, opts);
+  checkFractions(opts.validation);
+
+  const kept = presentRows(target);
+  const droppedRows = frame.rowCount - kept.length;
+  if (kept.length < MIN_ROWS) {
+    throw insufficient(`only ${kept.length} rows have a target value; at least ${MIN_ROWS} are needed`, { rows: kept.length });
+  }
+  const task = opts.task ?? inferTask(target);
+  const { labels, classLabels } = encodeTarget(target, kept, task);
+  if (classLabels && classLabels.length < 2) {
+    throw insufficient(`target "${target.name}" has a single class (${classLabels[0]}); classification needs two or more`);
+  }
+
+  const split = splitRows(frame, kept, labels, task, opts.validation);
+  if (split.train.length === 0 || split.test.length === 0) {
+    throw insufficient(`the split left ${split.train.length} training and ${split.test.length} test rows`);
+  }
+  if (classLabels && new Set(Array.from(split.train, (i) => labels[i])).size < 2) {
+    throw insufficient('the training split holds a single class');
+  }
+
+  const rowsOf = (positions: Int32Array) => positions.map((p) => kept[p]);
+  const plan = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
+  const matrix = (positions: Int32Array): Matrix => ({
+    rows: positions.length,
+    cols: plan.featureNames.length,
+    data: encodeRows(plan, frame, rowsOf(positions)),
+    labels: Float32Array.from(positions, (p) => labels[p]),
+  });
+  return {
+    task,
+    featureNames: plan.featureNames,
+    classLabels,
+    plan,
+    train: matrix(split.train),
+    validation: split.validation.length > 0 ? matrix(split.validation) : null,
+    test: matrix(split.test),
+    droppedRows,
+  };
+}
+
+function presentRows(target: FrameColumn): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < target.values.length; i++) {
+    const v = target.values[i];
+    if (v !== null && !(typeof v === 'number' && Number.isNaN(v))) rows.push(i);
+  }
+  return Int32Array.from(rows);
+}
+
+/** Splits positions 0..kept-1 (indices into `kept`, not frame rows). */
+function splitRows(frame: Frame, kept: Int32Array, labels: Float32Array, task: Task, spec: ValidationSpec): SplitIndices {
+  const { testSize, validationSize, seed } = spec;
+  if (spec.method === 'time_series') {
+    return timeOrderedSplit(timeOrder(frame, kept, spec.timeColumn), testSize, validationSize);
+  }
+  const strata = task === 'classification' && spec.stratify ? labels : null;
+  return holdoutSplit(kept.length, { testSize, validationSize, seed, strata });
+}
+
+/** Positions sorted by the time column (row order when none); rows without a time come first. */
+function timeOrder(frame: Frame, kept: Int32Array, timeColumn: string | null): number[] {
+  const positions = Array.from(kept, (_, i) => i);
+  if (!timeColumn) return positions;
+  const time = column(frame, timeColumn);
+  if (!time) throw datasetInvalid(`time column "${timeColumn}" is not in the dataset`, { column: timeColumn });
+  const at = (p: number): number => {
+    const v = time.values[kept[p]];
+    const t = typeof v === 'number' ? v : v === null ? NaN : parseDatetime(v);
+    return Number.isNaN(t) ? -Infinity : t;
+  };
+  return positions.sort((a, b) => at(a) - at(b) || a - b);
+}
+
+function checkFractions({ testSize, validationSize }: ValidationSpec): void {
+  const ok = testSize > 0 && testSize < 1 && validationSize >= 0 && validationSize < 1 && testSize + validationSize < 1;
+  if (!ok) {
+    throw new MlError('INVALID_HYPERPARAMETERS', `validation.testSize (${testSize}) and validationSize (${validationSize}) must be fractions in [0, 1) with testSize > 0 and a sum below 1`);
+  }
+}
+
+function insufficient(message: string, details: Record<string, unknown> = {}): MlError {
+  return new MlError('INSUFFICIENT_DATA', message, details);
+}

@@ -1,0 +1,17 @@
+import type { Task } from '@trainyard/contracts';
+import type { Matrix } from '../matrix';
+import type { PreprocessPlan } from './preprocess-plan';
+
+/** Model-ready matrices for one job, with the plan that produced them. */
+export interface PreparedData {
+  task: Task;
+  featureNames: string[];
+  classLabels: string[] | null;
+  plan: PreprocessPlan;
+  train: Matrix;
+  /** Null when validationSize is 0 (or rounds to no rows). */
+  validation: Matrix | null;
+  test: Matrix;
+  /** Rows dropped because their target was missing. */
+  droppedRows: number;
+}

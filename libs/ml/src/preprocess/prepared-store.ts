@@ -1,0 +1,75 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Matrix } from '../matrix';
+import type { PreparedData } from './prepared-data';
+import type { PreprocessPlan } from './preprocess-plan';
+
+/** Everything in PreparedData that is not a matrix or the plan. */
+interface PreparedManifest {
+  version: 1;
+  task: PreparedData['task'];
+  featureNames: string[];
+  classLabels: string[] | null;
+  droppedRows: number;
+  matrices: Record<'train' | 'validation' | 'test', { rows: number; cols: number } | null>;
+}
+
+const SPLITS = ['train', 'validation', 'test'] as const;
+
+/** Writes plan.json, prepared.json and one `<split>.bin` (float32 features, then float32 labels) per split. */
+export async function savePrepared(p: PreparedData, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const manifest: PreparedManifest = {
+    version: 1,
+    task: p.task,
+    featureNames: p.featureNames,
+    classLabels: p.classLabels,
+    droppedRows: p.droppedRows,
+    matrices: { train: shape(p.train), validation: shape(p.validation), test: shape(p.test) },
+  };
+  for (const split of SPLITS) {
+    const m = p[split];
+    if (m) await writeFile(join(dir, `${split}.bin`), Buffer.concat([bytes(m.data), bytes(m.labels)]));
+  }
+  await writeFile(join(dir, 'plan.json'), JSON.stringify(p.plan, null, 2));
+  // Written last: its presence marks a complete directory.
+  await writeFile(join(dir, 'prepared.json'), JSON.stringify(manifest, null, 2));
+}
+
+export async function loadPrepared(dir: string): Promise<PreparedData> {
+  const manifest = JSON.parse(await readFile(join(dir, 'prepared.json'), 'utf8')) as PreparedManifest;
+  const plan = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as PreprocessPlan;
+  const load = async (split: (typeof SPLITS)[number]): Promise<Matrix | null> => {
+    const s = manifest.matrices[split];
+    if (!s) return null;
+    const file = await readFile(join(dir, `${split}.bin`));
+    // Copy out of the file buffer, whose byte offset need not be 4-byte aligned.
+    const floats = new Float32Array(file.byteLength / 4);
+    new Uint8Array(floats.buffer).set(file);
+    return { rows: s.rows, cols: s.cols, data: floats.slice(0, s.rows * s.cols), labels: floats.slice(s.rows * s.cols) };
+  };
+  const [train, validation, test] = await Promise.all(SPLITS.map(load));
+  return {
+    task: manifest.task,
+    featureNames: manifest.featureNames,
+    classLabels: manifest.classLabels,
+    plan,
+    train: train!,
+    validation,
+    test: test!,
+    droppedRows: manifest.droppedRows,
+  };
+}
+
+/** Reads the plan alone, as prediction needs it. */
+export async function loadPlan(dir: string): Promise<PreprocessPlan> {
+  return JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as PreprocessPlan;
+}
+
+function shape(m: Matrix | null): { rows: number; cols: number } | null {
+  return m ? { rows: m.rows, cols: m.cols } : null;
+}
+
+function bytes(a: Float32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}

@@ -1,0 +1,32 @@
+import type { Task } from '@trainyard/contracts';
+import type { ColumnType } from '../data/frame';
+
+export const DATETIME_PARTS = ['epochSeconds', 'year', 'month', 'dayOfWeek'] as const;
+export type DatetimePart = (typeof DATETIME_PARTS)[number];
+
+/** How one raw column becomes one or more numeric features. */
+export type FeatureTransform =
+  | { column: string; kind: 'numeric' }
+  | { column: string; kind: 'boolean' }
+  /** Code = index in `categories` (most frequent first); unseen or missing values are NaN. */
+  | { column: string; kind: 'category'; categories: string[] }
+  /** Parts are read in UTC; `epochSeconds` keeps the column's own name, the others are `column.part`. */
+  | { column: string; kind: 'datetime'; parts: DatetimePart[] };
+
+/** Everything needed to turn raw rows into model input again at prediction time; plain JSON. */
+export interface PreprocessPlan {
+  version: 1;
+  task: Task;
+  target: string;
+  /** The raw columns a record must carry, with the types they had in the training data. */
+  inputs: { name: string; type: ColumnType }[];
+  transforms: FeatureTransform[];
+  /** Names of the matrix columns, in order. */
+  featureNames: string[];
+  classLabels: string[] | null;
+}
+
+export function transformFeatureNames(transform: FeatureTransform): string[] {
+  if (transform.kind !== 'datetime') return [transform.column];
+  return transform.parts.map((part) => (part === 'epochSeconds' ? transform.column : `${transform.column}.${part}`));
+}

@@ -1,0 +1,2 @@
+export * from './temporal-client';
+export * from './worker-factory';
