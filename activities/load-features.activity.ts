@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadFeaturesResult, StepInput } from '@trainyard/contracts';
 import { Dataset } from '@trainyard/db';
@@ -25,6 +26,7 @@ export function createLoadFeatures(deps: ActivityDeps) {
         });
       }
       const framePath = join(jobDir(input.jobId), 'features.frame');
+      await mkdir(dataPath(deps.config.dataDir, jobDir(input.jobId)), { recursive: true });
       await writeFrame(frame, dataPath(deps.config.dataDir, framePath));
       const result: LoadFeaturesResult = { framePath, rows: frame.rowCount, columns: summarize(frame), datasetSha256: dataset.sha256 };
       await ctx.log('info', `loaded ${frame.rowCount} rows × ${frame.columns.length} columns from ${dataset.name} v${dataset.version}`);

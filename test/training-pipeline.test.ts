@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApiClient } from './support/http';
+import { SAMPLE_CHURN_CSV, binaryCsv, multiclassCsv, regressionCsv } from './support/datasets';
+import { startTestStack, type TestStack } from './support/test-stack';
+
+describe('training pipeline end to end (real Temporal, real PostgreSQL, XGBoost)', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+
+  before(async () => {
+    stack = await startTestStack();
+    api = new ApiClient(stack.url, stack.adminToken);
+  });
+  after(() => stack?.stop());
+
+  it('trains the bundled sample dataset to a registered ONNX model through HTTP', async () => {
+    const upload = await api.uploadFile('churn-sample', SAMPLE_CHURN_CSV);
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    const created = await api.post('/v1/training-jobs', { datasetId: upload.body.id, target: 'churned', exclude: ['customer_id'], model: { type: 'xgboost', params: { numRounds: 60, maxDepth: 4 } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.status, 'queued');
+    assert.equal(created.body.name, 'churn-sample-xgboost');
+    assert.equal(created.body.workflowId, `training-job-${created.body.id}`);
+
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    assert.equal(job.progress, 1);
+    assert.equal(job.stage, 'register');
+    assert.equal(job.device, 'cpu');
+    assert.equal(job.task, 'classification');
+    assert.deepEqual(job.modelVersion, { name: 'churn-sample-xgboost', version: 1 });
+    assert.ok(job.metrics.rocAuc > 0.7, `rocAuc ${job.metrics.rocAuc}`);
+    for (const key of ['accuracy', 'precision', 'recall', 'f1', 'logLoss', 'perClass', 'confusionMatrix']) assert.ok(key in job.metrics, key);
+    assert.ok(job.validationMetrics, 'validation metrics recorded');
+    assert.ok(job.startedAt && job.completedAt && job.durationSeconds >= 0);
+
+    const series = await api.get(`/v1/training-jobs/${job.id}/metrics`);
+    assert.equal(series.body.series['train.logLoss'].length, 60);
+    assert.equal(series.body.series['validation.logLoss'].length, 60);
+    assert.ok(series.body.series['train.logLoss'][59].value < series.body.series['train.logLoss'][0].value, 'training loss falls');
+
+    const logs = await api.get(`/v1/training-jobs/${job.id}/logs?tail=100`);
+    const stages = new Set(logs.body.items.map((l: { stage: string | null }) => l.stage));
+    for (const stage of ['load_features', 'preprocess', 'train', 'evaluate', 'register']) assert.ok(stages.has(stage), `a log line from ${stage}`);
+    assert.ok(logs.body.items.some((l: { message: string }) => l.message.includes('ONNX parity')));
+  });
+
+  it('trains multiclass with string labels and regression with a categorical column', async () => {
+    const multi = await api.uploadDataset('species', multiclassCsv());
+    const reg = await api.uploadDataset('houses', regressionCsv());
+    const [m, r] = await Promise.all([
+      api.post('/v1/training-jobs', { datasetId: multi.body.id, target: 'species', model: { type: 'xgboost', params: { numRounds: 30 } } }),
+      api.post('/v1/training-jobs', { datasetId: reg.body.id, target: 'price', model: { type: 'xgboost', params: { numRounds: 80 } } }),
+    ]);
+    const [mj, rj] = await Promise.all([api.waitForJob(m.body.id), api.waitForJob(r.body.id)]);
+    assert.equal(mj.status, 'completed', JSON.stringify(mj.error));
+    assert.equal(mj.task, 'classification');
+    assert.deepEqual(Object.keys(mj.metrics.perClass).sort(), ['setosa', 'versicolor', 'virginica']);
+    assert.equal(mj.metrics.confusionMatrix.length, 3);
+    assert.ok(mj.metrics.accuracy > 0.6, `accuracy ${mj.metrics.accuracy}`);
+    assert.equal(rj.status, 'completed', JSON.stringify(rj.error));
+    assert.equal(rj.task, 'regression');
+    assert.ok(rj.metrics.r2 > 0.8, `r2 ${rj.metrics.r2}`);
+    for (const key of ['mae', 'rmse', 'mape']) assert.ok(rj.metrics[key] > 0, key);
+  });
+
+  it('records a missing target column as a failed job with TARGET_COLUMN_MISSING, without retrying', async () => {
+    const ds = await api.uploadDataset('small', binaryCsv(100));
+    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'no_such_column', model: { type: 'xgboost' } });
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.error.code, 'TARGET_COLUMN_MISSING');
+    assert.match(job.error.message, /no_such_column/);
+    assert.equal(job.modelVersion, null);
+    const logs = await api.get(`/v1/training-jobs/${job.id}/logs`);
+    assert.ok(!logs.body.items.some((l: { message: string }) => l.message.startsWith('retrying')), 'input errors are not retried');
+  });
+
+  it('fails with INSUFFICIENT_DATA when too few rows remain', async () => {
+    const ds = await api.uploadDataset('tiny', binaryCsv(6));
+    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', model: { type: 'xgboost' } });
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.error.code, 'INSUFFICIENT_DATA');
+  });
+
+  it('keeps a date column and nulls from breaking training', async () => {
+    const ds = await api.uploadDataset('dated', binaryCsv(300, 9));
+    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 20 } } });
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    const version = job.modelVersion;
+    assert.equal(version.version, 1);
+  });
+});
