@@ -13,8 +13,12 @@ export const STAGE_PROGRESS: Record<Stage, number> = {
   register: 0.96,
 };
 
+const HEARTBEAT_MS = 3000;
+
 export interface StepContext {
   jobs: JobStore;
+  /** Heartbeats now with `details` (the resume point); the step keeps re-sending the latest details while it runs. */
+  heartbeat(details?: Record<string, unknown>): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): Promise<void>;
 }
 
@@ -30,15 +34,25 @@ export async function runStep<T>(
 ): Promise<T> {
   const jobs = new JobStore(deps.orm.em.fork());
   await jobs.enterStage(input.jobId, stage, STAGE_PROGRESS[stage], input.device);
-  const attempt = Context.current().info.attempt;
+  const activity = Context.current();
+  let details: Record<string, unknown> | undefined;
   const ctx: StepContext = {
     jobs,
+    heartbeat(next) {
+      details = next ?? details;
+      activity.heartbeat(details);
+    },
     log: (level, message, data) => jobs.log(input.jobId, { level, stage, message, data }),
   };
+  // Steps that read or write large files have no natural place to heartbeat; this keeps them alive.
+  const keepAlive = setInterval(() => activity.heartbeat(details), HEARTBEAT_MS);
+  const { attempt } = activity.info;
   if (attempt > 1) await ctx.log('warn', `retrying ${stage} (attempt ${attempt})`);
   try {
     return await body(ctx);
   } catch (err) {
     throw toFailure(err);
+  } finally {
+    clearInterval(keepAlive);
   }
 }

@@ -43,12 +43,12 @@ export function createTrain(deps: ActivityDeps) {
         checkpointEvery: CHECKPOINT_EVERY,
         onCheckpoint: async (model, round) => {
           await writeFileAtomic(checkpointFile, model);
-          activity.heartbeat({ round, checkpoint: checkpointPath, checkpointRound: round });
+          ctx.heartbeat({ round, checkpoint: checkpointPath, checkpointRound: round });
         },
         onRound: async (e) => {
           for (const [name, value] of Object.entries(e.train)) pending.push({ name: `train.${name}`, step: e.round, value });
           for (const [name, value] of Object.entries(e.validation ?? {})) pending.push({ name: `validation.${name}`, step: e.round, value });
-          activity.heartbeat({ round: e.round, totalRounds: e.totalRounds, checkpoint: checkpointPath });
+          ctx.heartbeat({ round: e.round, totalRounds: e.totalRounds, checkpoint: checkpointPath });
           if (Date.now() - lastFlush >= FLUSH_INTERVAL_MS || e.round >= e.totalRounds) {
             const points = pending;
             pending = [];

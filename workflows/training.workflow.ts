@@ -46,7 +46,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
     const steps = proxyActivities<PipelineActivities>({
       taskQueue: computeQueue(placement.device, queuePrefix),
       startToCloseTimeout: '6h',
-      heartbeatTimeout: '60s',
+      heartbeatTimeout: '20s',
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       retry: {
         initialInterval: '2s',

@@ -42,7 +42,7 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     dbPoolMax: 5,
     ...options.config,
   };
-  const api = await startApiServer(config, { logger: false });
+  const api = await startApiServer(config, { logger: process.env.TRAINYARD_TEST_LOGS === '1' });
   const workers: WorkerRuntime[] = [];
   const stack: TestStack = {
     config,

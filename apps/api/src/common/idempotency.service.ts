@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
@@ -36,7 +36,7 @@ export class IdempotencyService {
     const em = this.em.fork();
     const where = { tenantId: scope.tenantId, route: scope.route, key: scope.key };
     try {
-      await em.insert(IdempotencyRecord, { ...where, requestHash: scope.hash, createdAt: new Date() } as IdempotencyRecord);
+      await em.insert(IdempotencyRecord, { id: randomUUID(), ...where, requestHash: scope.hash, createdAt: new Date() } as IdempotencyRecord);
     } catch (err) {
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       const first = await em.findOneOrFail(IdempotencyRecord, where);
