@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
@@ -12,6 +13,11 @@ import { dataPath, jobDir, readStepResult, writeFileAtomic, writeStepResult } fr
 const STEP = 'train';
 const CHECKPOINT_EVERY = 25;
 const FLUSH_INTERVAL_MS = 1000;
+
+/** Concurrent jobs on one worker split its cores: OpenMP threads that outnumber cores spin against each other. */
+export function threadsPerSlot(slots: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, slots)));
+}
 
 /** Trains the engine round by round: heartbeats progress, records metric series, checkpoints, and stops when cancelled. */
 export function createTrain(deps: ActivityDeps) {
@@ -37,7 +43,7 @@ export function createTrain(deps: ActivityDeps) {
         numClasses: prepared.classLabels?.length ?? 0,
         train: prepared.train,
         validation: prepared.validation,
-        params: input.spec.model.params,
+        params: { nthread: threadsPerSlot(deps.config.cpuSlots), ...input.spec.model.params },
         device: useCuda ? 'gpu' : 'cpu',
         startFrom,
         checkpointEvery: CHECKPOINT_EVERY,

@@ -263,7 +263,7 @@ export async function startEmbeddedPostgres({
 async function main() {
   const dataRoot = path.resolve(process.env.TRAINYARD_DATA_DIR ?? path.join(repoRoot(), '.data'));
   const dataDir = process.argv[2] ?? path.join(dataRoot, 'pglite');
-  const log = (line) => console.log(`[db] ${line}`);
+  const log = (line) => console.log(line);
   const pg = await startEmbeddedPostgres({
     dataDir,
     port: Number(process.env.TRAINYARD_DB_PORT ?? 5433),

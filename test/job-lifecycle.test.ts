@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { Client as PgClient } from 'pg';
 import { binaryCsv } from './support/datasets';
 import { ApiClient } from './support/http';
 import { logMessages, longJob, quickJob, seriesLength, sleep, waitForTraining, waitUntil } from './support/jobs';
+import { sql } from './support/sql';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 describe('job lifecycle: cancel, retry, reconcile', () => {
@@ -121,13 +121,7 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
     assert.equal((await api.get(`/v1/training-jobs/${id}`)).body.status, 'running', 'a young job is left alone');
 
     // Age the job past the grace period instead of waiting a minute.
-    const pg = new PgClient({ connectionString: stack.config.databaseUrl });
-    await pg.connect();
-    try {
-      await pg.query(`update training_jobs set created_at = now() - interval '5 minutes' where id = $1`, [id]);
-    } finally {
-      await pg.end();
-    }
+    await sql(stack.config.databaseUrl, `update training_jobs set created_at = now() - interval '5 minutes' where id = $1`, [id]);
     const closed = await stack.api.reconciler.reconcile();
     assert.ok(closed >= 1, `closed ${closed}`);
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Device } from '@trainyard/contracts';
@@ -32,7 +33,8 @@ export class BusySlots {
 
 /** Advertises this worker's queues, slots and busy slots in the database for /v1/stats. */
 export function startPresence(orm: MikroORM, queues: ComputeQueueSpec[], queueNameOf: (d: Device) => string, busy: BusySlots, gpuName: string | null) {
-  const identity = `${hostname()}:${process.pid}`;
+  // One process may run several worker runtimes (tests do); stopping one must not withdraw the others' rows.
+  const identity = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const beat = async () => {
     for (const q of queues) {
       await orm.em.getConnection().execute(

