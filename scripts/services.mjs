@@ -94,6 +94,7 @@ export function isRunning(child) {
 export async function stopChild(child, { signal = 'SIGTERM', graceMs = 10_000 } = {}) {
   if (!child || !isRunning(child) || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stopping = true;
   child.kill(signal);
   const timer = setTimeout(() => isRunning(child) && child.kill('SIGKILL'), graceMs);
   await exited;
@@ -121,7 +122,9 @@ export async function startTemporalDevServer({ cli, port, uiPort, dbFile, headle
   for (const value of TEMPORAL_DEV_CONFIG) args.push('--dynamic-config-value', value);
   // Startup chatter that says nothing actionable.
   const noise = /Cluster Id in Cluster Metadata config is not a valid uuid|unable to add metrics baggage/;
-  const child = spawnService(name, cli, args, { env, filter: (line) => line.trim() !== '' && !noise.test(line) });
+  // While stopping, the server's internal workers warn about every connection they lose.
+  const filter = (line) => line.trim() !== '' && !noise.test(line) && !(child.stopping && /level=WARN/.test(line));
+  const child = spawnService(name, cli, args, { env, filter });
   onSpawn?.(child);
   const address = `127.0.0.1:${port}`;
   await waitFor('Temporal dev server', () => temporalHealthy(cli, address), { child, timeoutMs: 90_000, intervalMs: 500 });

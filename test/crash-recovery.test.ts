@@ -7,7 +7,7 @@ import { sql } from './support/sql';
 import { startTestStack, type TestStack } from './support/test-stack';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
-const ROUNDS = 3000;
+const ROUNDS = 2000;
 
 describe('crash recovery: a worker killed mid-training', () => {
   let stack: TestStack;

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { CONTROL_QUEUE, computeQueue, queueName, type Device } from '@trainyard/contracts';
 
 export interface ComputeQueueSpec {
@@ -44,7 +44,22 @@ const quietBundlerLogger = {
   error: (message: string) => console.error(message),
 };
 
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; by default only warnings and errors are worth a line. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.TRAINYARD_TEMPORAL_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Already installed by the host process (or a previous worker set): keep its logger.
+  }
+}
+
 export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
+  installRuntime();
   const connection = await NativeConnection.connect({ address: options.address });
   const workflowBundle = options.bundle ?? (await bundleWorkflows(options.workflowsPath));
   const common = {

@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// `npm test [-- <filter>... [--node-test-flags]]`: builds, starts a throwaway
+// PostgreSQL and Temporal dev server (unless DATABASE_URL / TEMPORAL_ADDRESS are
+// given), runs unit specs (dist/**/*.spec.js) and integration tests
+// (dist/test/**/*.test.js) with node's test runner, then tears everything down.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
+import {
+  commandExists,
+  freePort,
+  spawnService,
+  startTemporalDevServer,
+  stopChild,
+  waitFor,
+} from './services.mjs';
+
+const say = (line) => console.log(`[test] ${line}`);
+const distDir = path.join(repoRoot, 'dist');
+const cleanups = [];
+let runner = null;
+let finishing = null;
+
+async function finish(code) {
+  finishing ??= (async () => {
+    if (runner) await stopChild(runner, { graceMs: 5000 });
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => say(`cleanup: ${err.message}`));
+    process.exit(code);
+  })();
+  return finishing;
+}
+
+process.on('SIGINT', () => void finish(130));
+process.on('SIGTERM', () => void finish(143));
+
+// ---------- PostgreSQL ----------
+
+function versionOf(dir) {
+  return Number(path.basename(path.dirname(dir))) || 0;
+}
+
+function findPgBinDir() {
+  if (process.env.TRAINYARD_PG_BIN) return process.env.TRAINYARD_PG_BIN;
+  const root = '/usr/lib/postgresql';
+  if (fs.existsSync(root)) {
+    const dirs = fs
+      .readdirSync(root)
+      .map((v) => path.join(root, v, 'bin'))
+      .filter((d) => fs.existsSync(path.join(d, 'initdb')))
+      .sort((a, b) => versionOf(b) - versionOf(a));
+    if (dirs.length) return dirs[0];
+  }
+  if (commandExists('pg_config')) {
+    const dir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout.trim();
+    if (dir && fs.existsSync(path.join(dir, 'initdb'))) return dir;
+  }
+  if (commandExists('initdb')) return path.dirname(spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim());
+  return null;
+}
+
+function installPostgres() {
+  if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
+    throw new Error('PostgreSQL is not installed. Install it (e.g. apt-get install postgresql) or set DATABASE_URL.');
+  }
+  say('PostgreSQL not found; apt-get install postgresql ...');
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'postgresql']]) {
+    const res = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: aptEnv });
+    if (res.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
+  }
+}
+
+/** postgres refuses to run as root, so as root we run it as the `postgres` system user. */
+function postgresUser() {
+  if (process.getuid?.() !== 0) return null;
+  const id = (flag) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  if (id('-u').status !== 0) {
+    say('creating system user postgres');
+    const res = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/bin/sh', 'postgres'], {
+      stdio: 'inherit',
+    });
+    if (res.status !== 0) throw new Error('could not create the postgres user');
+  }
+  return { uid: Number(id('-u').stdout), gid: Number(id('-g').stdout) };
+}
+
+async function startPostgres() {
+  let bin = findPgBinDir();
+  if (!bin) {
+    installPostgres();
+    bin = findPgBinDir();
+    if (!bin) throw new Error('PostgreSQL was installed but initdb was not found');
+  }
+  const user = postgresUser();
+  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-pg-'));
+  cleanups.push(async () => fs.rmSync(root, { recursive: true, force: true }));
+  if (user) fs.chownSync(root, user.uid, user.gid);
+  const dataDir = path.join(root, 'data');
+  const env = { ...process.env, LC_ALL: 'C', HOME: root };
+  const init = spawnSync(
+    path.join(bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+    { ...asUser, env, cwd: root, encoding: 'utf8' },
+  );
+  if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
+  const port = await freePort();
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    port,
+    unix_socket_directories: root,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: 300,
+    log_min_messages: 'warning',
+  };
+  const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const child = spawnService('pg', path.join(bin, 'postgres'), args, { ...asUser, env, cwd: root, detached: true });
+  // SIGINT is postgres' "fast shutdown": abort sessions, stop at once.
+  cleanups.push(() => stopChild(child, { signal: 'SIGINT' }));
+  const isReady = () =>
+    new Promise((resolve) => {
+      const probe = spawn(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+      probe.on('exit', (code) => resolve(code === 0));
+      probe.on('error', () => resolve(false));
+    });
+  await waitFor('PostgreSQL', isReady, { child, timeoutMs: 60_000, intervalMs: 200 });
+  say(`PostgreSQL ${versionOf(bin) || ''} on 127.0.0.1:${port} (${root})`);
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+// ---------- test files ----------
+
+function walk(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, out);
+    else out.push(full);
+  }
+  return out;
+}
+
+/** Compiled tests whose .ts source still exists (dist/ keeps files of deleted sources). */
+function testFiles(filters) {
+  const rel = (f) => path.relative(distDir, f).split(path.sep).join('/');
+  const hasSource = (f) => fs.existsSync(path.join(repoRoot, rel(f).replace(/\.js$/, '.ts')));
+  const isTest = (r) => r.endsWith('.spec.js') || (r.startsWith('test/') && r.endsWith('.test.js'));
+  const wanted = filters.map((f) => f.replace(/^(\.\/)?dist\//, '').replace(/\.ts$/, '.js'));
+  return walk(distDir)
+    .filter((f) => isTest(rel(f)) && hasSource(f))
+    .filter((f) => wanted.length === 0 || wanted.some((w) => rel(f).includes(w)))
+    .sort();
+}
+
+// ---------- runner ----------
+
+function runTests(files, nodeFlags, env) {
+  return new Promise((resolve) => {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const modern = major > 20 || (major === 20 && minor >= 11); // --test-concurrency/--test-timeout
+    const defaults = ['--test-reporter=spec', ...(modern ? ['--test-concurrency=2', '--test-timeout=600000'] : [])];
+    const chosen = defaults.filter((d) => !nodeFlags.some((f) => f.startsWith(d.split('=')[0])));
+    const args = ['--enable-source-maps', '--test', ...chosen, ...nodeFlags, ...files];
+    const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
+    runner = spawn(process.execPath, args, { cwd: repoRoot, env: { ...env, ...colour }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const summary = [];
+    let pending = '';
+    runner.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        // eslint-disable-next-line no-control-regex
+        const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+        const m = plain.match(/^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) (\S+)/);
+        if (m) summary.push(`${m[1]} ${m[2]}`);
+      }
+    });
+    runner.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), summary }));
+  });
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const nodeFlags = argv.filter((a) => a.startsWith('-'));
+  const filters = argv.filter((a) => !a.startsWith('-'));
+  const tools = ensureSetup({ build: !process.env.TRAINYARD_SKIP_BUILD });
+
+  const files = testFiles(filters);
+  if (files.length === 0) {
+    say(filters.length ? `no test file matches ${filters.join(', ')}` : 'no test files found under dist/');
+    return finish(filters.length ? 1 : 0);
+  }
+  say(`${files.length} test file(s)`);
+
+  const env = { ...process.env, ...toolEnv(tools), NODE_ENV: 'test' };
+  env.DATABASE_URL ||= await startPostgres();
+  if (!env.TEMPORAL_ADDRESS) {
+    const { address } = await startTemporalDevServer({
+      cli: tools.temporalCli,
+      port: await freePort(),
+      headless: true,
+      env,
+      onSpawn: (child) => cleanups.push(() => stopChild(child)),
+    });
+    env.TEMPORAL_ADDRESS = address;
+    say(`Temporal dev server on ${address}`);
+  }
+  env.TEMPORAL_NAMESPACE ||= 'default';
+
+  const { code, summary } = await runTests(files, nodeFlags, env);
+  if (finishing) return;
+  say(`${code === 0 ? 'PASSED' : 'FAILED'}: ${summary.length ? summary.join(', ') : `runner exited with ${code}`}`);
+  return finish(code);
+}
+
+main().catch(async (err) => {
+  console.error(`[test] ${err.message}`);
+  await finish(1);
+});
