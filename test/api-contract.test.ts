@@ -162,6 +162,27 @@ describe('REST contract: auth, tenants, tokens, datasets, jobs', () => {
     assert.ok(stats.body.workers.some((w: any) => w.device === 'cpu' && w.slots >= 1));
   });
 
+  it('compares jobs side by side and summarises experiments', async () => {
+    const ds = await trainer.uploadDataset('cmp', binaryCsv(150, 12));
+    const a = await trainer.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', experiment: 'cmp', model: { type: 'xgboost', params: { numRounds: 4, maxDepth: 2 } } });
+    const b = await trainer.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', experiment: 'cmp', model: { type: 'xgboost', params: { numRounds: 30, learningRate: 0.2 } } });
+    const [ja, jb] = await Promise.all([trainer.waitForJob(a.body.id), trainer.waitForJob(b.body.id)]);
+    const cmp = await viewer.get(`/v1/training-jobs/compare?ids=${ja.id},${jb.id}`);
+    assert.equal(cmp.status, 200, JSON.stringify(cmp.body));
+    assert.deepEqual(cmp.body.jobs.map((j: any) => j.id), [ja.id, jb.id]);
+    assert.deepEqual(cmp.body.params.maxDepth, { [ja.id]: 2, [jb.id]: null });
+    assert.equal(cmp.body.metrics.rocAuc[jb.id], jb.metrics.rocAuc);
+    assertError(await viewer.get('/v1/training-jobs/compare?ids=nope'), 400, 'VALIDATION_FAILED');
+    assertError(await viewer.get(`/v1/training-jobs/compare?ids=${ja.id},00000000-0000-4000-8000-000000000000`), 404, 'JOB_NOT_FOUND');
+
+    const experiments = await viewer.get('/v1/experiments?pageSize=100');
+    const cmpExperiment = experiments.body.items.find((e: any) => e.name === 'cmp');
+    assert.deepEqual(cmpExperiment.jobCounts, { queued: 0, running: 0, completed: 2, failed: 0, cancelled: 0 });
+    const bestAuc = Math.max(ja.metrics.rocAuc, jb.metrics.rocAuc);
+    assert.equal(cmpExperiment.best.rocAuc.value, bestAuc);
+    assert.equal(cmpExperiment.best.logLoss.value, Math.min(ja.metrics.logLoss, jb.metrics.logLoss));
+  });
+
   it('keeps tenants apart: another tenant sees 404, never 403', async () => {
     const tenant = await admin.post('/v1/tenants', { name: 'acme' });
     assert.equal(tenant.status, 201, JSON.stringify(tenant.body));

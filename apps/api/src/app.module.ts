@@ -11,6 +11,8 @@ import { IdempotencyService } from './common/idempotency.service';
 import { CONFIG, TEMPORAL_CLIENT } from './config.token';
 import { DatasetsController } from './datasets/datasets.controller';
 import { DatasetsService } from './datasets/datasets.service';
+import { ExperimentsController } from './experiments/experiments.controller';
+import { ExperimentsService } from './experiments/experiments.service';
 import { HealthController } from './health/health.controller';
 import { TrainingJobsController } from './jobs/training-jobs.controller';
 import { TrainingJobsService } from './jobs/training-jobs.service';
@@ -25,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, StatsController],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
@@ -36,6 +38,7 @@ export class AppModule {
         TokensService,
         DatasetsService,
         TrainingJobsService,
+        ExperimentsService,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { MinRole } from '../auth/roles.decorator';
 import { notFound, type FieldError } from '../common/api-error';
 import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { intParam, parsePage, parseSort, throwIfInvalid } from '../common/pagination';
+import { ExperimentsService } from '../experiments/experiments.service';
 import { parseTrainingJobRequest } from './training-job.request';
 import { toJobResponse } from './training-job.response';
 import { JOB_SORT_FIELDS, TrainingJobsService, type JobFilter } from './training-jobs.service';
@@ -44,6 +45,7 @@ export class TrainingJobsController {
   constructor(
     private readonly jobs: TrainingJobsService,
     private readonly idempotency: IdempotencyService,
+    private readonly experiments: ExperimentsService,
   ) {}
 
   @Post()
@@ -74,6 +76,16 @@ export class TrainingJobsController {
     throwIfInvalid(errors);
     const filter: JobFilter = { status: str(query.status), experiment: str(query.experiment), name: str(query.name), modelType: str(query.modelType), tags, sort };
     return this.jobs.list(principal, filter, page);
+  }
+
+  @Get('compare')
+  compare(@CurrentPrincipal() principal: Principal, @Query('ids') raw: unknown) {
+    const ids = typeof raw === 'string' ? [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))] : [];
+    const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (ids.length < 1 || ids.length > 50 || ids.some((id) => !uuidLike.test(id))) {
+      throwIfInvalid([{ field: 'ids', message: 'a comma-separated list of 1 to 50 job ids' }]);
+    }
+    return this.experiments.compare(principal, ids);
   }
 
   @Get(':id')

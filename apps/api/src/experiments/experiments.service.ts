@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { TrainingJob } from '@trainyard/db';
+import type { Principal } from '../auth/principal';
+import { notFound } from '../common/api-error';
+import type { Page, PageQuery } from '../common/pagination';
+
+/** Which way is better for each headline metric. */
+export const METRIC_DIRECTIONS: Record<string, 'max' | 'min'> = {
+  accuracy: 'max',
+  precision: 'max',
+  recall: 'max',
+  f1: 'max',
+  rocAuc: 'max',
+  logLoss: 'min',
+  mae: 'min',
+  rmse: 'min',
+  mape: 'min',
+  r2: 'max',
+};
+
+interface ExperimentRow {
+  experiment: string;
+  total: number;
+  queued: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  last_job_at: Date;
+}
+
+@Injectable()
+export class ExperimentsService {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(principal: Principal, page: PageQuery): Promise<Page<unknown>> {
+    const db = this.em.getConnection();
+    const [{ total }] = await db.execute<{ total: number }[]>(`select count(distinct experiment)::int as total from training_jobs where tenant_id = ?`, [principal.tenantId]);
+    const rows = await db.execute<ExperimentRow[]>(
+      `select experiment, count(*)::int as total,
+              count(*) filter (where status = 'queued')::int as queued,
+              count(*) filter (where status = 'running')::int as running,
+              count(*) filter (where status = 'completed')::int as completed,
+              count(*) filter (where status = 'failed')::int as failed,
+              count(*) filter (where status = 'cancelled')::int as cancelled,
+              max(created_at) as last_job_at
+         from training_jobs where tenant_id = ?
+        group by experiment order by max(created_at) desc limit ? offset ?`,
+      [principal.tenantId, page.pageSize, page.offset],
+    );
+    const best = await this.bestJobs(principal.tenantId, rows.map((r) => r.experiment));
+    const items = rows.map((r) => ({
+      name: r.experiment,
+      jobCounts: { queued: r.queued, running: r.running, completed: r.completed, failed: r.failed, cancelled: r.cancelled },
+      totalJobs: r.total,
+      lastJobAt: new Date(r.last_job_at).toISOString(),
+      best: best.get(r.experiment) ?? {},
+    }));
+    return { items, total, page: page.page, pageSize: page.pageSize };
+  }
+
+  /** The best completed job per experiment and metric, by the metric's direction. */
+  private async bestJobs(tenantId: string, experiments: string[]): Promise<Map<string, Record<string, { jobId: string; name: string; value: number }>>> {
+    const result = new Map<string, Record<string, { jobId: string; name: string; value: number }>>();
+    if (experiments.length === 0) return result;
+    const db = this.em.getConnection();
+    for (const [metric, direction] of Object.entries(METRIC_DIRECTIONS)) {
+      const rows = await db.execute<{ experiment: string; id: string; name: string; value: number }[]>(
+        `select distinct on (experiment) experiment, id, name, (metrics->>?)::float8 as value
+           from training_jobs
+          where tenant_id = ? and status = 'completed' and experiment in (${experiments.map(() => '?').join(', ')})
+            and jsonb_typeof(metrics->?) = 'number'
+          order by experiment, (metrics->>?)::float8 ${direction === 'max' ? 'desc' : 'asc'}, created_at`,
+        [metric, tenantId, ...experiments, metric, metric],
+      );
+      for (const row of rows) {
+        const best = result.get(row.experiment) ?? {};
+        best[metric] = { jobId: row.id, name: row.name, value: row.value };
+        result.set(row.experiment, best);
+      }
+    }
+    return result;
+  }
+
+  /** Params and metrics of several jobs side by side, keyed by job id, with the union of their keys. */
+  async compare(principal: Principal, ids: string[]) {
+    const jobs = await this.em.find(TrainingJob, { id: { $in: ids }, tenantId: principal.tenantId });
+    const missing = ids.filter((id) => !jobs.some((j) => j.id === id));
+    if (missing.length) throw notFound('JOB', missing.join(', '));
+    const ordered = ids.map((id) => jobs.find((j) => j.id === id)!);
+    const scalarMetrics = (m: Record<string, unknown> | null) => Object.fromEntries(Object.entries(m ?? {}).filter(([, v]) => typeof v === 'number' || v === null));
+    const paramNames = [...new Set(ordered.flatMap((j) => Object.keys(j.spec.model.params)))].sort();
+    const metricNames = [...new Set(ordered.flatMap((j) => Object.keys(scalarMetrics(j.metrics))))].sort();
+    return {
+      jobs: ordered.map((j) => ({
+        id: j.id,
+        name: j.name,
+        experiment: j.experiment,
+        status: j.status,
+        modelType: j.modelType,
+        datasetId: j.datasetId,
+        params: j.spec.model.params,
+        metrics: scalarMetrics(j.metrics),
+        validationMetrics: scalarMetrics(j.validationMetrics),
+        durationSeconds: j.startedAt && j.completedAt ? (j.completedAt.getTime() - j.startedAt.getTime()) / 1000 : null,
+        modelVersion: j.modelVersion,
+      })),
+      params: Object.fromEntries(paramNames.map((p) => [p, Object.fromEntries(ordered.map((j) => [j.id, j.spec.model.params[p] ?? null]))])),
+      metrics: Object.fromEntries(metricNames.map((m) => [m, Object.fromEntries(ordered.map((j) => [j.id, scalarMetrics(j.metrics)[m] ?? null]))])),
+    };
+  }
+}
