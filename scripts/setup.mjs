@@ -56,9 +56,24 @@ export function ensureNodeModules() {
   const installed = path.join(repoRoot, 'node_modules', '.package-lock.json');
   const hasLock = fs.existsSync(lock);
   if (fs.existsSync(installed) && (!hasLock || mtime(lock) <= mtime(installed))) return;
-  const args = hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
-  say(`npm ${args[0]} ...`);
-  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: repoRoot, env: npmEnv() });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const install = ['install', '--no-audit', '--no-fund'];
+  if (hasLock) {
+    say('npm ci ...');
+    if (run(npm, ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, env: npmEnv(), allowFail: true }).ok) return markInstalled(installed);
+    // Usually package-lock.json out of sync with package.json; npm install repairs the lock.
+    say('npm ci failed (see above); falling back to npm install');
+  } else {
+    say('npm install ...');
+  }
+  run(npm, install, { cwd: repoRoot, env: npmEnv() });
+  markInstalled(installed);
+}
+
+/** npm may rewrite package-lock.json after node_modules; without this the next run would install again. */
+function markInstalled(marker) {
+  const now = new Date();
+  if (fs.existsSync(marker)) fs.utimesSync(marker, now, now);
 }
 
 function works(cli) {
@@ -259,9 +274,9 @@ export function build() {
  * Brings the checkout to a runnable state. Returns the tool paths; set them in the
  * environment of anything that trains (TRAINYARD_XGBOOST_LIB, TRAINYARD_LIGHTGBM_LIB).
  */
-export function ensureSetup({ build: doBuild = true } = {}) {
+export function ensureSetup({ build: doBuild = true, temporal = true } = {}) {
   ensureNodeModules();
-  const temporalCli = ensureTemporalCli();
+  const temporalCli = temporal ? ensureTemporalCli() : null;
   const xgboostLib = ensureNativeLib('xgboost');
   const lightgbmLib = ensureNativeLib('lightgbm');
   if (doBuild) build();
@@ -272,7 +287,7 @@ export function ensureSetup({ build: doBuild = true } = {}) {
 export function toolEnv(tools) {
   return {
     TRAINYARD_TOOLS_DIR: tools.toolsDir,
-    TRAINYARD_TEMPORAL_CLI: tools.temporalCli,
+    ...(tools.temporalCli ? { TRAINYARD_TEMPORAL_CLI: tools.temporalCli } : {}),
     TRAINYARD_XGBOOST_LIB: tools.xgboostLib,
     TRAINYARD_LIGHTGBM_LIB: tools.lightgbmLib,
   };
@@ -280,7 +295,8 @@ export function toolEnv(tools) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const tools = ensureSetup({ build: !process.argv.includes('--no-build') });
+    // --no-temporal: container images talk to a real Temporal and need no CLI.
+    const tools = ensureSetup({ build: !process.argv.includes('--no-build'), temporal: !process.argv.includes('--no-temporal') });
     say(`temporal: ${tools.temporalCli}`);
     say(`xgboost:  ${tools.xgboostLib}`);
     say(`lightgbm: ${tools.lightgbmLib}`);

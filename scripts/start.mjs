@@ -183,7 +183,8 @@ async function main() {
   track(spawnService('api', process.execPath, [...nodeArgs, dist('apps/api/src/main.js')], { env: childEnv }));
   track(spawnService('worker', process.execPath, [...nodeArgs, dist('apps/worker/src/main.js')], { env: childEnv }));
 
-  const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${apiPort}`;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host; // a wildcard bind is reached via loopback
+  const apiUrl = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${apiPort}`;
   await waitFor('API /health', () => httpOk(`${apiUrl}/health`), { timeoutMs: 120_000, intervalMs: 500 });
   const token = await readAdminToken();
   const sample = token ? await registerSample(apiUrl, token).catch((err) => ({ error: err.message })) : { error: 'no admin token' };

@@ -23,10 +23,12 @@ const cleanups = [];
 let runner = null;
 let finishing = null;
 
-async function finish(code) {
+/** Stops the runner and the servers, prints `lastWords`, exits. */
+async function finish(code, lastWords) {
   finishing ??= (async () => {
-    if (runner) await stopChild(runner, { graceMs: 5000 });
+    if (runner) await stopRunner();
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => say(`cleanup: ${err.message}`));
+    if (lastWords) say(lastWords);
     process.exit(code);
   })();
   return finishing;
@@ -115,10 +117,15 @@ async function startPostgres() {
     synchronous_commit: 'off',
     full_page_writes: 'off',
     max_connections: 300,
-    log_min_messages: 'warning',
+    log_min_messages: 'fatal', // errors that tests provoke on purpose would drown the report
   };
   const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const child = spawnService('pg', path.join(bin, 'postgres'), args, { ...asUser, env, cwd: root, detached: true });
+  const child = spawnService('pg', path.join(bin, 'postgres'), args, {
+    ...asUser,
+    env,
+    cwd: root,
+    filter: (line) => !/\s(LOG|DETAIL|HINT):\s/.test(line),
+  });
   // SIGINT is postgres' "fast shutdown": abort sessions, stop at once.
   cleanups.push(() => stopChild(child, { signal: 'SIGINT' }));
   const isReady = () =>
@@ -159,6 +166,26 @@ function testFiles(filters) {
 
 // ---------- runner ----------
 
+/** Signals the runner's whole process group: servers that tests spawn must not outlive an interrupted run. */
+function signalRunnerGroup(signal) {
+  try {
+    process.kill(-runner.pid, signal);
+  } catch {
+    // group already gone
+  }
+}
+
+async function stopRunner() {
+  if (runner.exitCode === null && runner.signalCode === null) {
+    const exited = new Promise((resolve) => runner.once('exit', resolve));
+    signalRunnerGroup('SIGTERM');
+    const timer = setTimeout(() => signalRunnerGroup('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  signalRunnerGroup('SIGKILL');
+}
+
 function runTests(files, nodeFlags, env) {
   return new Promise((resolve) => {
     const [major, minor] = process.versions.node.split('.').map(Number);
@@ -167,7 +194,12 @@ function runTests(files, nodeFlags, env) {
     const chosen = defaults.filter((d) => !nodeFlags.some((f) => f.startsWith(d.split('=')[0])));
     const args = ['--enable-source-maps', '--test', ...chosen, ...nodeFlags, ...files];
     const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
-    runner = spawn(process.execPath, args, { cwd: repoRoot, env: { ...env, ...colour }, stdio: ['ignore', 'pipe', 'inherit'] });
+    runner = spawn(process.execPath, args, {
+      cwd: repoRoot,
+      env: { ...env, ...colour },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
     const summary = [];
     let pending = '';
     runner.stdout.on('data', (chunk) => {
@@ -176,7 +208,6 @@ function runTests(files, nodeFlags, env) {
       const lines = pending.split('\n');
       pending = lines.pop();
       for (const line of lines) {
-        // eslint-disable-next-line no-control-regex
         const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
         const m = plain.match(/^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) (\S+)/);
         if (m) summary.push(`${m[1]} ${m[2]}`);
@@ -216,8 +247,7 @@ async function main() {
 
   const { code, summary } = await runTests(files, nodeFlags, env);
   if (finishing) return;
-  say(`${code === 0 ? 'PASSED' : 'FAILED'}: ${summary.length ? summary.join(', ') : `runner exited with ${code}`}`);
-  return finish(code);
+  return finish(code, `${code === 0 ? 'PASSED' : 'FAILED'}: ${summary.length ? summary.join(', ') : `runner exited with ${code}`}`);
 }
 
 main().catch(async (err) => {

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { binaryCsv } from './support/datasets';
 import { ApiClient } from './support/http';
 import { logMessages, longJob, quickJob, seriesLength, sleep, waitForTraining, waitUntil } from './support/jobs';
 import { sql } from './support/sql';
+import { freePort, startDevServer, type DevServer } from './support/temporal-dev-server';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 describe('job lifecycle: cancel, retry, reconcile', () => {
@@ -143,19 +147,29 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
   });
 });
 
+// Temporal orders tasks by priority only within a task-queue partition, so this suite runs on a dev server configured
+// as `npm test` and compose configure theirs (one partition per queue); with the default four, the order is best-effort.
 describe('capacity and priority (one CPU slot)', () => {
   let stack: TestStack;
   let api: ApiClient;
   let bigId: string;
   let smallId: string;
+  let temporalDir: string;
+  let temporal: DevServer | undefined;
 
   before(async () => {
-    stack = await startTestStack({ config: { cpuSlots: 1 } });
+    temporalDir = await mkdtemp(join(tmpdir(), 'trainyard-temporal-'));
+    temporal = await startDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: join(temporalDir, 't.db') });
+    stack = await startTestStack({ config: { cpuSlots: 1, temporalAddress: temporal.address } });
     api = new ApiClient(stack.url, stack.adminToken);
     bigId = (await api.uploadDataset('big', binaryCsv(5000, 21))).body.id;
     smallId = (await api.uploadDataset('small', binaryCsv(200, 22))).body.id;
   });
-  after(() => stack?.stop());
+  after(async () => {
+    await stack?.stop();
+    await temporal?.stop();
+    await rm(temporalDir, { recursive: true, force: true });
+  });
 
   it('keeps a job beyond capacity queued until the slot frees', async () => {
     const long = await api.post('/v1/training-jobs', longJob(bigId, 5000));
@@ -182,15 +196,27 @@ describe('capacity and priority (one CPU slot)', () => {
   it('starts an urgent job before normal jobs queued earlier', async () => {
     const long = await api.post('/v1/training-jobs', longJob(bigId, 1200, { priority: 'normal' }));
     await waitForTraining(api, long.body.id);
-    const normals = [];
+    const normals: any[] = [];
     for (let i = 0; i < 3; i++) {
       normals.push((await api.post('/v1/training-jobs', quickJob(smallId, { priority: 'normal', name: `normal-${i}` }))).body);
       await sleep(150);
     }
     const urgent = (await api.post('/v1/training-jobs', quickJob(smallId, { priority: 'urgent', name: 'urgent' }))).body;
     assert.equal(urgent.priority, 'urgent');
+
+    // Every waiting job's first step must sit in the task queue's backlog before the slot frees.
+    const connection = await Connection.connect({ address: stack.config.temporalAddress });
+    try {
+      const temporal = new TemporalClient({ connection, namespace: stack.config.temporalNamespace });
+      await waitUntil('every waiting job to have its first step scheduled', async () => {
+        const described = await Promise.all([...normals, urgent].map((j) => temporal.workflow.getHandle(j.workflowId).describe()));
+        return described.every((d) => d.raw.pendingActivities?.some((a) => a.activityType?.name === 'loadFeatures'));
+      }, 20_000);
+    } finally {
+      await connection.close();
+    }
     const stillTraining = (await api.get(`/v1/training-jobs/${long.body.id}`)).body;
-    assert.equal(stillTraining.status, 'running', 'the long job still holds the slot when the urgent job arrives');
+    assert.equal(stillTraining.stage, 'train', 'the long job still holds the slot when the urgent job is scheduled');
 
     const [longDone, urgentDone, ...normalDone] = await Promise.all([long.body, urgent, ...normals].map((j) => api.waitForJob(j.id, undefined, 100_000)));
     for (const j of [longDone, urgentDone, ...normalDone]) assert.equal(j.status, 'completed', `${j.name}: ${JSON.stringify(j.error)}`);

@@ -6,6 +6,16 @@ import { Connection } from '@temporalio/client';
 /** The Temporal CLI that `npm test` uses; TRAINYARD_TEMPORAL_CLI overrides it. */
 export const TEMPORAL_CLI = process.env.TRAINYARD_TEMPORAL_CLI || join(__dirname, '..', '..', '..', '.tools', 'bin', 'temporal');
 
+/**
+ * What `npm test` and compose give Temporal (scripts/services.mjs, docker/temporal-dynamicconfig.yaml): the priority-aware
+ * matcher, and one partition per task queue, since with several partitions priority only orders tasks within each one.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
+  'matching.useNewMatcher': 'true',
+  'matching.numTaskqueueReadPartitions': '1',
+  'matching.numTaskqueueWritePartitions': '1',
+};
+
 /** A TCP port that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,6 +32,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   dbFile: string;
+  /** Extra `--dynamic-config-value key=value` settings (values are JSON). */
+  dynamicConfig?: Record<string, string>;
 }
 
 export interface DevServer {
@@ -40,7 +52,7 @@ export async function startDevServer(options: DevServerOptions, timeoutMs = 60_0
       'server', 'start-dev', '--headless', '--ip', '127.0.0.1',
       '--port', String(options.port), '--ui-port', String(options.uiPort),
       '--db-filename', options.dbFile, '--log-level', 'error',
-      '--dynamic-config-value', 'matching.useNewMatcher=true',
+      ...Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -25,10 +25,16 @@ export class HealthController {
   async health(@Res({ passthrough: true }) res: Response) {
     const [database, temporal] = await Promise.all([
       withTimeout(this.em.getConnection().execute('select 1')).then(() => 'ok', (e: Error) => `error: ${e.message}`),
-      withTimeout((this.temporal.connection as Connection).healthService.check({})).then(() => 'ok', (e: Error) => `error: ${e.message}`),
+      // A deadline, not just the race: the client retries UNAVAILABLE for ~25 s, and a retry still pending when the
+      // connection closes (shutdown) throws an uncaught "Channel has been shut down".
+      withTimeout(this.withDeadline(() => (this.temporal.connection as Connection).healthService.check({}))).then(() => 'ok', (e: Error) => `error: ${e.message}`),
     ]);
     const ok = database === 'ok' && temporal === 'ok';
     res.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'unavailable', checks: { database, temporal } };
+  }
+
+  private withDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return (this.temporal.connection as Connection).withDeadline(Date.now() + CHECK_TIMEOUT_MS, fn);
   }
 }
