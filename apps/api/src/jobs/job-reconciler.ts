@@ -56,6 +56,8 @@ export class JobReconciler {
       }
     }
     if (closed) this.logger.log(`closed ${closed} job(s) whose workflow had ended`);
+    // A worker killed without a clean stop leaves its presence rows behind; they stopped counting long ago.
+    await em.getConnection().execute(`delete from worker_heartbeats where last_seen_at < now() - interval '10 minutes'`);
     return closed;
   }
 
