@@ -139,6 +139,26 @@ async function startPostgres() {
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
+// ---------- docker compose (for the compose-file check) ----------
+
+/**
+ * The compose-file test runs `docker compose config` wherever a docker CLI is installed; when the CLI has no
+ * compose plugin, Debian's standalone docker-compose is installed (as root) so the check is not skipped.
+ */
+function ensureComposeCli() {
+  if (!commandExists('docker')) return;
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 || commandExists('docker-compose')) return;
+  if (process.getuid?.() !== 0 || !commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
+  say('docker CLI without compose; apt-get install docker-compose ...');
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose']]) {
+    if (spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: aptEnv }).status !== 0) {
+      say('could not install docker-compose; the compose-file check will be skipped');
+      return;
+    }
+  }
+}
+
 // ---------- test files ----------
 
 function walk(dir, out = []) {
@@ -231,6 +251,7 @@ async function main() {
   say(`${files.length} test file(s)`);
 
   const env = { ...process.env, ...toolEnv(tools), NODE_ENV: 'test' };
+  if (files.some((f) => f.includes('docker-compose'))) ensureComposeCli();
   env.DATABASE_URL ||= await startPostgres();
   if (!env.TEMPORAL_ADDRESS) {
     const { address } = await startTemporalDevServer({

@@ -4,7 +4,7 @@ export { predictXGBoost } from './xgboost-predict';
 export type { XGBoostPredictOptions } from './xgboost-predict';
 export { xgboostVersion, xgboostSupportsCuda } from './xgboost-version';
 export { validateXGBoostParams, XGBOOST_PARAM_NAMES } from './xgboost-params';
-export type { ParamIssue } from './xgboost-params';
+
 export { readXGBoostModel, parseBaseScore, gainImportance } from './xgboost-model-json';
 export type { XGBoostModelSummary, XGBoostTreeJson } from './xgboost-model-json';
 export type { XGBoostTask } from './xgboost-objective';

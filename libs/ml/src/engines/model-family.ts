@@ -1,0 +1,67 @@
+import type { ModelType, Task } from '@trainyard/contracts';
+import type { Matrix } from '../matrix';
+
+export interface ParamIssue {
+  field: string;
+  message: string;
+}
+
+export interface RoundEvent {
+  /** 1-based count of rounds (or epochs) the model now holds; continues from a checkpoint's count. */
+  round: number;
+  totalRounds: number;
+  /** Loss and metrics on the training rows, e.g. { logLoss } or { rmse }. */
+  train: Record<string, number>;
+  validation: Record<string, number> | null;
+}
+
+export interface FamilyTrainOptions {
+  task: Task;
+  /** 0 for regression. */
+  numClasses: number;
+  train: Matrix;
+  validation?: Matrix | null;
+  /** The family's camelCase params, already validated. */
+  params: Record<string, unknown>;
+  device?: 'cpu' | 'gpu';
+  /** A checkpoint written by onCheckpoint, to continue from. */
+  startFrom?: Uint8Array | null;
+  /** Called after every round or epoch; 'stop' ends training between rounds and marks it cancelled. */
+  onRound?: (e: RoundEvent) => Promise<'continue' | 'stop'> | 'continue' | 'stop';
+  checkpointEvery?: number;
+  onCheckpoint?: (model: Uint8Array, round: number) => Promise<void>;
+}
+
+export interface FamilyTrainResult {
+  /** The engine's own serialised model, as `predict` and `toOnnx` take it. */
+  model: Uint8Array;
+  rounds: number;
+  bestRound: number | null;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  /** e.g. "xgboost 3.2.0" goes into lineage as engine + engineVersion. */
+  engine: string;
+  engineVersion: string;
+  /** One value per feature index, normalised to sum to 1 (0s when the family has no notion of it). */
+  featureImportance: number[];
+}
+
+export interface OnnxCoreOptions {
+  featureCount: number;
+  task: Task;
+  classLabels: string[] | null;
+}
+
+/**
+ * One model family on its engine. Every family takes the same dense float matrix and exports an ONNX model
+ * with input `features` float[N, featureCount] and outputs `label` int64[N] + `probabilities` float[N, K]
+ * (classification) or `variable` float[N, 1] (regression).
+ */
+export interface ModelFamily {
+  type: ModelType;
+  validateParams(params: Record<string, unknown>): ParamIssue[];
+  train(opts: FamilyTrainOptions): Promise<FamilyTrainResult>;
+  /** Classification: probabilities, row-major [N, K] (K = 2 for binary); regression: one value per row. */
+  predict(model: Uint8Array, m: Matrix, numClasses: number): Promise<Float32Array>;
+  toOnnx(model: Uint8Array, opts: OnnxCoreOptions): Uint8Array;
+}
