@@ -2,15 +2,7 @@ import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvaluateResult, PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
-import {
-  classificationMetrics,
-  loadPrepared,
-  predictXGBoost,
-  regressionMetrics,
-  scoreOnnx,
-  xgboostToOnnx,
-  type Matrix,
-} from '@trainyard/ml';
+import { classificationMetrics, loadPrepared, modelFamily, regressionMetrics, scoreOnnx, type Matrix } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { runStep } from './job-context';
 import { dataPath, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
@@ -45,7 +37,8 @@ export function createEvaluate(deps: ActivityDeps) {
 
       const prepared = await loadPrepared(dataPath(deps.config.dataDir, input.prepared.preparedPath));
       const model = await readFile(dataPath(deps.config.dataDir, input.trained.modelPath));
-      const onnx = xgboostToOnnx(model, { featureCount: prepared.featureNames.length, task: prepared.task, classLabels: prepared.classLabels });
+      const family = modelFamily(input.spec.model.type);
+      const onnx = family.toOnnx(model, { featureCount: prepared.featureNames.length, task: prepared.task, classLabels: prepared.classLabels });
 
       const classes = prepared.classLabels?.length ?? 0;
       const scoreWithOnnx = async (m: Matrix) => {
@@ -53,7 +46,7 @@ export function createEvaluate(deps: ActivityDeps) {
         return (prepared.task === 'classification' ? out.probabilities : out.values) ?? new Float32Array();
       };
       const onnxTest = await scoreWithOnnx(prepared.test);
-      const native = expandBinary(await predictXGBoost(model, prepared.test), classes, prepared.test.rows);
+      const native = await family.predict(model, prepared.test, classes);
       const parity = parityGap(onnxTest, native);
       if (!(parity <= PARITY_TOLERANCE)) {
         throw jobFailure('ONNX_PARITY_FAILED', `ONNX predictions differ from the engine's by ${parity} (tolerance ${PARITY_TOLERANCE})`);
@@ -80,17 +73,6 @@ export function createEvaluate(deps: ActivityDeps) {
       return result;
     });
   };
-}
-
-/** The engine gives P(class 1) for binary tasks; ONNX gives both columns. */
-function expandBinary(predicted: Float32Array, classes: number, rows: number): Float32Array {
-  if (classes !== 2 || predicted.length !== rows) return predicted;
-  const out = new Float32Array(rows * 2);
-  for (let i = 0; i < rows; i++) {
-    out[2 * i] = 1 - predicted[i];
-    out[2 * i + 1] = predicted[i];
-  }
-  return out;
 }
 
 function headline(metrics: Record<string, unknown>): Record<string, unknown> {

@@ -43,7 +43,7 @@ export function createRegisterModel(deps: ActivityDeps) {
             datasetSha256: load.datasetSha256,
             params: spec.model.params,
             codeVersion: CODE_VERSION,
-            engine: spec.model.type,
+            engine: trained.engine,
             engineVersion: trained.engineVersion,
           },
           createdAt: new Date(),

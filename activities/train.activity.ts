@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
 import type { MetricValue } from '@trainyard/db';
-import { loadPrepared, trainXGBoost } from '@trainyard/ml';
+import { loadPrepared, modelFamily } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { STAGE_PROGRESS, runStep } from './job-context';
 import { dataPath, jobDir, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
@@ -38,7 +38,8 @@ export function createTrain(deps: ActivityDeps) {
       let pending: MetricValue[] = [];
       let lastFlush = 0;
       const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
-      const trained = await trainXGBoost({
+      const family = modelFamily(input.spec.model.type);
+      const trained = await family.train({
         task: prepared.task,
         numClasses: prepared.classLabels?.length ?? 0,
         train: prepared.train,
@@ -71,18 +72,19 @@ export function createTrain(deps: ActivityDeps) {
         throw new CancelledFailure('training cancelled');
       }
 
-      const modelPath = join(jobDir(input.jobId), 'model.json');
+      const modelPath = join(jobDir(input.jobId), 'model.bin');
       await writeFileAtomic(dataPath(deps.config.dataDir, modelPath), trained.model);
       const result: TrainResult = {
         modelPath,
         rounds: trained.rounds,
+        engine: trained.engine,
         engineVersion: trained.engineVersion,
         featureImportance: prepared.featureNames
           .map((feature, i) => ({ feature, importance: trained.featureImportance[i] ?? 0 }))
           .sort((a, b) => b.importance - a.importance),
       };
       await ctx.log('info', `trained ${trained.rounds} rounds${trained.stoppedEarly ? ` (early stop, best round ${trained.bestRound})` : ''}`, {
-        engine: 'xgboost',
+        engine: trained.engine,
         engineVersion: trained.engineVersion,
       });
       await writeStepResult(deps.config.dataDir, input.jobId, STEP, result);

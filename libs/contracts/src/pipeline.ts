@@ -39,6 +39,8 @@ export interface TrainResult {
   /** Path, relative to the data dir, of the trained engine model. */
   modelPath: string;
   rounds: number;
+  /** The library that did the training, e.g. "xgboost"; its version goes with it into lineage. */
+  engine: string;
   engineVersion: string;
   featureImportance: { feature: string; importance: number }[];
 }

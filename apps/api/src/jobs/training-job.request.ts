@@ -8,11 +8,9 @@ import {
   type TrainingSpec,
   type ValidationSpec,
 } from '@trainyard/contracts';
-import { validateXGBoostParams } from '@trainyard/ml';
+import { availableModelTypes, modelFamily } from '@trainyard/ml';
 import { validationFailed, type FieldError } from '../common/api-error';
 
-/** Model families that can be trained today; the rest of MODEL_TYPES are refused with a clear message. */
-export const AVAILABLE_MODEL_TYPES: readonly ModelType[] = ['xgboost'];
 
 const TOP_LEVEL = ['name', 'experiment', 'datasetId', 'target', 'task', 'features', 'exclude', 'model', 'validation', 'priority', 'execution', 'tags', 'notes'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -106,12 +104,12 @@ export function parseTrainingJobRequest(body: unknown): ParsedJobRequest {
   else {
     unknownFields(body.model, ['type', 'params'], 'model.', errors);
     if (!MODEL_TYPES.includes(body.model.type as never)) errors.push({ field: 'model.type', message: `must be one of ${MODEL_TYPES.join(', ')}` });
-    else if (!AVAILABLE_MODEL_TYPES.includes(body.model.type as ModelType)) errors.push({ field: 'model.type', message: `${String(body.model.type)} is not available yet; available: ${AVAILABLE_MODEL_TYPES.join(', ')}` });
+    else if (!availableModelTypes().includes(body.model.type as ModelType)) errors.push({ field: 'model.type', message: `${String(body.model.type)} is not available yet; available: ${availableModelTypes().join(', ')}` });
     else modelType = body.model.type as ModelType;
     if (body.model.params !== undefined && !isObj(body.model.params)) errors.push({ field: 'model.params', message: 'must be an object' });
     else if (isObj(body.model.params)) params = body.model.params;
-    if (modelType === 'xgboost') {
-      for (const e of validateXGBoostParams(params)) errors.push({ field: `model.params.${e.field}`, message: e.message });
+    if (availableModelTypes().includes(modelType)) {
+      for (const e of modelFamily(modelType).validateParams(params)) errors.push({ field: `model.params.${e.field}`, message: e.message });
     }
   }
 
