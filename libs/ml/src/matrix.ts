@@ -5,6 +5,8 @@ export interface Matrix {
   data: Float32Array;
   /** Class index (classification) or target value (regression), one per row. */
   labels: Float32Array;
+  /** Per-row sample weights (e.g. balanced class weights); absent means every row counts once. */
+  weights?: Float32Array;
 }
 
 export function matrixRow(m: Matrix, row: number): Float32Array {

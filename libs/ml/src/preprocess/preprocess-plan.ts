@@ -24,6 +24,10 @@ export interface PreprocessPlan {
   /** Names of the matrix columns, in order. */
   featureNames: string[];
   classLabels: string[] | null;
+  /** Fill per matrix column for missing values, applied before scaling; absent keeps NaN (trees route it themselves). */
+  imputeValues?: number[];
+  /** Per matrix column (x - mean) / std from the training split; float32 values so ONNX float math repeats it exactly. */
+  scaling?: { mean: number[]; std: number[] };
 }
 
 export function transformFeatureNames(transform: FeatureTransform): string[] {
