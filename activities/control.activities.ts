@@ -1,5 +1,6 @@
 import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
 import { JobStore } from '@trainyard/db';
+import { summarizeFolds, type CvSummary } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 
 export const LIVE_WINDOW_SECONDS = 20;
@@ -41,6 +42,15 @@ export function createControlActivities(deps: ActivityDeps) {
         return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason };
       }
       return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'no live GPU worker' };
+    },
+
+    /** Stores the mean and spread of each metric across the cross-validation folds. */
+    async recordCrossValidation(input: { jobId: string; folds: { fold: number; metrics: Record<string, unknown> }[] }): Promise<CvSummary> {
+      const jobs = store();
+      const summary = summarizeFolds([...input.folds].sort((a, b) => a.fold - b.fold).map((f) => f.metrics));
+      await jobs.setResults(input.jobId, { cvMetrics: summary });
+      await jobs.log(input.jobId, { level: 'info', stage: 'train', message: `cross-validation over ${summary.folds} folds`, data: { mean: summary.mean, std: summary.std } });
+      return summary;
     },
 
     /** Records the job's outcome; the first outcome recorded wins, so a retry or the reconciler cannot overwrite it. */

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './activity-deps';
 import { createControlActivities } from './control.activities';
+import { createCrossValidateFold } from './cross-validate.activity';
 import { createEvaluate } from './evaluate.activity';
 import { createLoadFeatures } from './load-features.activity';
 import { createPreprocess } from './preprocess.activity';
@@ -15,6 +16,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     loadFeatures: createLoadFeatures(deps),
     preprocess: createPreprocess(deps),
     train: createTrain(deps),
+    crossValidateFold: createCrossValidateFold(deps),
     evaluate: createEvaluate(deps),
     registerModel: createRegisterModel(deps),
   };

@@ -85,6 +85,31 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, XGBoost)
     assert.equal(job.error.code, 'INSUFFICIENT_DATA');
   });
 
+  it('cross-validates k folds as parallel activities and records mean and spread', async () => {
+    const ds = await api.uploadDataset('cv', binaryCsv(300, 21));
+    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', exclude: ['id'], validation: { method: 'kfold', folds: 3 }, model: { type: 'xgboost', params: { numRounds: 15 } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    assert.equal(job.cvMetrics.folds, 3);
+    assert.equal(job.cvMetrics.perFold.length, 3);
+    assert.ok(job.cvMetrics.mean.rocAuc > 0.6, JSON.stringify(job.cvMetrics.mean));
+    assert.ok(job.cvMetrics.std.rocAuc >= 0);
+    const folds = job.cvMetrics.perFold.map((f: any) => f.accuracy);
+    assert.ok(Math.abs(folds.reduce((a: number, b: number) => a + b, 0) / 3 - job.cvMetrics.mean.accuracy) < 1e-9);
+    assert.ok(job.metrics.rocAuc > 0.6, 'the final model is still scored on the test split');
+  });
+
+  it('splits time series by the time column: the test rows are the newest', async () => {
+    const ds = await api.uploadDataset('series', binaryCsv(300, 22));
+    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', exclude: ['id'], validation: { method: 'time_series', timeColumn: 'signup' }, model: { type: 'xgboost', params: { numRounds: 10 } } });
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    const missing = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', validation: { method: 'time_series' }, model: { type: 'xgboost' } });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.error.details.fields[0].field, 'validation.timeColumn');
+  });
+
   it('keeps a date column and nulls from breaking training', async () => {
     const ds = await api.uploadDataset('dated', binaryCsv(300, 9));
     const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 20 } } });

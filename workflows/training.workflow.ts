@@ -64,6 +64,10 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
     status.stage = 'preprocess';
     const prepared = await steps.preprocess({ ...step, load });
     status.stage = 'train';
+    if (spec.validation.method === 'kfold') {
+      const folds = await Promise.all(Array.from({ length: spec.validation.folds }, (_, fold) => steps.crossValidateFold({ ...step, prepared, fold })));
+      await control.recordCrossValidation({ jobId, folds });
+    }
     const trained = await steps.train({ ...step, prepared });
     status.stage = 'evaluate';
     const evaluated = await steps.evaluate({ ...step, prepared, trained });

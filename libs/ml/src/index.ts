@@ -6,3 +6,4 @@ export * from './native';
 export * from './engines';
 export * from './onnx';
 export * from './metrics';
+export * from './validation';

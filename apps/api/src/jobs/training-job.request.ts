@@ -59,8 +59,7 @@ function parseValidation(raw: unknown, errors: FieldError[]): ValidationSpec {
   const v: ValidationSpec = { ...defaultValidation };
   if (raw.method !== undefined) {
     if (!VALIDATION_METHODS.includes(raw.method as never)) errors.push({ field: 'validation.method', message: `must be one of ${VALIDATION_METHODS.join(', ')}` });
-    else if (raw.method !== 'holdout') errors.push({ field: 'validation.method', message: `${String(raw.method)} is not available yet; use holdout` });
-    else v.method = raw.method;
+    else v.method = raw.method as ValidationSpec['method'];
   }
   v.testSize = fraction(raw.testSize, 'validation.testSize', v.testSize, 0.01, 0.9, errors);
   v.validationSize = fraction(raw.validationSize, 'validation.validationSize', v.validationSize, 0, 0.9, errors);
@@ -79,6 +78,7 @@ function parseValidation(raw: unknown, errors: FieldError[]): ValidationSpec {
     if (!Number.isSafeInteger(raw.seed)) errors.push({ field: 'validation.seed', message: 'must be an integer' });
     else v.seed = raw.seed as number;
   }
+  if (v.method === 'time_series' && !v.timeColumn) errors.push({ field: 'validation.timeColumn', message: 'required for method time_series: the column that orders rows in time' });
   return v;
 }
 
