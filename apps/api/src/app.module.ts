@@ -14,6 +14,8 @@ import { DatasetsService } from './datasets/datasets.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
 import { HealthController } from './health/health.controller';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
 import { TrainingJobsController } from './jobs/training-jobs.controller';
 import { TrainingJobsService } from './jobs/training-jobs.service';
 import { StatsController } from './stats/stats.controller';
@@ -27,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, StatsController],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
@@ -39,6 +41,7 @@ export class AppModule {
         DatasetsService,
         TrainingJobsService,
         ExperimentsService,
+        ModelsService,
       ],
     };
   }

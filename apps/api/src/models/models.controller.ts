@@ -1,0 +1,85 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { MinRole } from '../auth/roles.decorator';
+import { notFound, type FieldError } from '../common/api-error';
+import { parsePage, throwIfInvalid } from '../common/pagination';
+import { ModelsService } from './models.service';
+
+function versionNumber(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw notFound('MODEL', `${name} v${raw}`);
+  return n;
+}
+
+function page(query: Record<string, unknown>) {
+  const errors: FieldError[] = [];
+  const p = parsePage(query, errors);
+  throwIfInvalid(errors);
+  return p;
+}
+
+@ApiTags('models')
+@ApiBearerAuth()
+@Controller('v1/models')
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Get()
+  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    return this.models.list(principal, page(query));
+  }
+
+  @Get(':name')
+  get(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return this.models.get(principal, name);
+  }
+
+  @Get(':name/versions')
+  versions(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: Record<string, unknown>) {
+    return this.models.versions(principal, name, page(query));
+  }
+
+  @Get(':name/versions/:version')
+  version(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('version') version: string) {
+    return this.models.versionResponse(principal, name, versionNumber(version, name));
+  }
+
+  /** The ONNX file; gzip-compressed on the wire when the client accepts it, with its sha256 to verify. */
+  @Get(':name/versions/:version/artifact')
+  async artifact(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('version') version: string, @Req() req: Request, @Res() res: Response) {
+    const v = await this.models.version(principal, name, versionNumber(version, name));
+    const gzip = /\bgzip\b/.test(req.get('accept-encoding') ?? '');
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}-v${v.version}.onnx"`);
+    res.setHeader('X-Content-SHA256', v.sha256);
+    res.setHeader('Digest', `sha-256=${Buffer.from(v.sha256, 'hex').toString('base64')}`);
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    else res.setHeader('Content-Length', String(v.sizeBytes));
+    const file = createReadStream(this.models.artifactFile(v));
+    await (gzip ? pipeline(file, createGzip(), res) : pipeline(file, res));
+  }
+
+  @Get(':name/alias-events')
+  aliasEvents(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: Record<string, unknown>) {
+    return this.models.aliasEvents(principal, name, page(query));
+  }
+
+  @Put(':name/aliases/:alias')
+  @MinRole('trainer')
+  @ApiBody({ schema: { type: 'object', required: ['version'], properties: { version: { type: 'integer' } } } })
+  setAlias(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('alias') alias: string, @Body() body: unknown) {
+    return this.models.setAlias(principal, name, alias, body);
+  }
+
+  @Delete(':name/aliases/:alias')
+  @MinRole('trainer')
+  @HttpCode(204)
+  async deleteAlias(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('alias') alias: string) {
+    await this.models.deleteAlias(principal, name, alias);
+  }
+}

@@ -1,0 +1,34 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** The audit trail of alias moves: who pointed which alias from which version to which, and when. */
+@Entity({ tableName: 'model_alias_events' })
+@Index({ properties: ['tenantId', 'modelName', 'id'] })
+export class ModelAliasEvent {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  modelName!: string;
+
+  @Property({ type: 'text' })
+  alias!: string;
+
+  @Property({ type: 'integer', nullable: true })
+  fromVersion: number | null = null;
+
+  /** null when the alias was deleted. */
+  @Property({ type: 'integer', nullable: true })
+  toVersion: number | null = null;
+
+  @Property({ type: 'text' })
+  actor!: string;
+
+  @Property({ type: 'text', nullable: true })
+  reason: string | null = null;
+
+  @Property({ type: 'datetime' })
+  at: Date = new Date();
+}

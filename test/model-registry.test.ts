@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import * as ort from 'onnxruntime-node';
+import { ApiClient } from './support/http';
+import { binaryCsv } from './support/datasets';
+import { startTestStack, type TestStack } from './support/test-stack';
+
+describe('model registry: versions, artifacts, aliases with an audit trail', () => {
+  let stack: TestStack;
+  let trainer: ApiClient;
+  let viewer: ApiClient;
+
+  before(async () => {
+    stack = await startTestStack();
+    const admin = new ApiClient(stack.url, stack.adminToken);
+    trainer = admin.as((await admin.post('/v1/tokens', { name: 'ml-eng', role: 'trainer' })).body.token);
+    viewer = admin.as((await admin.post('/v1/tokens', { name: 'dash', role: 'viewer' })).body.token);
+    const ds = await trainer.uploadDataset('reg', binaryCsv(200, 31));
+    for (const numRounds of [5, 10]) {
+      const job = await trainer.post('/v1/training-jobs', { name: 'churn', datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds } } });
+      const done = await trainer.waitForJob(job.body.id);
+      assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    }
+  });
+  after(() => stack?.stop());
+
+  it('lists models and their versions with signature, lineage and importance', async () => {
+    const models = await viewer.get('/v1/models');
+    assert.equal(models.status, 200);
+    const churn = models.body.items.find((m: any) => m.name === 'churn');
+    assert.equal(churn.latestVersion, 2);
+    assert.equal(churn.task, 'classification');
+    assert.deepEqual(churn.aliases, {});
+    const versions = await viewer.get('/v1/models/churn/versions');
+    assert.deepEqual(versions.body.items.map((v: any) => v.version), [2, 1]);
+    const v1 = await viewer.get('/v1/models/churn/versions/1');
+    assert.equal(v1.status, 200);
+    for (const key of ['jobId', 'modelType', 'task', 'metrics', 'signature', 'featureImportance', 'lineage', 'sizeBytes', 'sha256', 'aliases', 'createdAt']) assert.ok(key in v1.body, key);
+    assert.equal(v1.body.lineage.params.numRounds, 5);
+    assert.match(v1.body.lineage.datasetSha256, /^[0-9a-f]{64}$/);
+    assert.equal(v1.body.lineage.engine, 'xgboost');
+    assert.ok(v1.body.featureImportance.length > 0);
+    assert.equal((await viewer.get('/v1/models/nope')).body.error.code, 'MODEL_NOT_FOUND');
+    assert.equal((await viewer.get('/v1/models/churn/versions/9')).status, 404);
+  });
+
+  it('serves the ONNX artifact, gzip on the wire, matching its sha256 and loadable by onnxruntime', async () => {
+    const meta = (await viewer.get('/v1/models/churn/versions/2')).body;
+    const plain = await fetch(`${stack.url}/v1/models/churn/versions/2/artifact`, { headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': 'identity' } });
+    const bytes = Buffer.from(await plain.arrayBuffer());
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), meta.sha256);
+    assert.equal(plain.headers.get('x-content-sha256'), meta.sha256);
+    const { request } = await import('node:http');
+    const zipped = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const url = new URL(`${stack.url}/v1/models/churn/versions/2/artifact`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', reject).end();
+    });
+    assert.equal(zipped.encoding, 'gzip');
+    assert.ok(zipped.body.length < bytes.length);
+    assert.deepEqual(gunzipSync(zipped.body), bytes);
+    const session = await ort.InferenceSession.create(bytes);
+    assert.ok(session.outputNames.includes('probabilities'));
+  });
+
+  it('moves aliases, records who moved them, and refuses viewers', async () => {
+    const put = await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 1 });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body.previousVersion, null);
+    const moved = await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 2 });
+    assert.equal(moved.body.previousVersion, 1);
+    assert.deepEqual((await viewer.get('/v1/models/churn')).body.aliases, { production: 2 });
+    assert.deepEqual((await viewer.get('/v1/models/churn/versions/2')).body.aliases, ['production']);
+    assert.equal((await viewer.request('PUT', '/v1/models/churn/aliases/production', { version: 1 })).status, 403);
+    assert.equal((await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 7 })).body.error.code, 'MODEL_NOT_FOUND');
+    assert.equal((await trainer.request('PUT', '/v1/models/churn/aliases/Bad Alias', { version: 1 })).body.error.code, 'VALIDATION_FAILED');
+    assert.equal((await trainer.delete('/v1/models/churn/aliases/production')).status, 204);
+    assert.equal((await trainer.delete('/v1/models/churn/aliases/production')).status, 404);
+    const events = (await viewer.get('/v1/models/churn/alias-events')).body.items;
+    assert.deepEqual(
+      events.map((e: any) => [e.alias, e.fromVersion, e.toVersion, e.actor]),
+      [
+        ['production', 2, null, 'ml-eng'],
+        ['production', 1, 2, 'ml-eng'],
+        ['production', null, 1, 'ml-eng'],
+      ],
+    );
+  });
+
+  it('hides another tenant’s models', async () => {
+    const admin = new ApiClient(stack.url, stack.adminToken);
+    const other = admin.as((await admin.post('/v1/tenants', { name: 'other' })).body.adminToken.token);
+    assert.equal((await other.get('/v1/models')).body.total, 0);
+    assert.equal((await other.get('/v1/models/churn/versions/1')).status, 404);
+    assert.equal((await fetch(`${stack.url}/v1/models/churn/versions/1/artifact`, { headers: { authorization: `Bearer ${other.token}` } })).status, 404);
+  });
+});
