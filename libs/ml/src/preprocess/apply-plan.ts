@@ -2,12 +2,13 @@ import { parseBoolean, parseDatetime, parseNumber } from '../data/cell-values';
 import { datasetInvalid } from '../data/dataset-invalid';
 import { cellValue } from '../data/frame-records';
 import type { Frame, FrameColumn } from '../data/frame';
+import { applyFeatureStats } from './apply-feature-stats';
 import type { DatetimePart, FeatureTransform, PreprocessPlan } from './preprocess-plan';
 
 /** Writes one row's features for a transform into `out` at `at`. */
 type Encoder = (row: number, out: Float32Array, at: number) => void;
 
-/** Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN. */
+/** Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN unless imputed. */
 export function applyPlan(plan: PreprocessPlan, frame: Frame): Float32Array {
   return encodeRows(plan, frame, null);
 }
@@ -31,7 +32,7 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
       at += width;
     }
   }
-  return out;
+  return applyFeatureStats(plan, out);
 }
 
 function encoder(t: FeatureTransform, column: FrameColumn): Encoder {
@@ -41,7 +42,7 @@ function encoder(t: FeatureTransform, column: FrameColumn): Encoder {
     case 'boolean':
       return scalar(column, parseBoolean);
     case 'datetime': {
-      const read = reader(column, parseDatetime);
+      const read = numericReader(column, parseDatetime);
       const parts = t.parts.map(datetimePart);
       return (row, out, at) => {
         const ms = read(row);
@@ -51,22 +52,28 @@ function encoder(t: FeatureTransform, column: FrameColumn): Encoder {
     case 'category': {
       const codes = new Map(t.categories.map((c, i) => [c, i]));
       return (row, out, at) => {
-        const value = column.type === 'string' ? column.values[row] : cellValue(column, row);
-        out[at] = value === null ? NaN : (codes.get(String(value)) ?? NaN);
+        const text = categoryText(column, row);
+        out[at] = text === null ? NaN : (codes.get(text) ?? NaN);
       };
     }
   }
 }
 
+/** A cell as the text a category vocabulary is keyed by; null when missing. */
+export function categoryText(column: FrameColumn, row: number): string | null {
+  const value = column.type === 'string' ? column.values[row] : cellValue(column, row);
+  return value === null ? null : String(value);
+}
+
 function scalar(column: FrameColumn, parse: (raw: string) => number): Encoder {
-  const read = reader(column, parse);
+  const read = numericReader(column, parse);
   return (row, out, at) => {
     out[at] = read(row);
   };
 }
 
 /** Reads a numeric value whether the frame typed the column as numbers or left it as text. */
-function reader(column: FrameColumn, parse: (raw: string) => number): (row: number) => number {
+export function numericReader(column: FrameColumn, parse: (raw: string) => number): (row: number) => number {
   if (column.type !== 'string') return (row) => column.values[row];
   return (row) => {
     const v = column.values[row];

@@ -43,12 +43,12 @@ function fitTransform(column: FrameColumn, fitRows: ArrayLike<number>): FeatureT
   }
 }
 
-/** Categories by descending frequency, ties in code-unit order, so codes are deterministic. */
+/** Categories by descending frequency, ties in code-unit order, so codes are deterministic; "" is missing, as in CSV. */
 function vocabulary(values: (string | null)[], rows: ArrayLike<number>): string[] {
   const counts = new Map<string, number>();
   for (let i = 0; i < rows.length; i++) {
     const v = values[rows[i]];
-    if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    if (v !== null && v !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

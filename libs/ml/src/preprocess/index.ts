@@ -9,6 +9,9 @@ export {
   type PreprocessPlan,
 } from './preprocess-plan';
 export { applyPlan, encodeRows } from './apply-plan';
+export { applyFeatureStats } from './apply-feature-stats';
+export { fitFeatureStats, type FeatureStats, type FeatureStatsOptions } from './fit-feature-stats';
+export { balancedClassWeights, sampleWeights } from './class-weights';
 export { applyPlanToRecords } from './apply-plan-to-records';
 export { savePrepared, loadPrepared, loadPlan } from './prepared-store';
 export { seededRandom, shuffleInPlace } from './seeded-random';

@@ -4,8 +4,11 @@ import { datasetInvalid } from '../data/dataset-invalid';
 import { column, type Frame, type FrameColumn } from '../data/frame';
 import { MlError } from '../errors';
 import type { Matrix } from '../matrix';
+import { applyFeatureStats } from './apply-feature-stats';
 import { encodeRows } from './apply-plan';
+import { balancedClassWeights, sampleWeights } from './class-weights';
 import { encodeTarget } from './encode-target';
+import { fitFeatureStats } from './fit-feature-stats';
 import { fitPlan } from './fit-plan';
 import { holdoutSplit, timeOrderedSplit, type SplitIndices } from './holdout-split';
 import { inferTask } from './infer-task';
@@ -21,6 +24,12 @@ export interface PrepareOptions {
   exclude: string[];
   task: Task | null;
   validation: ValidationSpec;
+  /** Standardise every matrix column with the training split's mean and std (linear models, MLPs); default off. */
+  scaling?: boolean;
+  /** Fill missing values with the training median (most frequent code for categories); default off, trees keep NaN. */
+  impute?: boolean;
+  /** 'balanced' puts per-row sample weights on every matrix, from the training split's class counts. */
+  classWeights?: 'balanced' | null;
 }
 
 /** Turns a raw frame into train/validation/test matrices plus the plan that repeats the encoding at prediction time. */
@@ -55,23 +64,40 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   }
 
   const rowsOf = (positions: Int32Array) => positions.map((p) => kept[p]);
-  const plan = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
-  const matrix = (positions: Int32Array): Matrix => ({
-    rows: positions.length,
-    cols: plan.featureNames.length,
-    data: encodeRows(plan, frame, rowsOf(positions)),
-    labels: Float32Array.from(positions, (p) => labels[p]),
-  });
-  return {
+  const basePlan = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
+  const trainData = encodeRows(basePlan, frame, rowsOf(split.train));
+  const stats = fitFeatureStats(basePlan, trainData, { impute: opts.impute ?? false, scaling: opts.scaling ?? false });
+  const plan = { ...basePlan, ...stats };
+  const weights = opts.classWeights === 'balanced' ? balancedWeightsFor(task, classLabels, split.train, labels) : null;
+  const matrix = (positions: Int32Array, data?: Float32Array): Matrix => {
+    const m: Matrix = {
+      rows: positions.length,
+      cols: plan.featureNames.length,
+      data: data ?? encodeRows(plan, frame, rowsOf(positions)),
+      labels: Float32Array.from(positions, (p) => labels[p]),
+    };
+    if (weights) m.weights = sampleWeights(m.labels, weights);
+    return m;
+  };
+  const prepared: PreparedData = {
     task,
     featureNames: plan.featureNames,
     classLabels,
     plan,
-    train: matrix(split.train),
+    train: matrix(split.train, applyFeatureStats(plan, trainData)),
     validation: split.validation.length > 0 ? matrix(split.validation) : null,
     test: matrix(split.test),
     droppedRows,
   };
+  if (weights) prepared.classWeights = weights;
+  return prepared;
+}
+
+function balancedWeightsFor(task: Task, classLabels: string[] | null, train: Int32Array, labels: Float32Array): number[] {
+  if (task !== 'classification' || !classLabels) {
+    throw new MlError('INVALID_HYPERPARAMETERS', 'classWeights "balanced" needs a classification task');
+  }
+  return balancedClassWeights(Float32Array.from(train, (p) => labels[p]), classLabels.length);
 }
 
 function presentRows(target: FrameColumn): Int32Array {

@@ -14,4 +14,6 @@ export interface PreparedData {
   test: Matrix;
   /** Rows dropped because their target was missing. */
   droppedRows: number;
+  /** Per-class weights behind the matrices' `weights`, when classWeights was 'balanced'. */
+  classWeights?: number[];
 }

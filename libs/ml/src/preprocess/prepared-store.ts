@@ -12,11 +12,14 @@ interface PreparedManifest {
   classLabels: string[] | null;
   droppedRows: number;
   matrices: Record<'train' | 'validation' | 'test', { rows: number; cols: number } | null>;
+  /** Set when each `<split>.bin` ends with float32 sample weights. */
+  weighted?: boolean;
+  classWeights?: number[];
 }
 
 const SPLITS = ['train', 'validation', 'test'] as const;
 
-/** Writes plan.json, prepared.json and one `<split>.bin` (float32 features, then float32 labels) per split. */
+/** Writes plan.json, prepared.json and one `<split>.bin` (float32 features, labels, then any weights) per split. */
 export async function savePrepared(p: PreparedData, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const manifest: PreparedManifest = {
@@ -27,9 +30,14 @@ export async function savePrepared(p: PreparedData, dir: string): Promise<void> 
     droppedRows: p.droppedRows,
     matrices: { train: shape(p.train), validation: shape(p.validation), test: shape(p.test) },
   };
+  if (p.train.weights) manifest.weighted = true;
+  if (p.classWeights) manifest.classWeights = p.classWeights;
   for (const split of SPLITS) {
     const m = p[split];
-    if (m) await writeFile(join(dir, `${split}.bin`), Buffer.concat([bytes(m.data), bytes(m.labels)]));
+    if (!m) continue;
+    const parts = [bytes(m.data), bytes(m.labels)];
+    if (m.weights) parts.push(bytes(m.weights));
+    await writeFile(join(dir, `${split}.bin`), Buffer.concat(parts));
   }
   await writeFile(join(dir, 'plan.json'), JSON.stringify(p.plan, null, 2));
   // Written last: its presence marks a complete directory.
@@ -46,10 +54,13 @@ export async function loadPrepared(dir: string): Promise<PreparedData> {
     // Copy out of the file buffer, whose byte offset need not be 4-byte aligned.
     const floats = new Float32Array(file.byteLength / 4);
     new Uint8Array(floats.buffer).set(file);
-    return { rows: s.rows, cols: s.cols, data: floats.slice(0, s.rows * s.cols), labels: floats.slice(s.rows * s.cols) };
+    const cells = s.rows * s.cols;
+    const m: Matrix = { rows: s.rows, cols: s.cols, data: floats.slice(0, cells), labels: floats.slice(cells, cells + s.rows) };
+    if (manifest.weighted) m.weights = floats.slice(cells + s.rows);
+    return m;
   };
   const [train, validation, test] = await Promise.all(SPLITS.map(load));
-  return {
+  const prepared: PreparedData = {
     task: manifest.task,
     featureNames: manifest.featureNames,
     classLabels: manifest.classLabels,
@@ -59,6 +70,8 @@ export async function loadPrepared(dir: string): Promise<PreparedData> {
     test: test!,
     droppedRows: manifest.droppedRows,
   };
+  if (manifest.classWeights) prepared.classWeights = manifest.classWeights;
+  return prepared;
 }
 
 /** Reads the plan alone, as prediction needs it. */
