@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EvaluateResult, PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
-import { classificationMetrics, loadPrepared, modelFamily, regressionMetrics, scoreOnnx, type Matrix } from '@trainyard/ml';
+import type { EvaluateResult, LoadFeaturesResult, PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
+import {
+  classificationMetrics,
+  composeWithPreprocessing,
+  loadPrepared,
+  modelFamily,
+  readFrame,
+  regressionMetrics,
+  scoreRawOnnx,
+  takeRows,
+  type Matrix,
+} from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { runStep } from './job-context';
 import { dataPath, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
@@ -28,9 +38,12 @@ export function parityGap(onnx: Float32Array, engine: Float32Array): number {
   return worst;
 }
 
-/** Exports the model to ONNX, checks it against the engine, and scores the test split with the ONNX model. */
+/**
+ * Exports the model to ONNX with its preprocessing inside, so it takes the dataset's raw columns; checks it on the
+ * raw test rows against the engine's own predictions on the encoded rows, and scores the test split with it.
+ */
 export function createEvaluate(deps: ActivityDeps) {
-  return async function evaluate(input: StepInput & { prepared: PreprocessResult; trained: TrainResult }): Promise<EvaluateResult> {
+  return async function evaluate(input: StepInput & { load: LoadFeaturesResult; prepared: PreprocessResult; trained: TrainResult }): Promise<EvaluateResult> {
     return runStep(deps, input, 'evaluate', async (ctx) => {
       const done = await readStepResult<EvaluateResult>(deps.config.dataDir, input.jobId, STEP);
       if (done) return done;
@@ -38,14 +51,18 @@ export function createEvaluate(deps: ActivityDeps) {
       const prepared = await loadPrepared(dataPath(deps.config.dataDir, input.prepared.preparedPath));
       const model = await readFile(dataPath(deps.config.dataDir, input.trained.modelPath));
       const family = modelFamily(input.spec.model.type);
-      const onnx = family.toOnnx(model, { featureCount: prepared.featureNames.length, task: prepared.task, classLabels: prepared.classLabels });
+      const core = family.toOnnx(model, { featureCount: prepared.featureNames.length, task: prepared.task, classLabels: prepared.classLabels });
+      const onnx = composeWithPreprocessing(core, prepared.plan);
+      const frame = await readFrame(dataPath(deps.config.dataDir, input.load.framePath));
+      const rows = prepared.frameRows;
+      if (!rows) throw new Error('prepared data has no frame rows; preprocess again');
 
       const classes = prepared.classLabels?.length ?? 0;
-      const scoreWithOnnx = async (m: Matrix) => {
-        const out = await scoreOnnx(onnx, m);
+      const scoreWithOnnx = async (frameRows: Int32Array) => {
+        const out = await scoreRawOnnx(onnx, prepared.plan, takeRows(frame, frameRows));
         return (prepared.task === 'classification' ? out.probabilities : out.values) ?? new Float32Array();
       };
-      const onnxTest = await scoreWithOnnx(prepared.test);
+      const onnxTest = await scoreWithOnnx(rows.test);
       const native = await family.predict(model, prepared.test, classes);
       const parity = parityGap(onnxTest, native);
       if (!(parity <= PARITY_TOLERANCE)) {
@@ -58,17 +75,20 @@ export function createEvaluate(deps: ActivityDeps) {
           : regressionMetrics(m.labels, predicted);
       const metrics = score(prepared.test, onnxTest) as unknown as Record<string, unknown>;
       const validationMetrics = prepared.validation
-        ? (score(prepared.validation, await scoreWithOnnx(prepared.validation)) as unknown as Record<string, unknown>)
+        ? (score(prepared.validation, await scoreWithOnnx(rows.validation)) as unknown as Record<string, unknown>)
         : null;
 
       const sha256 = createHash('sha256').update(onnx).digest('hex');
       const onnxPath = join('artifacts', sha256.slice(0, 2), `${sha256}.onnx`);
       const artifactFile = dataPath(deps.config.dataDir, onnxPath);
       if (!(await access(artifactFile).then(() => true, () => false))) await writeFileAtomic(artifactFile, onnx);
+      // Serving turns JSON records into the model's raw inputs with the same plan.
+      const planPath = join('artifacts', sha256.slice(0, 2), `${sha256}.plan.json`);
+      await writeFileAtomic(dataPath(deps.config.dataDir, planPath), JSON.stringify(prepared.plan));
 
       await ctx.jobs.setResults(input.jobId, { metrics, validationMetrics });
       await ctx.log('info', `ONNX parity max |Δ| = ${parity.toExponential(2)}; test metrics recorded`, { metrics: headline(metrics) });
-      const result: EvaluateResult = { onnxPath, sha256, sizeBytes: onnx.byteLength, metrics, validationMetrics, parityMaxAbsDiff: parity };
+      const result: EvaluateResult = { onnxPath, planPath, sha256, sizeBytes: onnx.byteLength, metrics, validationMetrics, parityMaxAbsDiff: parity };
       await writeStepResult(deps.config.dataDir, input.jobId, STEP, result);
       return result;
     });

@@ -1,15 +1,19 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { ModelVersionRef, RegisterInput } from '@trainyard/contracts';
+import { readFile } from 'node:fs/promises';
+import type { ModelVersionRef, RegisterInput, Task } from '@trainyard/contracts';
+import { onnxInputSignature, type PreprocessPlan } from '@trainyard/ml';
 import { ModelVersion } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { CODE_VERSION } from './code-version';
 import { runStep } from './job-context';
+import { dataPath } from './job-files';
 
 /** Records the model version; one per job, so a retried step returns the version it made the first time. */
 export function createRegisterModel(deps: ActivityDeps) {
   return async function registerModel(input: RegisterInput): Promise<ModelVersionRef> {
     return runStep(deps, input, 'register', async (ctx) => {
       const { spec, prepared, trained, evaluated, load } = input;
+      const plan = JSON.parse(await readFile(dataPath(deps.config.dataDir, evaluated.planPath), 'utf8')) as PreprocessPlan;
       for (let attempt = 0; ; attempt++) {
         const em = deps.orm.em.fork();
         const existing = await em.findOne(ModelVersion, { jobId: input.jobId });
@@ -24,19 +28,11 @@ export function createRegisterModel(deps: ActivityDeps) {
           modelType: spec.model.type,
           task: prepared.task,
           artifactPath: evaluated.onnxPath,
+          planPath: evaluated.planPath,
           sha256: evaluated.sha256,
           sizeBytes: evaluated.sizeBytes,
           metrics: evaluated.metrics,
-          signature: {
-            inputs: [{ name: 'features', type: `float32[N,${prepared.featureNames.length}]` }],
-            outputs:
-              prepared.task === 'classification'
-                ? [
-                    { name: 'label', type: 'int64[N]' },
-                    { name: 'probabilities', type: `float32[N,${prepared.classLabels?.length ?? 2}]` },
-                  ]
-                : [{ name: 'variable', type: 'float32[N,1]' }],
-          },
+          signature: modelSignature(plan, prepared.task, prepared.classLabels),
           featureImportance: trained.featureImportance,
           lineage: {
             datasetId: spec.datasetId,
@@ -58,5 +54,20 @@ export function createRegisterModel(deps: ActivityDeps) {
         }
       }
     });
+  };
+}
+
+/** The raw columns the model takes (as the dataset has them; datetimes as epoch ms) and what it returns. */
+export function modelSignature(plan: PreprocessPlan, task: Task, classLabels: string[] | null) {
+  return {
+    inputs: onnxInputSignature(plan).map((i) => ({ name: i.name, type: i.columnType, onnxType: i.type })),
+    outputs:
+      task === 'classification'
+        ? [
+            { name: 'label', type: 'int64[N]' },
+            { name: 'probabilities', type: `float32[N,${classLabels?.length ?? 2}]` },
+          ]
+        : [{ name: 'variable', type: 'float32[N,1]' }],
+    classLabels,
   };
 }

@@ -70,7 +70,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
     }
     const trained = await steps.train({ ...step, prepared });
     status.stage = 'evaluate';
-    const evaluated = await steps.evaluate({ ...step, prepared, trained });
+    const evaluated = await steps.evaluate({ ...step, load, prepared, trained });
     status.stage = 'register';
     const modelVersion = await steps.registerModel({ ...step, load, prepared, trained, evaluated });
     result = { status: 'completed', modelVersion, error: null };

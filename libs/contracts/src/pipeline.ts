@@ -47,6 +47,8 @@ export interface TrainResult {
 
 export interface EvaluateResult {
   onnxPath: string;
+  /** The preprocessing plan that turns JSON records into the model's raw inputs. */
+  planPath: string;
   sha256: string;
   sizeBytes: number;
   metrics: Record<string, unknown>;

@@ -3,8 +3,10 @@ import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/cor
 import type { ModelType, Task } from '@trainyard/contracts';
 
 export interface ModelSignature {
-  inputs: { name: string; type: string }[];
+  /** Raw columns: `type` is the dataset column type, `onnxType` the tensor type the model takes. */
+  inputs: { name: string; type: string; onnxType?: string }[];
   outputs: { name: string; type: string }[];
+  classLabels?: string[] | null;
 }
 
 export interface ModelLineage {
@@ -43,6 +45,10 @@ export class ModelVersion {
 
   @Property({ type: 'text' })
   artifactPath!: string;
+
+  /** The preprocessing plan beside the artifact, relative to the data dir. */
+  @Property({ type: 'text', nullable: true })
+  planPath: string | null = null;
 
   @Property({ type: 'text' })
   sha256!: string;

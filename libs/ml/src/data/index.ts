@@ -9,3 +9,4 @@ export { sliceFrame } from './slice-frame';
 export { frameRecords, cellValue } from './frame-records';
 export { recordsToFrame } from './records-to-frame';
 export { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from './cell-values';
+export { takeRows } from './take-rows';

@@ -90,6 +90,7 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
     droppedRows,
   };
   if (weights) prepared.classWeights = weights;
+  prepared.frameRows = { train: rowsOf(split.train), validation: rowsOf(split.validation), test: rowsOf(split.test) };
   return prepared;
 }
 

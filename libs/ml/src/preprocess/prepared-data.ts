@@ -16,4 +16,6 @@ export interface PreparedData {
   droppedRows: number;
   /** Per-class weights behind the matrices' `weights`, when classWeights was 'balanced'. */
   classWeights?: number[];
+  /** The source frame's row behind each matrix row, so raw rows can be scored again (e.g. by the exported model). */
+  frameRows?: { train: Int32Array; validation: Int32Array; test: Int32Array };
 }

@@ -15,6 +15,8 @@ interface PreparedManifest {
   /** Set when each `<split>.bin` ends with float32 sample weights. */
   weighted?: boolean;
   classWeights?: number[];
+  /** Set when rows.bin holds the frame row of each train, validation and test row (int32, in that order). */
+  frameRows?: boolean;
 }
 
 const SPLITS = ['train', 'validation', 'test'] as const;
@@ -38,6 +40,10 @@ export async function savePrepared(p: PreparedData, dir: string): Promise<void> 
     const parts = [bytes(m.data), bytes(m.labels)];
     if (m.weights) parts.push(bytes(m.weights));
     await writeFile(join(dir, `${split}.bin`), Buffer.concat(parts));
+  }
+  if (p.frameRows) {
+    manifest.frameRows = true;
+    await writeFile(join(dir, 'rows.bin'), Buffer.concat(SPLITS.map((split) => bytes(p.frameRows![split]))));
   }
   await writeFile(join(dir, 'plan.json'), JSON.stringify(p.plan, null, 2));
   // Written last: its presence marks a complete directory.
@@ -71,6 +77,14 @@ export async function loadPrepared(dir: string): Promise<PreparedData> {
     droppedRows: manifest.droppedRows,
   };
   if (manifest.classWeights) prepared.classWeights = manifest.classWeights;
+  if (manifest.frameRows) {
+    const file = await readFile(join(dir, 'rows.bin'));
+    const all = new Int32Array(file.byteLength / 4);
+    new Uint8Array(all.buffer).set(file);
+    const n = (m: Matrix | null) => m?.rows ?? 0;
+    const [a, b] = [n(prepared.train), n(prepared.train) + n(validation)];
+    prepared.frameRows = { train: all.slice(0, a), validation: all.slice(a, b), test: all.slice(b) };
+  }
   return prepared;
 }
 
@@ -83,6 +97,6 @@ function shape(m: Matrix | null): { rows: number; cols: number } | null {
   return m ? { rows: m.rows, cols: m.cols } : null;
 }
 
-function bytes(a: Float32Array): Buffer {
+function bytes(a: Float32Array | Int32Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
