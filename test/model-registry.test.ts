@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-node';
+import { applyPlanToRecords, modelFamily } from '@trainyard/ml';
 import { ApiClient } from './support/http';
 import { binaryCsv } from './support/datasets';
 import { startTestStack, type TestStack } from './support/test-stack';
@@ -90,6 +93,51 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
         ['production', null, 1, 'ml-eng'],
       ],
     );
+  });
+
+  it('predicts from raw records exactly as the engine does, by version, alias or default', async () => {
+    const records = [
+      { id: 'x1', age: 30, income: 52000.5, plan: 'pro', signup: '2024-03-05', active: true },
+      { id: 'x2', age: 61, income: null, plan: 'platinum', signup: '2024-03-20', active: false },
+      { id: 'x3', age: 45, income: 31000, plan: null, signup: null, active: null },
+    ];
+    const res = await viewer.post('/v1/models/churn/predict', { version: 2, records });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.model, { name: 'churn', version: 2 });
+    assert.equal(res.body.predictions.length, 3);
+
+    const v2 = (await viewer.get('/v1/models/churn/versions/2')).body;
+    const jobDir = join(stack.config.dataDir, 'jobs', v2.jobId);
+    const plan = JSON.parse(await readFile(join(jobDir, 'prepared', 'plan.json'), 'utf8'));
+    const model = await readFile(join(jobDir, 'model.bin'));
+    const data = applyPlanToRecords(plan, records);
+    const engine = await modelFamily('xgboost').predict(model, { rows: 3, cols: plan.featureNames.length, data, labels: new Float32Array(3) }, 2);
+    res.body.predictions.forEach((p: any, i: number) => {
+      assert.ok(Math.abs(p.probabilities['1'] - engine[2 * i + 1]) < 1e-5, `row ${i}: api ${p.probabilities['1']} vs engine ${engine[2 * i + 1]}`);
+      assert.equal(p.label, engine[2 * i + 1] > 0.5 ? '1' : '0');
+    });
+
+    await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 1 });
+    assert.equal((await viewer.post('/v1/models/churn/predict', { records })).body.model.version, 1, 'production by default');
+    await trainer.delete('/v1/models/churn/aliases/production');
+    assert.equal((await viewer.post('/v1/models/churn/predict', { records })).body.model.version, 2, 'latest without production');
+    assert.equal((await viewer.post('/v1/models/churn/predict', { alias: 'staging', records })).body.error.code, 'MODEL_NOT_FOUND');
+    assert.equal((await viewer.post('/v1/models/nope/predict', { records })).body.error.code, 'MODEL_NOT_FOUND');
+  });
+
+  it('refuses records with missing columns or wrong types, naming record and field', async () => {
+    const bad = await viewer.post('/v1/models/churn/predict', {
+      records: [
+        { id: 'a', age: 30, income: 1, plan: 'pro', signup: '2024-03-05', active: true },
+        { id: 'b', age: 'thirty', income: 1, plan: 'pro', signup: 'not a date', active: 'yes' },
+        { id: 'c', income: 1, plan: 'pro', signup: '2024-03-05', active: true },
+      ],
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
+    const fields = bad.body.error.details.fields.map((f: any) => f.field).sort();
+    assert.deepEqual(fields, ['records[1].active', 'records[1].age', 'records[1].signup', 'records[2].age']);
+    assert.equal((await viewer.post('/v1/models/churn/predict', { records: [] })).status, 400);
   });
 
   it('hides another tenant’s models', async () => {

@@ -27,7 +27,8 @@ export async function startApiServer(config: TrainyardConfig, options: { logger?
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '1mb' });
+  // Batches of up to 10,000 records for prediction; uploads go through multipart, not JSON.
+  app.useBodyParser('json', { limit: '16mb' });
   app.set('trust proxy', false);
   app.enableShutdownHooks();
 

@@ -16,6 +16,7 @@ import { ExperimentsService } from './experiments/experiments.service';
 import { HealthController } from './health/health.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { PredictService } from './serving/predict.service';
 import { TrainingJobsController } from './jobs/training-jobs.controller';
 import { TrainingJobsService } from './jobs/training-jobs.service';
 import { StatsController } from './stats/stats.controller';
@@ -42,6 +43,7 @@ export class AppModule {
         TrainingJobsService,
         ExperimentsService,
         ModelsService,
+        PredictService,
       ],
     };
   }

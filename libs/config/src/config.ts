@@ -21,6 +21,8 @@ export interface TrainyardConfig {
   authFailureLimit: number;
   authFailureWindowSeconds: number;
   reconcileIntervalSeconds: number;
+  /** Upper bound on the ONNX models that serving keeps loaded. */
+  servingCacheBytes: number;
 }
 
 /** A configuration value that cannot be used. */
@@ -68,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     authFailureLimit: int(env, 'TRAINYARD_AUTH_FAILURE_LIMIT', 20, 1),
     authFailureWindowSeconds: int(env, 'TRAINYARD_AUTH_FAILURE_WINDOW_SECONDS', 60, 1),
     reconcileIntervalSeconds: int(env, 'TRAINYARD_RECONCILE_INTERVAL_SECONDS', 30, 1),
+    servingCacheBytes: int(env, 'TRAINYARD_SERVING_CACHE_BYTES', 512 * 1024 ** 2, 1),
   };
 }

@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { MinRole } from '../auth/roles.decorator';
 import { notFound, type FieldError } from '../common/api-error';
 import { parsePage, throwIfInvalid } from '../common/pagination';
+import { PredictService, type PredictRequest } from '../serving/predict.service';
 import { ModelsService } from './models.service';
 
 function versionNumber(raw: string, name: string): number {
@@ -27,7 +28,10 @@ function page(query: Record<string, unknown>) {
 @ApiBearerAuth()
 @Controller('v1/models')
 export class ModelsController {
-  constructor(private readonly models: ModelsService) {}
+  constructor(
+    private readonly models: ModelsService,
+    private readonly predictor: PredictService,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
@@ -62,6 +66,13 @@ export class ModelsController {
     else res.setHeader('Content-Length', String(v.sizeBytes));
     const file = createReadStream(this.models.artifactFile(v));
     await (gzip ? pipeline(file, createGzip(), res) : pipeline(file, res));
+  }
+
+  @Post(':name/predict')
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', required: ['records'], properties: { version: { type: 'integer' }, alias: { type: 'string' }, records: { type: 'array', items: { type: 'object' } } } } })
+  predict(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: PredictRequest) {
+    return this.predictor.predict(principal, name, body ?? {});
   }
 
   @Get(':name/alias-events')

@@ -148,7 +148,7 @@ export async function scoreRawOnnx(
     const out = await session.run(rawInputFeeds(plan, rows));
     const scores: OnnxScores = {};
     if (out.probabilities) scores.probabilities = out.probabilities.data as Float32Array;
-    if (out.value) scores.values = out.value.data as Float32Array;
+    if (out.variable) scores.values = out.variable.data as Float32Array;
     if (out.label) scores.labels = Int32Array.from(out.label.data as BigInt64Array, (v) => Number(v));
     return scores;
   } finally {

@@ -47,6 +47,7 @@ export function lightgbmToOnnx(dump: LightGBMModelDump | string, opts: LightGBMT
     throw new MlError('INTERNAL', `Model has ${classes} classes but ${opts.classLabels.length} class labels were given`);
   }
   const trees = flattenTrees(model, (tree) => (classes === 2 ? 0 : tree % perIteration), scale);
+  if (classes === 2) addNegativeVote(trees, model.tree_info.length);
   return encodeModel({
     ...common,
     nodes: [classifierNode(trees, classes)],
@@ -54,12 +55,33 @@ export function lightgbmToOnnx(dump: LightGBMModelDump | string, opts: LightGBMT
   });
 }
 
+/** The nodes_* columns shared by TreeEnsembleClassifier/Regressor, plus the leaf votes for class_* / target_*. */
 interface FlatTrees {
-  branches: OnnxMessage[];
+  treeIds: number[];
+  nodeIds: number[];
+  modes: string[];
+  featureIds: number[];
+  values: number[];
+  trueIds: number[];
+  falseIds: number[];
+  missingTrue: number[];
   leafTreeIds: number[];
   leafNodeIds: number[];
   leafOutputIds: number[];
   leafWeights: number[];
+}
+
+function branchAttributes(flat: FlatTrees): OnnxMessage[] {
+  return [
+    attribute('nodes_treeids', flat.treeIds),
+    attribute('nodes_nodeids', flat.nodeIds),
+    attribute('nodes_modes', flat.modes),
+    attribute('nodes_featureids', flat.featureIds),
+    attribute('nodes_values', { floats: flat.values }),
+    attribute('nodes_truenodeids', flat.trueIds),
+    attribute('nodes_falsenodeids', flat.falseIds),
+    attribute('nodes_missing_value_tracks_true', flat.missingTrue),
+  ];
 }
 
 function classifierNode(trees: FlatTrees, classes: number): OnnxMessage {
@@ -69,7 +91,7 @@ function classifierNode(trees: FlatTrees, classes: number): OnnxMessage {
     ['features'],
     ['label', 'probabilities'],
     [
-      ...trees.branches,
+      ...branchAttributes(trees),
       attribute('class_treeids', trees.leafTreeIds),
       attribute('class_nodeids', trees.leafNodeIds),
       attribute('class_ids', trees.leafOutputIds),
@@ -87,7 +109,7 @@ function regressorNode(trees: FlatTrees): OnnxMessage {
     ['features'],
     ['variable'],
     [
-      ...trees.branches,
+      ...branchAttributes(trees),
       attribute('target_treeids', trees.leafTreeIds),
       attribute('target_nodeids', trees.leafNodeIds),
       attribute('target_ids', trees.leafOutputIds),
@@ -100,60 +122,60 @@ function regressorNode(trees: FlatTrees): OnnxMessage {
   );
 }
 
-/** Flattens every tree into the nodes_* attributes; `scale` multiplies each leaf value. */
-function flattenTrees(model: LightGBMModelDump, outputOf: (tree: number) => number, scale: number): FlatTrees {
-  const columns = { treeIds: [] as number[], nodeIds: [] as number[], modes: [] as string[], featureIds: [] as number[] };
-  const values: number[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const missingTrue: number[] = [];
-  const flat: FlatTrees = { branches: [], leafTreeIds: [], leafNodeIds: [], leafOutputIds: [], leafWeights: [] };
+/** Appends one node to a tree's columns and returns its index in them. */
+function pushNode(flat: FlatTrees, tree: number, id: number, mode: string, feature: number, value: number, tracksTrue: boolean): number {
+  flat.treeIds.push(tree);
+  flat.nodeIds.push(id);
+  flat.modes.push(mode);
+  flat.featureIds.push(feature);
+  flat.values.push(value);
+  flat.trueIds.push(0);
+  flat.falseIds.push(0);
+  flat.missingTrue.push(tracksTrue ? 1 : 0);
+  return flat.treeIds.length - 1;
+}
 
+function pushLeaf(flat: FlatTrees, tree: number, id: number, output: number, weight: number): void {
+  pushNode(flat, tree, id, 'LEAF', 0, 0, false);
+  flat.leafTreeIds.push(tree);
+  flat.leafNodeIds.push(id);
+  flat.leafOutputIds.push(output);
+  flat.leafWeights.push(weight);
+}
+
+/**
+ * onnxruntime reads a binary ensemble whose leaf weights are all >= 0 as probabilities and labels it by score > 0.5;
+ * a one-leaf tree voting the smallest negative float keeps it on the margin path (label by score > 0) at no cost.
+ */
+function addNegativeVote(flat: FlatTrees, tree: number): void {
+  if (flat.leafWeights.some((w) => w < 0)) return;
+  pushLeaf(flat, tree, 0, 0, -(2 ** -149));
+}
+
+/** Flattens every tree, numbering nodes depth-first; `scale` multiplies each leaf value. */
+function flattenTrees(model: LightGBMModelDump, outputOf: (tree: number) => number, scale: number): FlatTrees {
+  const flat: FlatTrees = {
+    treeIds: [], nodeIds: [], modes: [], featureIds: [], values: [], trueIds: [], falseIds: [], missingTrue: [],
+    leafTreeIds: [], leafNodeIds: [], leafOutputIds: [], leafWeights: [],
+  };
   for (const info of model.tree_info) {
     const tree = info.tree_index;
     let nextId = 0;
-    const push = (mode: string, feature: number, value: number, tracksTrue: boolean): number => {
+    const branch: Branch = (mode, feature, value, tracksTrue, onTrue, onFalse) => {
       const id = nextId++;
-      columns.treeIds.push(tree);
-      columns.nodeIds.push(id);
-      columns.modes.push(mode);
-      columns.featureIds.push(feature);
-      values.push(value);
-      trueIds.push(0);
-      falseIds.push(0);
-      missingTrue.push(tracksTrue ? 1 : 0);
-      return columns.treeIds.length - 1;
-    };
-    const branch = (mode: string, feature: number, value: number, tracksTrue: boolean, onTrue: () => number, onFalse: () => number): number => {
-      const at = push(mode, feature, value, tracksTrue);
-      trueIds[at] = onTrue();
-      falseIds[at] = onFalse();
-      return columns.nodeIds[at]!;
+      const at = pushNode(flat, tree, id, mode, feature, value, tracksTrue);
+      flat.trueIds[at] = onTrue();
+      flat.falseIds[at] = onFalse();
+      return id;
     };
     const emit = (n: LightGBMNodeJson): number => {
-      if (isLightGBMLeaf(n)) {
-        const at = push('LEAF', 0, 0, false);
-        flat.leafTreeIds.push(tree);
-        flat.leafNodeIds.push(columns.nodeIds[at]!);
-        flat.leafOutputIds.push(outputOf(tree));
-        flat.leafWeights.push(n.leaf_value * scale);
-        return columns.nodeIds[at]!;
-      }
-      return emitSplit(n, branch, emit, tree);
+      if (!isLightGBMLeaf(n)) return emitSplit(n, branch, emit, tree);
+      const id = nextId++;
+      pushLeaf(flat, tree, id, outputOf(tree), n.leaf_value * scale);
+      return id;
     };
     emit(info.tree_structure);
   }
-
-  flat.branches = [
-    attribute('nodes_treeids', columns.treeIds),
-    attribute('nodes_nodeids', columns.nodeIds),
-    attribute('nodes_modes', columns.modes),
-    attribute('nodes_featureids', columns.featureIds),
-    attribute('nodes_values', { floats: values }),
-    attribute('nodes_truenodeids', trueIds),
-    attribute('nodes_falsenodeids', falseIds),
-    attribute('nodes_missing_value_tracks_true', missingTrue),
-  ];
   return flat;
 }
 

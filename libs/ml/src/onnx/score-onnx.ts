@@ -28,7 +28,7 @@ export async function scoreOnnx(bytes: Uint8Array, m: Matrix, opts: ScoreOnnxOpt
     const out = await session.run({ features });
     const scores: OnnxScores = {};
     if (out.probabilities) scores.probabilities = out.probabilities.data as Float32Array;
-    if (out.value) scores.values = out.value.data as Float32Array;
+    if (out.variable) scores.values = out.variable.data as Float32Array;
     if (out.label) scores.labels = Int32Array.from(out.label.data as BigInt64Array, (v) => Number(v));
     return scores;
   } finally {

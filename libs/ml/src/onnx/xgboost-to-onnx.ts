@@ -31,7 +31,7 @@ export function xgboostToOnnx(modelJson: Uint8Array, opts: XGBoostToOnnxOptions)
 
   if (opts.task === 'regression') {
     expectObjective(model, ['reg:squarederror']);
-    return encodeModel({ ...common, nodes: [regressorNode(model)], outputs: [tensorValue('value', FLOAT, ['N', 1])] });
+    return encodeModel({ ...common, nodes: [regressorNode(model)], outputs: [tensorValue('variable', FLOAT, ['N', 1])] });
   }
   expectObjective(model, ['binary:logistic', 'multi:softprob']);
   const classes = model.objective === 'binary:logistic' ? 2 : model.numClass;
@@ -73,7 +73,7 @@ function regressorNode(model: XGBoostModelSummary): OnnxMessage {
   return node(
     'TreeEnsembleRegressor',
     ['features'],
-    ['value'],
+    ['variable'],
     [
       ...nodes.branchAttributes,
       attribute('target_treeids', nodes.leafTreeIds),

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { dataPath, type TrainyardConfig } from '@trainyard/config';
+import { ModelAlias, ModelVersion } from '@trainyard/db';
+import { rawInputFeeds, type PreprocessPlan } from '@trainyard/ml';
+import type { Principal } from '../auth/principal';
+import { ApiError, notFound, validationFailed } from '../common/api-error';
+import { CONFIG } from '../config.token';
+import { validateRecords } from './record-validation';
+import { SessionCache } from './session-cache';
+
+export interface PredictRequest {
+  version?: unknown;
+  alias?: unknown;
+  records?: unknown;
+}
+
+export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
+
+const DEFAULT_ALIAS = 'production';
+
+/** Scores raw records with a registered model; sessions and plans are cached across requests. */
+@Injectable()
+export class PredictService implements OnModuleDestroy {
+  private readonly sessions: SessionCache;
+  private readonly plans = new Map<string, Promise<PreprocessPlan>>();
+
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(CONFIG) private readonly config: TrainyardConfig,
+  ) {
+    this.sessions = new SessionCache(config.servingCacheBytes);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.sessions.clear();
+  }
+
+  /** version, else alias, else `production`, else the latest version. */
+  async resolve(principal: Principal, name: string, request: PredictRequest): Promise<ModelVersion> {
+    const where = { tenantId: principal.tenantId, name };
+    if (request.version !== undefined) {
+      if (!Number.isInteger(request.version)) throw validationFailed([{ field: 'version', message: 'must be an integer' }]);
+      const v = await this.em.findOne(ModelVersion, { ...where, version: request.version as number });
+      if (!v) throw notFound('MODEL', `${name} v${String(request.version)}`);
+      return v;
+    }
+    if (request.alias !== undefined && typeof request.alias !== 'string') throw validationFailed([{ field: 'alias', message: 'must be a string' }]);
+    const alias = await this.em.findOne(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias: (request.alias as string | undefined) ?? DEFAULT_ALIAS });
+    if (!alias && request.alias !== undefined) throw notFound('MODEL', `${name}@${String(request.alias)}`);
+    const v = alias
+      ? await this.em.findOne(ModelVersion, { ...where, version: alias.version })
+      : await this.em.findOne(ModelVersion, where, { orderBy: { version: 'desc' } });
+    if (!v) throw notFound('MODEL', name);
+    return v;
+  }
+
+  async predict(principal: Principal, name: string, request: PredictRequest) {
+    const version = await this.resolve(principal, name, request);
+    const records = validateRecords(request.records, version.signature);
+    if (!version.planPath) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
+    const [plan, session] = await Promise.all([this.plan(version), this.sessions.get(version.sha256, () => readFile(dataPath(this.config.dataDir, version.artifactPath)))]);
+    const out = await session.run(rawInputFeeds(plan, records));
+    return { model: { name: version.name, version: version.version }, predictions: this.decode(version, out, records.length) };
+  }
+
+  private plan(version: ModelVersion): Promise<PreprocessPlan> {
+    let plan = this.plans.get(version.sha256);
+    if (!plan) {
+      plan = readFile(dataPath(this.config.dataDir, version.planPath!), 'utf8').then((text) => JSON.parse(text) as PreprocessPlan);
+      plan.catch(() => this.plans.delete(version.sha256));
+      this.plans.set(version.sha256, plan);
+    }
+    return plan;
+  }
+
+  private decode(version: ModelVersion, out: Record<string, { data: unknown }>, rows: number): Prediction[] {
+    if (version.task === 'regression') {
+      const values = out.variable.data as Float32Array;
+      return Array.from({ length: rows }, (_, i) => ({ value: values[i] }));
+    }
+    const labels = version.signature.classLabels ?? [];
+    const probabilities = out.probabilities.data as Float32Array;
+    const k = probabilities.length / rows;
+    return Array.from({ length: rows }, (_, i) => {
+      const row = probabilities.subarray(i * k, (i + 1) * k);
+      let best = 0;
+      for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
+      return { label: labels[best] ?? String(best), probabilities: Object.fromEntries(Array.from(row, (p, c) => [labels[c] ?? String(c), p])) };
+    });
+  }
+}
