@@ -2,8 +2,12 @@ import type { ModelType } from '@trainyard/contracts';
 import { MlError } from '../errors';
 import type { ModelFamily } from './model-family';
 import { xgboostFamily } from './xgboost-family';
+import { lightgbmFamily } from './lightgbm/lightgbm-family';
+import { randomForestFamily } from './random-forest-family';
+import { linearFamily } from './linear';
+import { mlpFamily } from './mlp';
 
-const FAMILIES = new Map<ModelType, ModelFamily>([[xgboostFamily.type, xgboostFamily]]);
+const FAMILIES = new Map<ModelType, ModelFamily>([[xgboostFamily.type, xgboostFamily], [lightgbmFamily.type, lightgbmFamily], [randomForestFamily.type, randomForestFamily], [linearFamily.type, linearFamily], [mlpFamily.type, mlpFamily]]);
 
 /** Registers a family (engines that load optional native libraries add themselves here). */
 export function registerModelFamily(family: ModelFamily): void {

@@ -14,7 +14,7 @@ export interface LightGBMToOnnxOptions {
 const ML_DOMAIN = 'ai.onnx.ml';
 const OPSETS = [{ domain: '', version: 17 }, { domain: ML_DOMAIN, version: 3 }];
 
-/** LightGBM's kZeroThreshold: |x| at or below it counts as zero (a float constant, so exact in float32). */
+/** LightGBM's kZeroThreshold: its dense predictor reads |x| <= this as 0 (a float constant, so exact in float32). */
 const ZERO_BAND = Math.fround(1e-35);
 
 /**
@@ -191,7 +191,7 @@ function emitSplit(split: LightGBMSplitJson, branch: Branch, emit: (n: LightGBMN
   }
   const threshold = Number(split.threshold);
   const feature = split.split_feature;
-  const cut = floatAtOrBelow(threshold);
+  const cut = floatCut(threshold);
   const left = () => emit(split.left_child);
   const right = () => emit(split.right_child);
   const ordinary = (tracksTrue: boolean) => branch('BRANCH_LEQ', feature, cut, tracksTrue, left, right);
@@ -205,13 +205,29 @@ function emitSplit(split: LightGBMSplitJson, branch: Branch, emit: (n: LightGBMN
   );
 }
 
+/**
+ * The float32 threshold for BRANCH_LEQ. LightGBM reads every |x| <= ZERO_BAND as exactly 0 before comparing, so a
+ * threshold inside the band moves to its edge, sending the whole band where 0 goes.
+ */
+function floatCut(threshold: number): number {
+  // The dump clamps an infinite threshold (a split keeping every number on the left) to 1e300.
+  if (threshold >= DUMPED_INFINITY) return Number.POSITIVE_INFINITY;
+  if (threshold < -ZERO_BAND || threshold >= ZERO_BAND) return floatAtOrBelow(threshold);
+  return threshold >= 0 ? ZERO_BAND : nextFloatDown(-ZERO_BAND);
+}
+
+const DUMPED_INFINITY = 1e300;
 const scratch = new Float32Array(1);
 const scratchBits = new Int32Array(scratch.buffer);
 
 /** The largest float32 f with f <= t, so `x <= f` on float32 x agrees with LightGBM's `(double)x <= t`. */
 export function floatAtOrBelow(t: number): number {
   const f = Math.fround(t);
-  if (f <= t) return f;
+  return f <= t ? f : nextFloatDown(f);
+}
+
+/** The float32 just below a float32 f. */
+function nextFloatDown(f: number): number {
   scratch[0] = f;
   // Stepping the bit pattern moves one float toward zero for positives and away from it for negatives.
   if (f > 0) scratchBits[0] = scratchBits[0]! - 1;

@@ -1,0 +1,11 @@
+export { trainLightGBM } from './lightgbm-train';
+export type { LightGBMTrainOptions, LightGBMTrainResult } from './lightgbm-train';
+export { predictLightGBM, toProbabilityRows } from './lightgbm-predict';
+export type { LightGBMPredictOptions } from './lightgbm-predict';
+export { validateLightGBMParams, resolveLightGBMParams, LIGHTGBM_PARAM_NAMES } from './lightgbm-params';
+export { validateRandomForestParams, resolveRandomForestParams, RANDOM_FOREST_PARAM_NAMES } from './random-forest-params';
+export { dumpLightGBMModel, parseLightGBMDump, isLightGBMLeaf } from './lightgbm-model-json';
+export type { LightGBMModelDump, LightGBMNodeJson, LightGBMSplitJson, LightGBMLeafJson } from './lightgbm-model-json';
+export { lightgbmVersion } from './lightgbm-version';
+export { LightGBMCallError } from './lightgbm-errors';
+export { lightgbmFamily } from './lightgbm-family';

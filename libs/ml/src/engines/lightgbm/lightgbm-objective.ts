@@ -1,0 +1,31 @@
+import type { Task } from '@trainyard/contracts';
+import { MlError } from '../../errors';
+
+export interface LightGBMObjective {
+  /** LightGBM parameters selecting the objective and its eval metric. */
+  params: [string, string][];
+  /** The metric's name in round reports and the one early stopping watches. */
+  metric: 'logLoss' | 'rmse';
+  /** Raw scores per row: 1, or the class count for multiclass. */
+  scoresPerRow: number;
+}
+
+/** binary / multiclass / regression, each with its matching eval metric. */
+export function lightgbmObjective(task: Task, numClasses: number): LightGBMObjective {
+  if (task === 'regression') return { params: [['objective', 'regression'], ['metric', 'rmse']], metric: 'rmse', scoresPerRow: 1 };
+  if (!Number.isInteger(numClasses) || numClasses < 2) {
+    throw new MlError('INVALID_HYPERPARAMETERS', `Classification needs at least 2 classes, got ${numClasses}`);
+  }
+  if (numClasses === 2) return { params: [['objective', 'binary'], ['metric', 'binary_logloss']], metric: 'logLoss', scoresPerRow: 1 };
+  return {
+    params: [['objective', 'multiclass'], ['num_class', String(numClasses)], ['metric', 'multi_logloss']],
+    metric: 'logLoss',
+    scoresPerRow: numClasses,
+  };
+}
+
+/** Friendly names for LightGBM's metric names in round reports. */
+export function metricName(lightgbmName: string): string {
+  if (lightgbmName === 'binary_logloss' || lightgbmName === 'multi_logloss') return 'logLoss';
+  return lightgbmName;
+}
