@@ -5,7 +5,7 @@ import { classificationMetrics, kfoldSplits, loadPrepared, modelFamily, regressi
 import type { ActivityDeps } from './activity-deps';
 import { runStep } from './job-context';
 import { dataPath, readStepResult, writeStepResult } from './job-files';
-import { threadsPerSlot } from './train.activity';
+import { threadsPerSlot, withThreads } from './train.activity';
 
 export interface CrossValidateFoldInput extends StepInput {
   prepared: PreprocessResult;
@@ -40,7 +40,7 @@ export function createCrossValidateFold(deps: ActivityDeps) {
         numClasses: classes,
         train,
         validation: null,
-        params: withoutEarlyStopping({ nthread: threadsPerSlot(deps.config.cpuSlots), ...input.spec.model.params }),
+        params: withoutEarlyStopping(withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots))),
         onRound: (e) => {
           ctx.heartbeat({ fold: input.fold, round: e.round });
           return activity.cancellationSignal.aborted ? 'stop' : 'continue';

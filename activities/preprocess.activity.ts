@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LoadFeaturesResult, PreprocessResult, StepInput } from '@trainyard/contracts';
-import { prepareData, readFrame, savePrepared } from '@trainyard/ml';
+import { modelFamily, prepareData, readFrame, savePrepared } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { runStep } from './job-context';
 import { dataPath, jobDir, readStepResult, writeStepResult } from './job-files';
@@ -22,6 +22,7 @@ export function createPreprocess(deps: ActivityDeps) {
         exclude: spec.exclude,
         task: spec.task,
         validation: spec.validation,
+        ...(modelFamily(spec.model.type).needsScaledInputs ? { scaling: true, impute: true } : {}),
       });
       const preparedPath = join(jobDir(input.jobId), 'prepared');
       await savePrepared(prepared, dataPath(deps.config.dataDir, preparedPath));

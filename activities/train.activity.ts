@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import type { PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
 import type { MetricValue } from '@trainyard/db';
-import { loadPrepared, modelFamily } from '@trainyard/ml';
+import { loadPrepared, modelFamily, type ModelFamily } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { STAGE_PROGRESS, runStep } from './job-context';
 import { dataPath, jobDir, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
@@ -17,6 +17,12 @@ const FLUSH_INTERVAL_MS = 1000;
 /** Concurrent jobs on one worker split its cores: OpenMP threads that outnumber cores spin against each other. */
 export function threadsPerSlot(slots: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / Math.max(1, slots)));
+}
+
+/** Sets the engine's thread count where the family has one and the job did not choose it. */
+export function withThreads(family: ModelFamily, params: Record<string, unknown>, threads: number): Record<string, unknown> {
+  if ('nthread' in params || family.validateParams({ nthread: threads }).length > 0) return params;
+  return { nthread: threads, ...params };
 }
 
 /** Trains the engine round by round: heartbeats progress, records metric series, checkpoints, and stops when cancelled. */
@@ -44,7 +50,7 @@ export function createTrain(deps: ActivityDeps) {
         numClasses: prepared.classLabels?.length ?? 0,
         train: prepared.train,
         validation: prepared.validation,
-        params: { nthread: threadsPerSlot(deps.config.cpuSlots), ...input.spec.model.params },
+        params: withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots)),
         device: useCuda ? 'gpu' : 'cpu',
         startFrom,
         checkpointEvery: CHECKPOINT_EVERY,

@@ -4,7 +4,10 @@ import { ApiClient } from './support/http';
 import { SAMPLE_CHURN_CSV, binaryCsv, multiclassCsv, regressionCsv } from './support/datasets';
 import { startTestStack, type TestStack } from './support/test-stack';
 
-describe('training pipeline end to end (real Temporal, real PostgreSQL, XGBoost)', () => {
+const PARAMS = { lightgbm: { numRounds: 40 }, random_forest: { numTrees: 40 }, linear: { l2: 1 }, mlp: { hiddenLayers: [16], epochs: 15 } };
+const ENGINES = { lightgbm: 'lightgbm', random_forest: 'lightgbm', linear: 'trainyard-linear', mlp: 'tfjs-wasm' };
+
+describe('training pipeline end to end (real Temporal, real PostgreSQL, every model family)', () => {
   let stack: TestStack;
   let api: ApiClient;
 
@@ -64,6 +67,24 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, XGBoost)
     assert.ok(rj.metrics.r2 > 0.8, `r2 ${rj.metrics.r2}`);
     for (const key of ['mae', 'rmse', 'mape']) assert.ok(rj.metrics[key] > 0, key);
   });
+
+  for (const type of ['lightgbm', 'random_forest', 'linear', 'mlp'] as const) {
+    it(`trains ${type} end to end and serves it from raw records`, async () => {
+      const ds = await api.uploadFile(`churn-${type}`, SAMPLE_CHURN_CSV);
+      const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'churned', exclude: ['customer_id'], model: { type, params: PARAMS[type] } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const job = await api.waitForJob(created.body.id);
+      assert.equal(job.status, 'completed', JSON.stringify(job.error));
+      assert.ok(job.metrics.rocAuc > 0.7, `rocAuc ${job.metrics.rocAuc}`);
+      const version = (await api.get(`/v1/models/${job.modelVersion.name}/versions/${job.modelVersion.version}`)).body;
+      assert.equal(version.lineage.engine, ENGINES[type]);
+      const record = { tenure: 3, plan: 'basic', monthly_charges: null, support_tickets: 4, auto_renew: false, signup_date: '2025-01-10', region: 'mars' };
+      const predicted = await api.post(`/v1/models/${job.modelVersion.name}/predict`, { records: [record] });
+      assert.equal(predicted.status, 200, JSON.stringify(predicted.body));
+      const p = predicted.body.predictions[0];
+      assert.ok(Math.abs(p.probabilities['0'] + p.probabilities['1'] - 1) < 1e-5);
+    });
+  }
 
   it('records a missing target column as a failed job with TARGET_COLUMN_MISSING, without retrying', async () => {
     const ds = await api.uploadDataset('small', binaryCsv(100));

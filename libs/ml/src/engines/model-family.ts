@@ -59,6 +59,8 @@ export interface OnnxCoreOptions {
  */
 export interface ModelFamily {
   type: ModelType;
+  /** Families that cannot take missing values or unscaled inputs get imputed, standardised features (trees keep NaN). */
+  needsScaledInputs?: boolean;
   validateParams(params: Record<string, unknown>): ParamIssue[];
   train(opts: FamilyTrainOptions): Promise<FamilyTrainResult>;
   /** Classification: probabilities, row-major [N, K] (K = 2 for binary); regression: one value per row. */
