@@ -1,5 +1,5 @@
 import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
-import { JobStore } from '@trainyard/db';
+import { EventStore, JobStore, TrainingJob, type LogEntry } from '@trainyard/db';
 import { summarizeFolds, type CvSummary } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 
@@ -53,20 +53,46 @@ export function createControlActivities(deps: ActivityDeps) {
       return summary;
     },
 
-    /** Records the job's outcome; the first outcome recorded wins, so a retry or the reconciler cannot overwrite it. */
-    async finalizeJob(input: FinalizeJobInput): Promise<void> {
-      const jobs = store();
+    /**
+     * Records the job's outcome (the first outcome recorded wins, so a retry or the reconciler cannot overwrite it)
+     * and the matching training.completed / training.failed event; returns the event's id for delivery.
+     */
+    async finalizeJob(input: FinalizeJobInput): Promise<{ eventId: string | null }> {
+      const em = deps.orm.em.fork();
+      const jobs = new JobStore(em);
       const changed = await jobs.finalize(input.jobId, input);
-      if (!changed) return;
-      const message =
-        input.status === 'completed'
-          ? `job completed: ${input.modelVersion ? `${input.modelVersion.name} v${input.modelVersion.version}` : 'no model version'}`
-          : input.status === 'cancelled'
-            ? 'job cancelled'
-            : `job failed: ${input.error?.code}: ${input.error?.message}`;
-      await jobs.log(input.jobId, { level: input.status === 'failed' ? 'error' : 'info', message, data: input.error ? { ...input.error } : undefined });
+      if (changed) await jobs.log(input.jobId, outcomeLog(input));
+      const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
+      if (job.status !== 'completed' && job.status !== 'failed') return { eventId: null };
+      const eventId = await new EventStore(em).record(job.tenantId, `training.${job.status}`, `training:${job.id}`, trainingEventData(job));
+      return { eventId };
     },
   };
 }
 
 export type ControlActivities = ReturnType<typeof createControlActivities>;
+
+function outcomeLog(input: FinalizeJobInput): LogEntry {
+  const message =
+    input.status === 'completed'
+      ? `job completed: ${input.modelVersion ? `${input.modelVersion.name} v${input.modelVersion.version}` : 'no model version'}`
+      : input.status === 'cancelled'
+        ? 'job cancelled'
+        : `job failed: ${input.error?.code}: ${input.error?.message}`;
+  return { level: input.status === 'failed' ? 'error' : 'info', message, data: input.error ? { ...input.error } : undefined };
+}
+
+/** The payload API.md gives for training events. */
+export function trainingEventData(job: TrainingJob): Record<string, unknown> {
+  return {
+    jobId: job.id,
+    modelName: job.modelVersion?.name ?? job.name,
+    modelVersion: job.modelVersion?.version ?? null,
+    modelType: job.modelType,
+    durationSeconds: job.startedAt && job.completedAt ? (job.completedAt.getTime() - job.startedAt.getTime()) / 1000 : null,
+    metrics: job.metrics,
+    error: job.error,
+    deploymentReady: job.status === 'completed',
+    performanceImprovement: null,
+  };
+}

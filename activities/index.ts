@@ -9,6 +9,8 @@ import { createTrain } from './train.activity';
 
 export type { ActivityDeps, GpuCapability } from './activity-deps';
 export type { ControlActivities } from './control.activities';
+export type { WebhookActivities } from './webhook.activities';
+export { createWebhookActivities } from './webhook.activities';
 
 /** The pipeline steps, one activity each, served on the compute queues. */
 export function createPipelineActivities(deps: ActivityDeps) {

@@ -1,1 +1,2 @@
 export * from './training.workflow';
+export * from './event-delivery.workflow';

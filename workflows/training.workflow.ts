@@ -6,8 +6,11 @@ import {
   CancelledFailure,
   defineQuery,
   isCancellation,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
   proxyActivities,
   setHandler,
+  startChild,
 } from '@temporalio/workflow';
 import {
   CONTROL_QUEUE,
@@ -22,6 +25,7 @@ import {
   type TrainingWorkflowResult,
 } from '@trainyard/contracts';
 import type { ControlActivities, PipelineActivities } from '../activities';
+import { eventDeliveryWorkflow } from './event-delivery.workflow';
 
 export const trainingStatusQuery = defineQuery<TrainingStatus>('trainingStatus');
 
@@ -80,7 +84,21 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
       : { status: 'failed', modelVersion: null, error: jobErrorOf(err, status.stage === 'train') };
   } finally {
     status.state = result.status;
-    await CancellationScope.nonCancellable(() => control.finalizeJob({ jobId, ...result }));
+    await CancellationScope.nonCancellable(async () => {
+      const { eventId } = await control.finalizeJob({ jobId, ...result });
+      // Deliveries may retry for hours; they run in their own workflow so this job can close now.
+      if (eventId) {
+        await startChild(eventDeliveryWorkflow, {
+          workflowId: `event-delivery-${eventId}`,
+          args: [{ eventId, queuePrefix }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        }).catch((err: unknown) => {
+          // A replayed or retried finalize may find the delivery already started: that is the same delivery.
+          if (!(err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
+        });
+      }
+    });
   }
   // The job row has the outcome; closing the workflow the same way keeps Temporal's view truthful.
   if (result.status === 'cancelled') throw new CancelledFailure('training job cancelled');

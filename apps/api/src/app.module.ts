@@ -11,6 +11,8 @@ import { IdempotencyService } from './common/idempotency.service';
 import { CONFIG, TEMPORAL_CLIENT } from './config.token';
 import { DatasetsController } from './datasets/datasets.controller';
 import { DatasetsService } from './datasets/datasets.service';
+import { EventsController } from './events/events.controller';
+import { WebhooksService } from './events/webhooks.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
 import { HealthController } from './health/health.controller';
@@ -30,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, StatsController],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
@@ -44,6 +46,7 @@ export class AppModule {
         ExperimentsService,
         ModelsService,
         PredictService,
+        WebhooksService,
       ],
     };
   }

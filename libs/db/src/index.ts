@@ -2,3 +2,4 @@ export * from './entities';
 export * from './orm-config';
 export * from './migrate';
 export * from './stores';
+export * from './crypto/secret-box';

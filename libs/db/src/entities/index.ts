@@ -7,6 +7,9 @@ import { ModelAlias } from './model-alias.entity';
 import { ModelAliasEvent } from './model-alias-event.entity';
 import { ModelVersion } from './model-version.entity';
 import { Tenant } from './tenant.entity';
+import { TrainyardEvent } from './event.entity';
+import { Webhook } from './webhook.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
 import { TrainingJob } from './training-job.entity';
 import { WorkerHeartbeat } from './worker-heartbeat.entity';
 
@@ -19,7 +22,10 @@ export * from './model-alias.entity';
 export * from './model-alias-event.entity';
 export * from './model-version.entity';
 export * from './tenant.entity';
+export * from './event.entity';
+export * from './webhook.entity';
+export * from './webhook-delivery.entity';
 export * from './training-job.entity';
 export * from './worker-heartbeat.entity';
 
-export const ENTITIES = [Tenant, ApiToken, Dataset, TrainingJob, JobLog, MetricPoint, ModelVersion, IdempotencyRecord, WorkerHeartbeat, ModelAlias, ModelAliasEvent];
+export const ENTITIES = [Tenant, ApiToken, Dataset, TrainingJob, JobLog, MetricPoint, ModelVersion, IdempotencyRecord, WorkerHeartbeat, ModelAlias, ModelAliasEvent, TrainyardEvent, Webhook, WebhookDelivery];

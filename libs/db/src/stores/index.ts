@@ -1,1 +1,2 @@
 export * from './job-store';
+export * from './event-store';

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+export const EVENT_TYPES = ['training.completed', 'training.failed', 'model.promoted'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Something that happened, kept for polling (`GET /v1/events?after=`) and delivered to webhooks. */
+@Entity({ tableName: 'events' })
+@Index({ properties: ['tenantId', 'seq'] })
+export class TrainyardEvent {
+  /** Insertion order, for `after=` paging; ids are random. */
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  seq!: string;
+
+  @Property({ type: 'uuid', unique: true })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  type!: EventType;
+
+  /** One event per (subject, type): a retried step cannot announce the same outcome twice. */
+  @Property({ type: 'text', unique: true })
+  dedupeKey!: string;
+
+  @Property({ type: 'jsonb' })
+  data!: Record<string, unknown>;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import type { EventType } from './event.entity';
+
+@Entity({ tableName: 'webhooks' })
+export class Webhook {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  url!: string;
+
+  @Property({ type: 'jsonb' })
+  events!: EventType[];
+
+  /** The signing secret, encrypted with the server's key (it must be recoverable to sign, so it cannot be hashed). */
+  @Property({ type: 'text' })
+  secretCiphertext!: string;
+
+  @Property({ type: 'text' })
+  createdBy!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  deletedAt: Date | null = null;
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { ApiClient } from './support/http';
+import { binaryCsv } from './support/datasets';
+import { startTestStack, type TestStack } from './support/test-stack';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  answered: number;
+}
+
+const SECRET = 'whsec-test-0123456789abcdef';
+
+describe('events and signed webhooks', () => {
+  let stack: TestStack;
+  let admin: ApiClient;
+  let server: Server;
+  let url: string;
+  const received: Received[] = [];
+  const failFirst = new Set<string>();
+
+  before(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const delivery = String(req.headers['trainyard-delivery']);
+        // The first attempt of each delivery fails, so every event exercises the retry path.
+        const status = failFirst.has(delivery) ? 200 : 503;
+        failFirst.add(delivery);
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered: status });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/trainyard`;
+    stack = await startTestStack();
+    admin = new ApiClient(stack.url, stack.adminToken);
+  });
+  after(async () => {
+    await stack?.stop();
+    server?.close();
+  });
+
+  it('registers webhooks without ever returning the secret, and validates them', async () => {
+    const created = await admin.post('/v1/webhooks', { url, events: ['training.completed', 'training.failed'], secret: SECRET });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.ok(!('secret' in created.body));
+    const list = await admin.get('/v1/webhooks');
+    assert.equal(list.body.total, 1);
+    assert.ok(!JSON.stringify(list.body).includes(SECRET));
+    const bad = await admin.post('/v1/webhooks', { url: 'ftp://x', events: ['nope'], secret: 'short' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error.details.fields.map((f: any) => f.field).sort(), ['events', 'secret', 'url']);
+  });
+
+  it('delivers training events signed with HMAC-SHA256, retrying failed deliveries, and lists them for polling', async () => {
+    const ds = await admin.uploadDataset('hooks', binaryCsv(120, 41));
+    const ok = await admin.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 5 } } });
+    const bad = await admin.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'missing', model: { type: 'xgboost' } });
+    const [okJob, badJob] = await Promise.all([admin.waitForJob(ok.body.id), admin.waitForJob(bad.body.id)]);
+    assert.equal(okJob.status, 'completed');
+    assert.equal(badJob.status, 'failed');
+
+    const deadline = Date.now() + 60_000;
+    while (received.filter((r) => r.answered === 200).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const delivered = received.filter((r) => r.answered === 200);
+    assert.equal(delivered.length, 2, `deliveries: ${received.map((r) => r.answered)}`);
+    for (const r of delivered) {
+      const expected = `sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`;
+      assert.equal(r.headers['trainyard-signature'], expected);
+      const retries = received.filter((x) => x.headers['trainyard-delivery'] === r.headers['trainyard-delivery']);
+      assert.equal(retries.length, 2, 'one failed attempt, then the retry');
+      assert.equal(retries[0].body, r.body, 'a retry sends the same bytes, with the same eventId');
+    }
+    const bodies = delivered.map((r) => JSON.parse(r.body));
+    const completed = bodies.find((b) => b.type === 'training.completed');
+    const failed = bodies.find((b) => b.type === 'training.failed');
+    assert.equal(completed.data.jobId, okJob.id);
+    assert.deepEqual([completed.data.modelName, completed.data.modelVersion], [okJob.modelVersion.name, okJob.modelVersion.version]);
+    for (const key of ['modelType', 'durationSeconds', 'metrics', 'deploymentReady', 'performanceImprovement']) assert.ok(key in completed.data, key);
+    assert.equal(completed.data.deploymentReady, true);
+    assert.equal(failed.data.jobId, badJob.id);
+
+    const events = (await admin.get('/v1/events')).body.items;
+    assert.deepEqual(events.map((e: any) => e.eventId).sort(), bodies.map((b) => b.eventId).sort());
+    const later = (await admin.get(`/v1/events?after=${events[0].eventId}`)).body.items;
+    assert.deepEqual(later.map((e: any) => e.eventId), events.slice(1).map((e: any) => e.eventId));
+    assert.equal((await admin.get('/v1/events?after=not-an-id')).status, 400);
+  });
+
+  it('stops delivering to a deleted webhook', async () => {
+    const id = (await admin.get('/v1/webhooks')).body.items[0].id;
+    assert.equal((await admin.delete(`/v1/webhooks/${id}`)).status, 204);
+    assert.equal((await admin.delete(`/v1/webhooks/${id}`)).status, 404);
+    const before = received.length;
+    const ds = await admin.uploadDataset('hooks2', binaryCsv(120, 42));
+    const job = await admin.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } });
+    await admin.waitForJob(job.body.id);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(received.length, before);
+  });
+});

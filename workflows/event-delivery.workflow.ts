@@ -1,0 +1,30 @@
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
+import type { WebhookActivities } from '../activities';
+
+export interface EventDeliveryInput {
+  eventId: string;
+  queuePrefix: string;
+}
+
+/** Delivers one event to every subscribed webhook, each retried with backoff for about a day before it is given up. */
+export async function eventDeliveryWorkflow({ eventId, queuePrefix }: EventDeliveryInput): Promise<void> {
+  const taskQueue = queueName(CONTROL_QUEUE, queuePrefix);
+  const lookup = proxyActivities<WebhookActivities>({ taskQueue, startToCloseTimeout: '30s' });
+  const deliver = proxyActivities<WebhookActivities>({
+    taskQueue,
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1h', maximumAttempts: 30 },
+  });
+  const targets = await lookup.webhookTargets({ eventId });
+  await Promise.all(
+    targets.map(async (webhookId) => {
+      try {
+        await deliver.deliverWebhook({ eventId, webhookId });
+      } catch (err) {
+        const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+        await lookup.abandonWebhook({ eventId, webhookId, reason });
+      }
+    }),
+  );
+}
