@@ -11,6 +11,8 @@ export type { ActivityDeps, GpuCapability } from './activity-deps';
 export type { ControlActivities } from './control.activities';
 export type { WebhookActivities } from './webhook.activities';
 export { createWebhookActivities } from './webhook.activities';
+export type { ScheduleActivities } from './schedule.activities';
+export { createScheduleActivities } from './schedule.activities';
 
 /** The pipeline steps, one activity each, served on the compute queues. */
 export function createPipelineActivities(deps: ActivityDeps) {

@@ -1,2 +1,3 @@
 export * from './training.workflow';
 export * from './event-delivery.workflow';
+export * from './scheduled-training.workflow';

@@ -21,6 +21,8 @@ import { ModelsService } from './models/models.service';
 import { PredictService } from './serving/predict.service';
 import { TrainingJobsController } from './jobs/training-jobs.controller';
 import { TrainingJobsService } from './jobs/training-jobs.service';
+import { SchedulesController } from './schedules/schedules.controller';
+import { SchedulesService } from './schedules/schedules.service';
 import { StatsController } from './stats/stats.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { TokensController } from './tokens/tokens.controller';
@@ -32,7 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, StatsController],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
@@ -47,6 +49,7 @@ export class AppModule {
         ModelsService,
         PredictService,
         WebhooksService,
+        SchedulesService,
       ],
     };
   }

@@ -2,3 +2,4 @@ export * from './task-queues';
 export * from './failures';
 export * from './training';
 export * from './pipeline';
+export * from './metrics';

@@ -1,23 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { METRIC_DIRECTIONS } from '@trainyard/contracts';
 import { TrainingJob } from '@trainyard/db';
 import type { Principal } from '../auth/principal';
 import { notFound } from '../common/api-error';
 import type { Page, PageQuery } from '../common/pagination';
-
-/** Which way is better for each headline metric. */
-export const METRIC_DIRECTIONS: Record<string, 'max' | 'min'> = {
-  accuracy: 'max',
-  precision: 'max',
-  recall: 'max',
-  f1: 'max',
-  rocAuc: 'max',
-  logLoss: 'min',
-  mae: 'min',
-  rmse: 'min',
-  mape: 'min',
-  r2: 'max',
-};
 
 interface ExperimentRow {
   experiment: string;

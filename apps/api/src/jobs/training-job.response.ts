@@ -25,6 +25,8 @@ export function toJobResponse(j: TrainingJob) {
     cvMetrics: j.cvMetrics,
     error: j.error,
     modelVersion: j.modelVersion,
+    deploymentReady: j.promotion?.deploymentReady ?? null,
+    performanceImprovement: j.promotion?.performanceImprovement ?? null,
     retryOf: j.retryOf,
     studyId: j.studyId,
     scheduleId: j.scheduleId,

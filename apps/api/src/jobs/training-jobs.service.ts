@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { CONTROL_QUEUE, PRIORITY_KEYS, TERMINAL_STATUSES, queueName, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
-import { Dataset, JobLog, JobStore, LOG_LEVELS, MetricPoint, TrainingJob, type LogLevel } from '@trainyard/db';
+import { Dataset, JobLog, JobStore, LOG_LEVELS, MetricPoint, TrainingJob, buildTrainingJob, type LogLevel } from '@trainyard/db';
 import type { trainingWorkflow } from '../../../../workflows';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, unavailable } from '../common/api-error';
@@ -23,10 +23,6 @@ export interface JobFilter {
   sort: { field: (typeof JOB_SORT_FIELDS)[number]; direction: 'asc' | 'desc' };
 }
 
-export function workflowIdFor(jobId: string): string {
-  return `training-job-${jobId}`;
-}
-
 @Injectable()
 export class TrainingJobsService {
   constructor(
@@ -42,24 +38,7 @@ export class TrainingJobsService {
     const spec: TrainingSpec = { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
 
     const em = this.em.fork();
-    const job = Object.assign(new TrainingJob(), {
-      tenantId: principal.tenantId,
-      name: spec.name,
-      experiment: spec.experiment,
-      datasetId: spec.datasetId,
-      target: spec.target,
-      task: spec.task,
-      modelType: spec.model.type,
-      spec,
-      priority: spec.priority,
-      tags: request.tags,
-      notes: request.notes,
-      retryOf: origin.retryOf ?? null,
-      createdBy: principal.name,
-      workflowId: '',
-      createdAt: new Date(),
-    } satisfies Partial<TrainingJob>);
-    job.workflowId = workflowIdFor(job.id);
+    const job = buildTrainingJob({ tenantId: principal.tenantId, spec, tags: request.tags, notes: request.notes, createdBy: principal.name, retryOf: origin.retryOf });
     await em.persistAndFlush(job);
 
     const input: TrainingWorkflowInput = { jobId: job.id, tenantId: principal.tenantId, spec, queuePrefix: this.config.queuePrefix };

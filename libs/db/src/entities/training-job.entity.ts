@@ -77,6 +77,10 @@ export class TrainingJob {
   @Property({ type: 'jsonb', nullable: true })
   modelVersion: ModelVersionRef | null = null;
 
+  /** For scheduled runs with a promotion rule: whether the new model beat the alias holder, and by how much. */
+  @Property({ type: 'jsonb', nullable: true })
+  promotion: { deploymentReady: boolean; performanceImprovement: number | null; alias: string; metric: string; promoted: boolean; previousVersion: number | null } | null = null;
+
   @Property({ type: 'uuid', nullable: true })
   retryOf: string | null = null;
 

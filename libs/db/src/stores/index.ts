@@ -1,2 +1,3 @@
 export * from './job-store';
 export * from './event-store';
+export * from './build-training-job';

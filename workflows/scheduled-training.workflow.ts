@@ -1,0 +1,25 @@
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
+import type { ScheduleActivities } from '../activities';
+import { trainingWorkflow } from './training.workflow';
+
+export interface ScheduledTrainingInput {
+  scheduleId: string;
+  queuePrefix: string;
+}
+
+/** One run of a schedule: a training job on the newest dataset version, then the promotion decision. */
+export async function scheduledTrainingWorkflow({ scheduleId, queuePrefix }: ScheduledTrainingInput): Promise<void> {
+  const taskQueue = queueName(CONTROL_QUEUE, queuePrefix);
+  const runs = proxyActivities<ScheduleActivities>({ taskQueue, startToCloseTimeout: '10m', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 10 } });
+  const planned = await runs.planScheduledRun({ scheduleId, runWorkflowId: workflowInfo().workflowId, queuePrefix });
+  if (!planned) return;
+  let completed = false;
+  try {
+    const result = await executeChild(trainingWorkflow, { workflowId: planned.workflowId, taskQueue, args: [planned.input], priority: { priorityKey: planned.priorityKey } });
+    completed = result.status === 'completed';
+  } catch {
+    // The job records its own failure or cancellation; a failed run promotes nothing.
+  }
+  if (completed && planned.promote) await runs.evaluatePromotion({ jobId: planned.jobId, scheduleId });
+}
