@@ -12,6 +12,8 @@ export type { ControlActivities } from './control.activities';
 export type { WebhookActivities } from './webhook.activities';
 export { createWebhookActivities } from './webhook.activities';
 export type { ScheduleActivities } from './schedule.activities';
+export type { RetentionActivities } from './retention.activities';
+export { createRetentionActivities } from './retention.activities';
 export { createScheduleActivities } from './schedule.activities';
 
 /** The pipeline steps, one activity each, served on the compute queues. */

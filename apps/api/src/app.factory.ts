@@ -10,6 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { JobReconciler } from './jobs/job-reconciler';
+import { ensureRetentionSchedule } from './retention/retention-schedule';
 
 export interface ApiServer {
   app: INestApplication;
@@ -40,6 +41,7 @@ export async function startApiServer(config: TrainyardConfig, options: { logger?
 
   const orm = app.get(MikroORM) as MikroORM;
   const { generatedToken } = await bootstrapAdmin(orm.em.fork(), config);
+  await ensureRetentionSchedule(temporal, config);
   const reconciler = new JobReconciler(orm, temporal);
   reconciler.start(config.reconcileIntervalSeconds);
 

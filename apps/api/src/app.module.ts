@@ -21,6 +21,7 @@ import { ModelsService } from './models/models.service';
 import { PredictService } from './serving/predict.service';
 import { TrainingJobsController } from './jobs/training-jobs.controller';
 import { TrainingJobsService } from './jobs/training-jobs.service';
+import { RetentionController } from './retention/retention.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { StatsController } from './stats/stats.controller';
@@ -34,7 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, StatsController],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, RetentionController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },

@@ -23,6 +23,7 @@ export interface TrainyardConfig {
   reconcileIntervalSeconds: number;
   /** Upper bound on the ONNX models that serving keeps loaded. */
   servingCacheBytes: number;
+  retention: { completedJobDays: number; failedJobDays: number; logDays: number; cron: string };
 }
 
 /** A configuration value that cannot be used. */
@@ -71,5 +72,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     authFailureWindowSeconds: int(env, 'TRAINYARD_AUTH_FAILURE_WINDOW_SECONDS', 60, 1),
     reconcileIntervalSeconds: int(env, 'TRAINYARD_RECONCILE_INTERVAL_SECONDS', 30, 1),
     servingCacheBytes: int(env, 'TRAINYARD_SERVING_CACHE_BYTES', 512 * 1024 ** 2, 1),
+    retention: {
+      completedJobDays: int(env, 'TRAINYARD_RETENTION_COMPLETED_DAYS', 90, 1),
+      failedJobDays: int(env, 'TRAINYARD_RETENTION_FAILED_DAYS', 30, 1),
+      logDays: int(env, 'TRAINYARD_RETENTION_LOG_DAYS', 7, 1),
+      cron: env.TRAINYARD_RETENTION_CRON || '17 4 * * *',
+    },
   };
 }
