@@ -140,6 +140,36 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     assert.equal((await viewer.post('/v1/models/churn/predict', { records: [] })).status, 400);
   });
 
+  it('streams batch predictions for an uploaded file or a dataset, matching online predictions', async () => {
+    const csv = binaryCsv(40, 77);
+    const form = new FormData();
+    form.set('file', new Blob([csv]), 'score-me.csv');
+    form.set('version', '2');
+    const uploaded = await fetch(`${stack.url}/v1/models/churn/batch-predict`, { method: 'POST', headers: { authorization: `Bearer ${viewer.token}` }, body: form });
+    assert.equal(uploaded.status, 200, await uploaded.clone().text());
+    assert.match(uploaded.headers.get('content-type') ?? '', /text\/csv/);
+    const lines = (await uploaded.text()).trim().split('\n');
+    assert.deepEqual(lines[0].split(','), ['row', 'label', 'p_0', 'p_1']);
+    assert.equal(lines.length, 41);
+
+    const header = csv.split('\n')[0].split(',');
+    const first = Object.fromEntries(header.map((h, i) => [h, csv.split('\n')[1].split(',')[i]]));
+    const typed = { ...first, age: Number(first.age), income: first.income === '' ? null : Number(first.income), active: first.active === 'true' };
+    const online = (await viewer.post('/v1/models/churn/predict', { version: 2, records: [typed] })).body.predictions[0];
+    const [, label, , p1] = lines[1].split(',');
+    assert.equal(label, online.label);
+    assert.ok(Math.abs(Number(p1) - online.probabilities['1']) < 1e-6);
+
+    const ds = (await trainer.uploadDataset('to-score', csv)).body;
+    const byDataset = await viewer.post('/v1/models/churn/batch-predict', { datasetId: ds.id, version: 2 });
+    assert.equal(byDataset.status, 200);
+    assert.equal(String(byDataset.body).trim().split('\n').length, 41);
+    const noColumns = await trainer.uploadDataset('wrong-columns', 'a,b\n1,2\n3,4\n');
+    const refused = await viewer.post('/v1/models/churn/batch-predict', { datasetId: noColumns.body.id });
+    assert.equal(refused.status, 400);
+    assert.ok(refused.body.error.details.fields.some((f: any) => f.field === 'file.age'));
+  });
+
   it('hides another tenant’s models', async () => {
     const admin = new ApiClient(stack.url, stack.adminToken);
     const other = admin.as((await admin.post('/v1/tenants', { name: 'other' })).body.adminToken.token);

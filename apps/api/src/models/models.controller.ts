@@ -1,20 +1,38 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { open } from 'node:fs/promises';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { dataPath, type TrainyardConfig } from '@trainyard/config';
+import { MlError, detectFormat } from '@trainyard/ml';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { MinRole } from '../auth/roles.decorator';
-import { notFound, type FieldError } from '../common/api-error';
+import { ApiError, notFound, type FieldError } from '../common/api-error';
 import { parsePage, throwIfInvalid } from '../common/pagination';
 import { PredictService, type PredictRequest } from '../serving/predict.service';
 import { ModelsService } from './models.service';
+import { receiveUpload } from '../datasets/dataset-upload';
+import { DatasetsService } from '../datasets/datasets.service';
+import { streamBatchPredictions } from '../serving/batch-predict';
+import { CONFIG } from '../config.token';
 
 function versionNumber(raw: string, name: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw notFound('MODEL', `${name} v${raw}`);
   return n;
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 function page(query: Record<string, unknown>) {
@@ -31,6 +49,8 @@ export class ModelsController {
   constructor(
     private readonly models: ModelsService,
     private readonly predictor: PredictService,
+    private readonly datasets: DatasetsService,
+    @Inject(CONFIG) private readonly config: TrainyardConfig,
   ) {}
 
   @Get()
@@ -73,6 +93,40 @@ export class ModelsController {
   @ApiBody({ schema: { type: 'object', required: ['records'], properties: { version: { type: 'integer' }, alias: { type: 'string' }, records: { type: 'array', items: { type: 'object' } } } } })
   predict(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: PredictRequest) {
     return this.predictor.predict(principal, name, body ?? {});
+  }
+
+  /**
+   * Scores a whole file and streams predictions back as CSV: upload it (multipart `file`, with optional `version`
+   * or `alias` fields) or name a dataset in JSON `{ "datasetId", "version"?, "alias"? }`.
+   */
+  @Post(':name/batch-predict')
+  async batchPredict(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Req() req: Request, @Res() res: Response) {
+    let source: { path: string; format: 'csv' | 'parquet' };
+    let request: PredictRequest;
+    let cleanup = async () => undefined as void;
+    if (req.is('multipart/form-data')) {
+      const upload = await receiveUpload(req, res, this.config.dataDir, this.config.maxUploadBytes);
+      cleanup = upload.discard;
+      const head = await readHead(upload.tempPath);
+      source = { path: upload.tempPath, format: detectFormat(upload.originalName, head) };
+      request = { version: upload.fields.version ? Number(upload.fields.version) : undefined, alias: upload.fields.alias };
+    } else {
+      const body = (req.body ?? {}) as PredictRequest & { datasetId?: unknown };
+      const dataset = typeof body.datasetId === 'string' ? await this.datasets.get(principal, body.datasetId).catch(() => null) : null;
+      if (!dataset) throw notFound('DATASET', String(body.datasetId));
+      source = { path: dataPath(this.config.dataDir, dataset.storagePath), format: dataset.format };
+      request = body;
+    }
+    try {
+      const version = await this.predictor.resolve(principal, name, request);
+      const { plan, session } = await this.predictor.loaded(version);
+      await streamBatchPredictions(res, source, version, plan, session);
+    } catch (err) {
+      if (err instanceof MlError) throw new ApiError(422, 'DATASET_INVALID', err.message, err.details);
+      throw err;
+    } finally {
+      await cleanup();
+    }
   }
 
   @Get(':name/alias-events')

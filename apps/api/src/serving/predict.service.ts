@@ -59,10 +59,16 @@ export class PredictService implements OnModuleDestroy {
   async predict(principal: Principal, name: string, request: PredictRequest) {
     const version = await this.resolve(principal, name, request);
     const records = validateRecords(request.records, version.signature);
-    if (!version.planPath) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
-    const [plan, session] = await Promise.all([this.plan(version), this.sessions.get(version.sha256, () => readFile(dataPath(this.config.dataDir, version.artifactPath)))]);
+    const { plan, session } = await this.loaded(version);
     const out = await session.run(rawInputFeeds(plan, records));
     return { model: { name: version.name, version: version.version }, predictions: this.decode(version, out, records.length) };
+  }
+
+  /** The cached session and plan of a servable version. */
+  async loaded(version: ModelVersion): Promise<{ plan: PreprocessPlan; session: Awaited<ReturnType<SessionCache['get']>> }> {
+    if (!version.planPath) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
+    const [plan, session] = await Promise.all([this.plan(version), this.sessions.get(version.sha256, () => readFile(dataPath(this.config.dataDir, version.artifactPath)))]);
+    return { plan, session };
   }
 
   private plan(version: ModelVersion): Promise<PreprocessPlan> {

@@ -10,3 +10,4 @@ export { frameRecords, cellValue } from './frame-records';
 export { recordsToFrame } from './records-to-frame';
 export { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from './cell-values';
 export { takeRows } from './take-rows';
+export { recordBatches, type RecordBatches } from './record-batches';

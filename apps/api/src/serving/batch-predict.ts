@@ -1,0 +1,53 @@
+import type { Response } from 'express';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ModelVersion } from '@trainyard/db';
+import { rawInputFeeds, recordBatches, type PreprocessPlan } from '@trainyard/ml';
+import { validationFailed } from '../common/api-error';
+
+const BATCH_ROWS = 5000;
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * Scores a dataset file batch by batch and streams the predictions as CSV (`row` is the 0-based data row);
+ * the file is never held in memory whole, and the response waits for the client when it reads slowly.
+ */
+export async function streamBatchPredictions(res: Response, file: { path: string; format: 'csv' | 'parquet' }, version: ModelVersion, plan: PreprocessPlan, session: InferenceSession): Promise<number> {
+  const { columns, batches } = await recordBatches(file.path, file.format, BATCH_ROWS);
+  const missing = version.signature.inputs.map((i) => i.name).filter((name) => !columns.includes(name));
+  if (missing.length) throw validationFailed(missing.map((name) => ({ field: `file.${name}`, message: 'the model needs this column' })));
+
+  const labels = version.signature.classLabels ?? [];
+  const classification = version.task === 'classification';
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.name)}-v${version.version}-predictions.csv"`);
+  res.setHeader('X-Model-Version', `${version.name}:${version.version}`);
+  const header = classification ? ['row', 'label', ...labels.map((l) => `p_${l}`)] : ['row', 'value'];
+  res.write(header.map(csvCell).join(',') + '\n');
+
+  let row = 0;
+  for await (const batch of batches) {
+    const out = await session.run(rawInputFeeds(plan, batch));
+    let chunk = '';
+    if (classification) {
+      const p = out.probabilities.data as Float32Array;
+      const k = p.length / batch.length;
+      for (let i = 0; i < batch.length; i++, row++) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
+        chunk += `${row},${csvCell(labels[best] ?? String(best))}`;
+        for (let c = 0; c < k; c++) chunk += `,${p[i * k + c]}`;
+        chunk += '\n';
+      }
+    } else {
+      const v = out.variable.data as Float32Array;
+      for (let i = 0; i < batch.length; i++, row++) chunk += `${row},${v[i]}\n`;
+    }
+    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+  return row;
+}
