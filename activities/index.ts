@@ -13,6 +13,8 @@ export type { WebhookActivities } from './webhook.activities';
 export { createWebhookActivities } from './webhook.activities';
 export type { ScheduleActivities } from './schedule.activities';
 export type { RetentionActivities } from './retention.activities';
+export type { StudyActivities } from './study.activities';
+export { createStudyActivities } from './study.activities';
 export { createRetentionActivities } from './retention.activities';
 export { createScheduleActivities } from './schedule.activities';
 

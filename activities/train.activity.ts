@@ -3,9 +3,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import type { PreprocessResult, StepInput, TrainResult } from '@trainyard/contracts';
+import { TRIAL_PROGRESS_SIGNAL, type PreprocessResult, type StepInput, type TrainResult, type TrialLink, type TrialProgress } from '@trainyard/contracts';
 import type { MetricValue } from '@trainyard/db';
-import { loadPrepared, modelFamily, type ModelFamily } from '@trainyard/ml';
+import { loadPrepared, modelFamily, type ModelFamily, type RoundEvent } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { STAGE_PROGRESS, runStep } from './job-context';
 import { dataPath, jobDir, readStepResult, writeFileAtomic, writeStepResult } from './job-files';
@@ -17,6 +17,17 @@ const FLUSH_INTERVAL_MS = 1000;
 /** Concurrent jobs on one worker split its cores: OpenMP threads that outnumber cores spin against each other. */
 export function threadsPerSlot(slots: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / Math.max(1, slots)));
+}
+
+/** Sends a study trial's latest validation loss to its study, whose pruner may then cancel the trial. */
+async function reportTrialProgress(deps: ActivityDeps, trial: TrialLink, e: RoundEvent): Promise<void> {
+  const value = e.validation ? Object.values(e.validation)[0] : Object.values(e.train)[0];
+  if (typeof value !== 'number' || !Number.isFinite(value)) return;
+  const progress: TrialProgress = { number: trial.number, step: e.round, value };
+  await deps.temporal.workflow
+    .getHandle(trial.studyWorkflowId)
+    .signal(TRIAL_PROGRESS_SIGNAL, progress)
+    .catch(() => undefined); // a finished or cancelled study no longer listens
 }
 
 /** Sets the engine's thread count where the family has one and the job did not choose it. */
@@ -67,6 +78,7 @@ export function createTrain(deps: ActivityDeps) {
             pending = [];
             lastFlush = Date.now();
             await ctx.jobs.recordMetrics(input.jobId, points);
+            if (input.trial) await reportTrialProgress(deps, input.trial, e);
             await ctx.jobs.setProgress(input.jobId, STAGE_PROGRESS.train + (span * e.round) / e.totalRounds);
           }
           return activity.cancellationSignal.aborted ? 'stop' : 'continue';

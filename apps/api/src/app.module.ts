@@ -25,6 +25,8 @@ import { RetentionController } from './retention/retention.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { StatsController } from './stats/stats.controller';
+import { StudiesController } from './studies/studies.controller';
+import { StudiesService } from './studies/studies.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { TokensController } from './tokens/tokens.controller';
 import { TokensService } from './tokens/tokens.service';
@@ -35,7 +37,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, RetentionController, StatsController],
+      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, RetentionController, StudiesController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
@@ -51,6 +53,7 @@ export class AppModule {
         PredictService,
         WebhooksService,
         SchedulesService,
+        StudiesService,
       ],
     };
   }

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { ormConfig } from '@trainyard/db';
 import { createTemporalClient, createWorkerSet, type ComputeQueueSpec, type WorkerSet } from '@trainyard/temporal';
-import { createControlActivities, createPipelineActivities, createRetentionActivities, createScheduleActivities, createWebhookActivities, type GpuCapability } from '../../../activities';
+import { createControlActivities, createPipelineActivities, createRetentionActivities, createScheduleActivities, createStudyActivities, createWebhookActivities, type GpuCapability } from '../../../activities';
 import { computeQueue } from '@trainyard/contracts';
 import { detectGpu } from './gpu-capability';
 import { BusySlots, startPresence } from './worker-presence';
@@ -46,7 +46,7 @@ export async function startWorkerRuntime(config: TrainyardConfig, options: { gpu
       namespace: config.temporalNamespace,
       queuePrefix: config.queuePrefix,
       workflowsPath: WORKFLOWS_PATH,
-      controlActivities: { ...createControlActivities(deps), ...createWebhookActivities(deps), ...createScheduleActivities(deps), ...createRetentionActivities(deps) },
+      controlActivities: { ...createControlActivities(deps), ...createWebhookActivities(deps), ...createScheduleActivities(deps), ...createRetentionActivities(deps), ...createStudyActivities(deps) },
       computeActivities: (device) => busy.track(device, pipeline),
       computeQueues: queues,
     });

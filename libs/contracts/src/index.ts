@@ -3,3 +3,4 @@ export * from './failures';
 export * from './training';
 export * from './pipeline';
 export * from './metrics';
+export * from './study';

@@ -1,5 +1,6 @@
 import type { Device } from './task-queues';
 import type { JobError } from './failures';
+import type { TrialLink } from './study';
 import type { JobStatus, ModelVersionRef, Stage, Task, TrainingSpec } from './training';
 
 /** Every pipeline activity takes the job's identity and returns plain data; files live under the data dir. */
@@ -8,6 +9,8 @@ export interface StepInput {
   tenantId: string;
   spec: TrainingSpec;
   device: Device;
+  /** Set when the job is a study trial: training reports its validation loss to the study as it goes. */
+  trial?: TrialLink;
 }
 
 export interface ColumnSummary {

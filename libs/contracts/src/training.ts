@@ -1,5 +1,6 @@
 import type { Device, DeviceRequest } from './task-queues';
 import type { JobError } from './failures';
+import type { TrialLink } from './study';
 
 export const MODEL_TYPES = ['xgboost', 'lightgbm', 'random_forest', 'linear', 'mlp', 'lstm', 'ensemble'] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
@@ -64,6 +65,8 @@ export interface TrainingWorkflowInput {
   spec: TrainingSpec;
   /** Prefix for task queue names, from the deployment's config. */
   queuePrefix: string;
+  /** Set when the job is a trial of a study. */
+  trial?: TrialLink;
 }
 
 export interface ModelVersionRef {

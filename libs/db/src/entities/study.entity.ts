@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import type { TrainingSpec } from '@trainyard/contracts';
+
+export type StudyStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface StudyObjective {
+  metric: string;
+  direction: 'maximize' | 'minimize';
+}
+
+export interface BestTrial {
+  number: number;
+  params: Record<string, unknown>;
+  value: number;
+  jobId: string;
+}
+
+/** A hyperparameter search: one workflow that runs trials as child training jobs. */
+@Entity({ tableName: 'studies' })
+@Index({ properties: ['tenantId', 'createdAt'] })
+export class Study {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'jsonb' })
+  job!: TrainingSpec & { tags?: Record<string, string> };
+
+  @Property({ type: 'jsonb' })
+  searchSpace!: Record<string, unknown>;
+
+  @Property({ type: 'jsonb' })
+  objective!: StudyObjective;
+
+  @Property({ type: 'integer' })
+  trials!: number;
+
+  @Property({ type: 'integer' })
+  parallelism!: number;
+
+  @Property({ type: 'text' })
+  sampler!: 'random' | 'grid' | 'tpe';
+
+  @Property({ type: 'text' })
+  pruner!: 'none' | 'median' | 'asha';
+
+  @Property({ type: 'integer', nullable: true })
+  timeoutSeconds: number | null = null;
+
+  @Property({ type: 'integer' })
+  seed!: number;
+
+  @Property({ type: 'text' })
+  status: StudyStatus = 'running';
+
+  @Property({ type: 'jsonb', nullable: true })
+  bestTrial: BestTrial | null = null;
+
+  @Property({ type: 'text' })
+  workflowId!: string;
+
+  @Property({ type: 'text' })
+  createdBy!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  completedAt: Date | null = null;
+}
