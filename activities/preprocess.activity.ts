@@ -1,11 +1,16 @@
 import { join } from 'node:path';
-import type { LoadFeaturesResult, PreprocessResult, StepInput } from '@trainyard/contracts';
+import type { LoadFeaturesResult, ModelType, PreprocessResult, StepInput } from '@trainyard/contracts';
 import { modelFamily, prepareData, readFrame, savePrepared } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { runStep } from './job-context';
 import { dataPath, jobDir, readStepResult, writeStepResult } from './job-files';
 
 const STEP = 'preprocess';
+
+function needsScaledInputs(type: ModelType, params: Record<string, unknown>): boolean {
+  const family = modelFamily(type);
+  return family.needsScaledInputsFor?.(params) ?? family.needsScaledInputs ?? false;
+}
 
 /** Encodes features and splits rows into train, validation and test sets. */
 export function createPreprocess(deps: ActivityDeps) {
@@ -22,7 +27,7 @@ export function createPreprocess(deps: ActivityDeps) {
         exclude: spec.exclude,
         task: spec.task,
         validation: spec.validation,
-        ...(modelFamily(spec.model.type).needsScaledInputs ? { scaling: true, impute: true } : {}),
+        ...(needsScaledInputs(spec.model.type, spec.model.params) ? { scaling: true, impute: true } : {}),
       });
       const preparedPath = join(jobDir(input.jobId), 'prepared');
       await savePrepared(prepared, dataPath(deps.config.dataDir, preparedPath));

@@ -60,7 +60,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
         nonRetryableErrorTypes: [...NON_RETRYABLE_JOB_ERRORS],
       },
     });
-    const step: StepInput = { jobId, tenantId: input.tenantId, spec, device: placement.device };
+    const step: StepInput = { jobId, tenantId: input.tenantId, spec, device: placement.device, ...(input.trial ? { trial: input.trial } : {}) };
 
     status.state = 'running';
     status.stage = 'load_features';

@@ -55,7 +55,7 @@ export function parseStudyRequest(body: unknown): StudyRequest {
   const space = isObj(b.searchSpace) ? b.searchSpace : null;
   if (!space || Object.keys(space).length === 0) errors.push({ field: 'searchSpace', message: 'an object of at least one parameter' });
   else if (job) {
-    for (const e of validateSearchSpace(space as never, [...modelParamNames(job.spec.model.type)])) errors.push({ field: `searchSpace.${e.field}`.replace(/\.$/, ''), message: e.message });
+    for (const e of validateSearchSpace(space as never, [...modelParamNames(job.spec.model.type)])) errors.push({ field: e.field.startsWith('searchSpace') ? e.field : `searchSpace.${e.field}`, message: e.message });
   }
   const objective = isObj(b.objective) ? b.objective : {};
   const metric = objective.metric;

@@ -6,3 +6,5 @@ export * from './lightgbm';
 export { randomForestFamily } from './random-forest-family';
 export * from './linear';
 export * from './mlp';
+export * from './ensemble';
+export * from './lstm';

@@ -2,6 +2,8 @@ import { XGBOOST_PARAM_NAMES } from './xgboost';
 import { LIGHTGBM_PARAM_NAMES, RANDOM_FOREST_PARAM_NAMES } from './lightgbm';
 import { LINEAR_PARAM_NAMES } from './linear';
 import { MLP_PARAM_NAMES } from './mlp';
+import { ENSEMBLE_PARAM_NAMES } from './ensemble';
+import { LSTM_PARAM_NAMES } from './lstm';
 import type { ModelType } from '@trainyard/contracts';
 import { MlError } from '../errors';
 import type { ModelFamily } from './model-family';
@@ -19,6 +21,8 @@ const PARAM_NAMES: Partial<Record<ModelType, readonly string[]>> = {
   random_forest: RANDOM_FOREST_PARAM_NAMES,
   linear: LINEAR_PARAM_NAMES,
   mlp: MLP_PARAM_NAMES,
+  ensemble: ENSEMBLE_PARAM_NAMES,
+  lstm: LSTM_PARAM_NAMES,
 };
 
 const FAMILIES = new Map<ModelType, ModelFamily>([[xgboostFamily.type, xgboostFamily], [lightgbmFamily.type, lightgbmFamily], [randomForestFamily.type, randomForestFamily], [linearFamily.type, linearFamily], [mlpFamily.type, mlpFamily], [lstmFamily.type, lstmFamily], [ensembleFamily.type, ensembleFamily]]);

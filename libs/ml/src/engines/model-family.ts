@@ -61,6 +61,11 @@ export interface ModelFamily {
   type: ModelType;
   /** Families that cannot take missing values or unscaled inputs get imputed, standardised features (trees keep NaN). */
   needsScaledInputs?: boolean;
+  /**
+   * When the answer depends on params (an ensemble with a linear member); callers prefer it over `needsScaledInputs`:
+   * `family.needsScaledInputsFor?.(params) ?? family.needsScaledInputs`.
+   */
+  needsScaledInputsFor?(params: Record<string, unknown>): boolean;
   validateParams(params: Record<string, unknown>): ParamIssue[];
   train(opts: FamilyTrainOptions): Promise<FamilyTrainResult>;
   /** Classification: probabilities, row-major [N, K] (K = 2 for binary); regression: one value per row. */

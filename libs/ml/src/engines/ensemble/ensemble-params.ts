@@ -1,0 +1,105 @@
+import { MlError } from '../../errors';
+import type { ParamIssue } from '../model-family';
+import { ENSEMBLE_MEMBER_TYPES, isEnsembleMemberType, memberFamily } from './ensemble-members';
+import type { EnsembleMemberType } from './ensemble-members';
+
+export const ENSEMBLE_METHODS = ['average', 'stacking'] as const;
+export type EnsembleMethod = (typeof ENSEMBLE_METHODS)[number];
+
+export interface EnsembleMemberSpec {
+  type: EnsembleMemberType;
+  /** The member family's own camelCase params. */
+  params: Record<string, unknown>;
+}
+
+export interface EnsembleParams {
+  members: EnsembleMemberSpec[];
+  /** average: weighted mean of member outputs; stacking: a linear meta-model fitted on validation predictions. */
+  method: EnsembleMethod;
+  /** average only: one non-negative weight per member (normalised to sum 1); null weighs members equally. */
+  weights: number[] | null;
+}
+
+export const ENSEMBLE_PARAM_NAMES = ['members', 'method', 'weights'];
+export const MIN_MEMBERS = 2;
+export const MAX_MEMBERS = 5;
+
+const DEFAULT_MEMBERS: EnsembleMemberSpec[] = [
+  { type: 'xgboost', params: {} },
+  { type: 'lightgbm', params: {} },
+];
+
+/** Checks the ensemble's own fields and each member's params with its family, naming fields like `members[1].params.maxDepth`. */
+export function validateEnsembleParams(params: Record<string, unknown>): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  for (const field of Object.keys(params)) {
+    if (!ENSEMBLE_PARAM_NAMES.includes(field)) {
+      issues.push({ field, message: `unknown ensemble parameter; expected one of ${ENSEMBLE_PARAM_NAMES.join(', ')}` });
+    }
+  }
+  const members = params.members ?? null;
+  if (members !== null) issues.push(...validateMembers(members));
+  const method = params.method ?? null;
+  if (method !== null && !(ENSEMBLE_METHODS as readonly unknown[]).includes(method)) {
+    issues.push({ field: 'method', message: `must be one of ${ENSEMBLE_METHODS.join(', ')}` });
+  }
+  const weights = params.weights ?? null;
+  if (weights !== null) {
+    const count = Array.isArray(members) ? members.length : DEFAULT_MEMBERS.length;
+    const problem = weightsProblem(weights, count, method === 'stacking');
+    if (problem) issues.push({ field: 'weights', message: problem });
+  }
+  return issues;
+}
+
+/** Validates and fills defaults; throws INVALID_HYPERPARAMETERS naming each bad field. */
+export function resolveEnsembleParams(params: Record<string, unknown>): EnsembleParams {
+  const issues = validateEnsembleParams(params);
+  if (issues.length) {
+    const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+    throw new MlError('INVALID_HYPERPARAMETERS', `Invalid ensemble parameters: ${summary}`, { issues });
+  }
+  const members = Array.isArray(params.members)
+    ? (params.members as { type: EnsembleMemberType; params?: Record<string, unknown> | null }[]).map((m) => ({ type: m.type, params: m.params ?? {} }))
+    : DEFAULT_MEMBERS.map((m) => ({ ...m, params: {} }));
+  return {
+    members,
+    method: (params.method as EnsembleMethod | null | undefined) ?? 'average',
+    weights: (params.weights as number[] | null | undefined) ?? null,
+  };
+}
+
+function validateMembers(members: unknown): ParamIssue[] {
+  if (!Array.isArray(members) || members.length < MIN_MEMBERS || members.length > MAX_MEMBERS) {
+    return [{ field: 'members', message: `must be an array of ${MIN_MEMBERS} to ${MAX_MEMBERS} members` }];
+  }
+  return members.flatMap((member: unknown, i) => {
+    const at = `members[${i}]`;
+    if (typeof member !== 'object' || member === null || Array.isArray(member)) {
+      return [{ field: at, message: 'must be an object { type, params? }' }];
+    }
+    const entry = member as Record<string, unknown>;
+    const issues: ParamIssue[] = Object.keys(entry)
+      .filter((k) => k !== 'type' && k !== 'params')
+      .map((k) => ({ field: `${at}.${k}`, message: 'unknown member field; expected type, params' }));
+    if (!isEnsembleMemberType(entry.type)) {
+      issues.push({ field: `${at}.type`, message: `must be one of ${ENSEMBLE_MEMBER_TYPES.join(', ')}` });
+      return issues;
+    }
+    const memberParams = entry.params ?? {};
+    if (typeof memberParams !== 'object' || Array.isArray(memberParams)) {
+      issues.push({ field: `${at}.params`, message: 'must be an object' });
+      return issues;
+    }
+    const own = memberFamily(entry.type).validateParams(memberParams as Record<string, unknown>);
+    return [...issues, ...own.map((issue) => ({ field: `${at}.params.${issue.field}`, message: issue.message }))];
+  });
+}
+
+function weightsProblem(weights: unknown, count: number, stacking: boolean): string | null {
+  if (stacking) return "apply only to method 'average'; stacking learns its own weights";
+  if (!Array.isArray(weights) || weights.length !== count) return `must be an array of ${count} numbers, one per member`;
+  if (!weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)) return 'must be finite non-negative numbers';
+  if (!weights.some((w) => (w as number) > 0)) return 'must not all be 0';
+  return null;
+}

@@ -1,0 +1,105 @@
+import { numericDomain } from './param-domain';
+import {
+  fitCategoricalParzen,
+  fitNumericParzen,
+  logPdfNumericParzen,
+  sampleCategorical,
+  sampleNumericParzen,
+  type WeightedObservation,
+} from './parzen-estimator';
+import type { Rng } from './prng';
+import { sampleRandom } from './random-sampler';
+import type { Direction, TrialRecord } from './sampler.types';
+import { isActive, sampleOrder, type CategoricalChoice, type ParamSpec, type ParamValues, type SearchSpace } from './search-space';
+
+export interface TpeSettings {
+  direction: Direction;
+  nStartupTrials: number;
+  nEiCandidates: number;
+  gamma: number | undefined;
+  priorWeight: number;
+  considerPruned: boolean;
+}
+
+/** How many of n completed trials count as good: ceil(gamma·n), or by default min(ceil(0.1·n), 25). */
+export function goodCount(n: number, gamma: number | undefined): number {
+  return gamma === undefined ? Math.min(Math.ceil(0.1 * n), 25) : Math.ceil(gamma * n);
+}
+
+/**
+ * Older observations fade linearly once there are more than 25 (Bergstra et al.'s forgetting): the newest 25 weigh
+ * 1, the rest ramp up from 1/n, so the model follows where the search has moved.
+ */
+export function recencyWeights(n: number): number[] {
+  const flat = 25;
+  if (n <= flat) return new Array<number>(n).fill(1);
+  const ramp = n - flat;
+  return Array.from({ length: n }, (_, i) => (i >= ramp ? 1 : 1 / n + ((1 - 1 / n) * i) / ramp));
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Completed trials split into good (best first) and bad; pruned trials join the bad ones when asked to. */
+function splitTrials(history: readonly TrialRecord[], s: TpeSettings): { good: TrialRecord[]; bad: TrialRecord[] } {
+  const sign = s.direction === 'minimize' ? 1 : -1;
+  const completed = history.filter((t) => t.status === 'completed' && isNumber(t.value));
+  const ranked = [...completed].sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
+  const n = Math.max(1, Math.min(ranked.length - 1, goodCount(ranked.length, s.gamma)));
+  const pruned = s.considerPruned ? history.filter((t) => t.status === 'pruned') : [];
+  return { good: ranked.slice(0, n), bad: [...ranked.slice(n), ...pruned] };
+}
+
+/** The trials' values of `name` where it was active, oldest first, weighted by recency. */
+function observations<T>(trials: readonly TrialRecord[], name: string, accept: (v: unknown) => v is T): WeightedObservation<T>[] {
+  const active = trials.filter((t) => accept(t.params[name])).sort((a, b) => a.number - b.number);
+  const weights = recencyWeights(active.length);
+  return active.map((t, i) => ({ value: t.params[name] as T, weight: weights[i] }));
+}
+
+/** Draws candidates from l(x) and keeps the one with the largest l(x)/g(x). */
+function suggestParam(spec: ParamSpec, name: string, good: readonly TrialRecord[], bad: readonly TrialRecord[], s: TpeSettings, rng: Rng): CategoricalChoice {
+  if (spec.type === 'categorical') {
+    const isChoice = (v: unknown): v is CategoricalChoice => spec.choices.includes(v as CategoricalChoice);
+    const l = fitCategoricalParzen(spec.choices, observations(good, name, isChoice), s.priorWeight);
+    const g = fitCategoricalParzen(spec.choices, observations(bad, name, isChoice), s.priorWeight);
+    let best = -1;
+    let bestScore = -Infinity;
+    for (let c = 0; c < s.nEiCandidates; c++) {
+      const i = sampleCategorical(l, rng);
+      const score = Math.log(l[i]) - Math.log(g[i]);
+      if (score > bestScore) [best, bestScore] = [i, score];
+    }
+    return spec.choices[best];
+  }
+  const domain = numericDomain(spec);
+  const onAxis = (obs: WeightedObservation<number>[]) => obs.map((o) => ({ value: domain.toAxis(o.value), weight: o.weight }));
+  const below = onAxis(observations(good, name, isNumber));
+  const above = onAxis(observations(bad, name, isNumber));
+  const l = fitNumericParzen(domain, below, s.priorWeight, below.length + above.length);
+  const g = fitNumericParzen(domain, above, s.priorWeight, below.length + above.length);
+  let best = NaN;
+  let bestScore = -Infinity;
+  for (let c = 0; c < s.nEiCandidates; c++) {
+    const x = sampleNumericParzen(l, rng);
+    const score = logPdfNumericParzen(l, x) - logPdfNumericParzen(g, x);
+    if (score > bestScore || Number.isNaN(best)) [best, bestScore] = [x, score];
+  }
+  return best;
+}
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al., 2011), one parameter at a time: split the completed trials at
+ * the gamma quantile, fit l(x) to the good and g(x) to the bad, and take the candidate from l(x) that maximises
+ * l(x)/g(x). Conditional parameters are modelled only from the trials where they were active.
+ */
+export function sampleTpe(space: SearchSpace, history: readonly TrialRecord[], s: TpeSettings, rng: Rng): ParamValues {
+  const completed = history.filter((t) => t.status === 'completed' && isNumber(t.value)).length;
+  if (completed < Math.max(2, s.nStartupTrials)) return sampleRandom(space, rng);
+  const { good, bad } = splitTrials(history, s);
+  const params: ParamValues = {};
+  for (const name of sampleOrder(space)) {
+    const spec = space[name];
+    if (isActive(spec, params)) params[name] = suggestParam(spec, name, good, bad, s, rng);
+  }
+  return params;
+}

@@ -1,0 +1,127 @@
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  CONTROL_QUEUE,
+  TRIAL_PROGRESS_SIGNAL,
+  queueName,
+  type StudyCarry,
+  type StudyWorkflowInput,
+  type TrialProgress,
+  type TrialState,
+} from '@trainyard/contracts';
+import type { StudyActivities } from '../activities';
+import { createSampler, shouldPrune } from './search';
+import { trainingWorkflow } from './training.workflow';
+
+export const trialProgressSignal = defineSignal<[TrialProgress]>(TRIAL_PROGRESS_SIGNAL);
+export const studyTrialsQuery = defineQuery<TrialState[]>('studyTrials');
+
+/** Median pruning waits for five complete trials and ten rounds; ASHA's first rung is at ten rounds. */
+const PRUNER_CONFIG = { nStartupTrials: 5, nWarmupSteps: 10, minResource: 10, reductionFactor: 3 };
+
+/** Keep each run's history bounded: after this many trials the study continues as new, carrying only its state. */
+const TRIALS_PER_RUN = 100;
+
+/**
+ * A hyperparameter search: the sampler suggests params (its state lives in this history, so it survives crashes),
+ * each trial is a child training workflow, at most `parallelism` at once; the pruner may stop trials early.
+ */
+export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
+  const { studyId, config, queuePrefix } = input;
+  const taskQueue = queueName(CONTROL_QUEUE, queuePrefix);
+  const studies = proxyActivities<StudyActivities>({ taskQueue, startToCloseTimeout: '2m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } });
+  const info = workflowInfo();
+  const carry: StudyCarry = input.carry ?? {
+    samplerState: null,
+    trials: [],
+    nextNumber: 0,
+    deadlineMs: config.timeoutSeconds ? info.runStartTime.getTime() + config.timeoutSeconds * 1000 : null,
+  };
+  const direction = config.objective.direction;
+  const sampler = createSampler(config.sampler, config.searchSpace as never, { seed: config.seed, direction });
+  const trials = new Map<number, TrialState>(carry.trials.map((t) => [t.number, t]));
+  const running = new Map<number, CancellationScope>();
+  let samplerState = carry.samplerState;
+  let nextNumber = carry.nextNumber;
+  let exhausted = false;
+  const startedThisRun = nextNumber;
+  setHandler(studyTrialsQuery, () => [...trials.values()]);
+
+  setHandler(trialProgressSignal, (p) => {
+    const trial = trials.get(p.number);
+    if (!trial || trial.status !== 'running') return;
+    trial.intermediate.push({ step: p.step, value: p.value });
+    const others = [...trials.values()].filter((t) => t.number !== p.number);
+    // Intermediate values are validation losses: lower is better whatever the objective's direction.
+    if (shouldPrune(config.pruner, PRUNER_CONFIG, trial, others, 'minimize')) {
+      trial.status = 'pruned';
+      running.get(p.number)?.cancel();
+    }
+  });
+
+  const settle = async (number: number, outcome: 'completed' | 'pruned' | 'failed') => {
+    const recorded = await studies.recordTrial({ studyId, number, outcome });
+    const trial = trials.get(number)!;
+    trial.status = recorded.status;
+    trial.value = recorded.value;
+    running.delete(number);
+  };
+
+  const launch = async (params: Record<string, unknown>) => {
+    const number = nextNumber++;
+    trials.set(number, { number, params, status: 'running', value: null, intermediate: [] });
+    const planned = await studies.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params, queuePrefix });
+    const scope = new CancellationScope();
+    running.set(number, scope);
+    void scope
+      .run(() => executeChild(trainingWorkflow, { workflowId: planned.workflowId, taskQueue: planned.taskQueue, args: [planned.input], priority: { priorityKey: planned.priorityKey } }))
+      .then(
+        () => 'completed' as const,
+        (err: unknown) => (trials.get(number)?.status === 'pruned' ? 'pruned' : isCancellation(err) ? 'failed' : 'failed') as 'pruned' | 'failed',
+      )
+      .then((outcome) => CancellationScope.nonCancellable(() => settle(number, outcome)));
+  };
+
+  const timeLeft = () => (carry.deadlineMs === null ? Infinity : carry.deadlineMs - Date.now());
+  let status: 'completed' | 'cancelled' = 'completed';
+  try {
+    for (;;) {
+      const rotate = nextNumber - startedThisRun >= TRIALS_PER_RUN || info.continueAsNewSuggested;
+      while (!exhausted && !rotate && timeLeft() > 0 && running.size < config.parallelism && nextNumber < config.trials) {
+        const suggestion = sampler.suggest(samplerState, [...trials.values()]);
+        samplerState = suggestion.state;
+        if (!suggestion.params) exhausted = true;
+        else await launch(suggestion.params);
+      }
+      if (running.size === 0) {
+        if (rotate && !exhausted && nextNumber < config.trials && timeLeft() > 0) {
+          await continueAsNew<typeof studyWorkflow>({ ...input, carry: { samplerState, trials: [...trials.values()], nextNumber, deadlineMs: carry.deadlineMs } });
+        }
+        break;
+      }
+      const size = running.size;
+      const waited = await condition(() => running.size < size, timeLeft() === Infinity ? undefined : Math.max(1, timeLeft()));
+      if (waited === false) {
+        // The study's time is up: stop every running trial.
+        for (const scope of running.values()) scope.cancel();
+        await condition(() => running.size === 0);
+        break;
+      }
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    status = 'cancelled';
+    await CancellationScope.nonCancellable(() => condition(() => running.size === 0));
+  }
+  await CancellationScope.nonCancellable(() => studies.finishStudy({ studyId, status }));
+}
