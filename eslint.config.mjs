@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'libs/*/index.js', 'scripts/**', 'bench/**/*.py'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'libs/*/index.js', 'scripts/**', 'bench/**/*.py', 'bench/.venv/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

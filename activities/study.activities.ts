@@ -34,16 +34,17 @@ export function createStudyActivities(deps: ActivityDeps) {
         job.workflowId = `training-job-${jobId}`;
         try {
           await em.persistAndFlush(job);
-          await em.getConnection().execute(
-            `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
-            [study.id, input.number, JSON.stringify(input.params), jobId],
-          );
           await new JobStore(em).log(jobId, { level: 'info', message: `trial ${input.number} of study ${study.name}`, data: { params: input.params } });
         } catch (err) {
           if (!(err instanceof UniqueConstraintViolationException)) throw err;
           job = await em.findOneOrFail(TrainingJob, { id: jobId });
         }
       }
+      // Outside the branch above: a retry after a crash between the two writes still gets its trial row.
+      await em.getConnection().execute(
+        `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
+        [study.id, input.number, JSON.stringify(input.params), jobId],
+      );
       return {
         jobId,
         workflowId: job.workflowId,

@@ -31,6 +31,7 @@ const PRUNER_CONFIG = { nStartupTrials: 5, nWarmupSteps: 10, minResource: 10, re
 
 /** Keep each run's history bounded: after this many trials the study continues as new, carrying only its state. */
 const TRIALS_PER_RUN = 100;
+const MAX_CARRIED_STEPS = 200;
 
 /**
  * A hyperparameter search: the sampler suggests params (its state lives in this history, so it survives crashes),
@@ -87,7 +88,7 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
       .run(() => executeChild(trainingWorkflow, { workflowId: planned.workflowId, taskQueue: planned.taskQueue, args: [planned.input], priority: { priorityKey: planned.priorityKey } }))
       .then(
         () => 'completed' as const,
-        (err: unknown) => (trials.get(number)?.status === 'pruned' ? 'pruned' : isCancellation(err) ? 'failed' : 'failed') as 'pruned' | 'failed',
+        () => (trials.get(number)?.status === 'pruned' ? 'pruned' : 'failed') as 'pruned' | 'failed',
       )
       .then((outcome) => CancellationScope.nonCancellable(() => settle(number, outcome)));
   };
@@ -96,7 +97,8 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
   let status: 'completed' | 'cancelled' = 'completed';
   try {
     for (;;) {
-      const rotate = nextNumber - startedThisRun >= TRIALS_PER_RUN || info.continueAsNewSuggested;
+      // workflowInfo() is re-read: the SDK replaces it on each activation, and a long study must heed the suggestion.
+      const rotate = nextNumber - startedThisRun >= TRIALS_PER_RUN || workflowInfo().continueAsNewSuggested;
       while (!exhausted && !rotate && timeLeft() > 0 && running.size < config.parallelism && nextNumber < config.trials) {
         const suggestion = sampler.suggest(samplerState, [...trials.values()]);
         samplerState = suggestion.state;
@@ -105,7 +107,9 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
       }
       if (running.size === 0) {
         if (rotate && !exhausted && nextNumber < config.trials && timeLeft() > 0) {
-          await continueAsNew<typeof studyWorkflow>({ ...input, carry: { samplerState, trials: [...trials.values()], nextNumber, deadlineMs: carry.deadlineMs } });
+          // Finished trials keep only their last intermediate values: the pruner compares at recent steps, and the carry stays small.
+          const carried = [...trials.values()].map((t) => ({ ...t, intermediate: t.intermediate.slice(-MAX_CARRIED_STEPS) }));
+          await continueAsNew<typeof studyWorkflow>({ ...input, carry: { samplerState, trials: carried, nextNumber, deadlineMs: carry.deadlineMs } });
         }
         break;
       }

@@ -25,13 +25,14 @@ export interface NumericParzen {
  * Bandwidths after Bergstra et al. (2011): each kernel is as wide as the larger gap to its neighbouring observations,
  * clipped to [range / min(100, m + 1), range]. Two departures from hyperopt, both so the search can settle: the
  * prior's centre is not a neighbour (it would widen whichever good kernel sits next to the middle of the range), and
- * m counts every observation of the parameter, good and bad, rather than only this estimator's few good ones.
+ * m grows with every observation of the parameter, good and bad (3·√total, tuned on the quality bench), rather than
+ * with this estimator's few good ones only.
  * The prior kernel spans the whole range.
  */
 export function fitNumericParzen(domain: NumericDomain, observations: readonly WeightedObservation<number>[], priorWeight: number, observedTotal: number): NumericParzen {
   const range = domain.hi - domain.lo;
   const sorted = [...observations].sort((a, b) => a.value - b.value);
-  const minSigma = range / Math.min(100, Math.max(sorted.length, observedTotal) + 1);
+  const minSigma = range / Math.min(100, Math.max(sorted.length, 3 * Math.sqrt(observedTotal)) + 1);
   const sigmas = sorted.map((o, i) => {
     const left = i > 0 ? o.value - sorted[i - 1].value : 0;
     const right = i < sorted.length - 1 ? sorted[i + 1].value - o.value : 0;

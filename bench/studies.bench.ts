@@ -1,0 +1,165 @@
+/**
+ * Issue #4, studies:
+ *  (a) overhead per trial: a study of N cheap trials (tiny dataset, 2 rounds) against the very same trial jobs
+ *      submitted directly as plain jobs to the same worker (cpuSlots = parallelism), `parallelism` in flight at once
+ *      (a client pool polling every 50 ms; submitting all at once would not do: slots bound activities, not jobs). overhead/trial = (study wall − plain-jobs wall) / N, both walls from the server's
+ *      timestamps (study createdAt→completedAt; first job createdAt → last job completedAt). Also printed: the cruder
+ *      (study wall − Σ trial job durations / parallelism) / N.
+ *  (b) pruning: one study on a 2,000-row task (XGBoost, 300 rounds, learningRate over two orders of magnitude) with
+ *      pruner none, median and asha — same sampler and seed. Compute = Σ boosting rounds the trial jobs ran (from their
+ *      metric series) and Σ trial job durations; saved vs none, and the final best value's difference.
+ * Needs DATABASE_URL and TEMPORAL_ADDRESS (scripts/bench.mjs provides them). Sizes: BENCH_STUDY_TRIALS (40),
+ * BENCH_STUDY_PARALLELISM (4), BENCH_PRUNE_TRIALS (20), BENCH_PRUNE_ROWS (2000), BENCH_PRUNE_ROUNDS (300),
+ * BENCH_PRUNE_SAMPLER (random: every pruner then sees the same params in the same order; tpe reacts to pruning);
+ * BENCH_ONLY=overhead,pruning picks parts.
+ */
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiClient } from '../test/support/http';
+import { binaryCsv } from '../test/support/datasets';
+import { startTestStack } from '../test/support/test-stack';
+import { fmt, report } from './support/stats';
+import { busySeconds, jobFacts, runPool, spanSeconds, waitForJobFast, waitForStudy } from './support/study-runs';
+import { writeSyntheticBinaryCsv } from './support/synthetic';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const TRIALS = env('BENCH_STUDY_TRIALS', 40);
+const PARALLELISM = env('BENCH_STUDY_PARALLELISM', 4);
+const PRUNE_TRIALS = env('BENCH_PRUNE_TRIALS', 20);
+const PRUNE_ROWS = env('BENCH_PRUNE_ROWS', 2000);
+const PRUNE_ROUNDS = env('BENCH_PRUNE_ROUNDS', 300);
+const PRUNE_PARALLELISM = 2;
+const PRUNE_SAMPLER = process.env.BENCH_PRUNE_SAMPLER ?? 'random';
+const BEST_TOLERANCE = 0.01;
+
+const wallSeconds = (study: { createdAt: string; completedAt: string }) => (Date.parse(study.completedAt) - Date.parse(study.createdAt)) / 1000;
+
+async function overhead(api: ApiClient, databaseUrl: string): Promise<void> {
+  const datasetId = (await api.uploadDataset('bench-study-tiny', binaryCsv(200, 5))).body.id;
+  const job = (params: Record<string, unknown>) => ({ datasetId, target: 'label', exclude: ['id'], model: { type: 'xgboost', params } });
+  // Warm the worker (bundles, native library, first ONNX export) so neither side pays for it.
+  await api.waitForJob((await api.post('/v1/training-jobs', job({ numRounds: 2 }))).body.id);
+
+  const created = await api.post('/v1/studies', {
+    name: 'bench-overhead',
+    job: job({ numRounds: 2 }),
+    searchSpace: { maxDepth: { type: 'int', low: 2, high: 6 }, learningRate: { type: 'float', low: 0.05, high: 0.5, log: true } },
+    objective: { metric: 'rocAuc', direction: 'maximize' },
+    trials: TRIALS,
+    parallelism: PARALLELISM,
+    sampler: 'tpe',
+    seed: 1,
+  });
+  if (created.status !== 201) throw new Error(`study: ${created.status} ${JSON.stringify(created.body)}`);
+  const study = await waitForStudy(api, created.body.id);
+  const trials = await jobFacts(databaseUrl, { studyId: study.id });
+  const studyWall = wallSeconds(study);
+
+  // The same trial jobs as plain jobs, PARALLELISM in flight: a client pool refills a lane as soon as its job ends.
+  const plainIds = await runPool(
+    trials.map((t) => t.params),
+    PARALLELISM,
+    async (params) => {
+      const res = await api.post('/v1/training-jobs', job(params));
+      if (res.status !== 201) throw new Error(`plain job: ${res.status} ${JSON.stringify(res.body)}`);
+      await waitForJobFast(api, res.body.id);
+      return res.body.id as string;
+    },
+  );
+  const jobs = await jobFacts(databaseUrl, { jobIds: plainIds });
+  const plainWall = spanSeconds(jobs);
+
+  const n = trials.length;
+  const perTrialMs = ((studyWall - plainWall) / n) * 1000;
+  const cruderMs = ((studyWall - busySeconds(trials) / PARALLELISM) / n) * 1000;
+  console.log(`\n(a) overhead: ${n} trials of 2 rounds on 200 rows, parallelism ${PARALLELISM}, worker cpuSlots ${PARALLELISM}, tpe`);
+  report('study: status / completed / pruned / failed', `${study.status} ${study.trialsCompleted}/${study.trialsPruned}/${study.trialsFailed}`);
+  report('study wall, createdAt → completedAt (s)', fmt(studyWall));
+  report('plain jobs, first created → last done (s)', fmt(plainWall));
+  const lifetime = (js: typeof trials) => js.reduce((sum, j) => sum + ((j.completedAt ?? NaN) - j.createdAt), 0) / js.length;
+  report('mean job created → completed: trial / plain (s)', `${fmt(lifetime(trials) / 1000)} / ${fmt(lifetime(jobs) / 1000)}`);
+  report('mean job started → completed: trial / plain (s)', `${fmt(busySeconds(trials) / n)} / ${fmt(busySeconds(jobs) / jobs.length)}`);
+  report('idle per trial lane (wall·P − Σ job life)/N, ms', fmt((studyWall * PARALLELISM * 1000 - lifetime(trials) * n) / n, 1));
+  report('idle per plain-job lane, same formula (ms)', fmt((plainWall * PARALLELISM * 1000 - lifetime(jobs) * jobs.length) / jobs.length, 1));
+  report('overhead per trial = (study − plain) / N (ms)', fmt(perTrialMs, 1), '< 50');
+  report('(study − Σ trial durations / parallelism) / N (ms)', fmt(cruderMs, 1));
+}
+
+async function pruning(api: ApiClient, databaseUrl: string, dir: string): Promise<void> {
+  const csv = join(dir, 'prune.csv');
+  await writeSyntheticBinaryCsv(csv, PRUNE_ROWS, 28, 11);
+  const datasetId = (await api.uploadFile('bench-study-prune', csv)).body.id;
+  const results: { pruner: string; study: any; rounds: number; busy: number; wall: number; params: string }[] = [];
+  for (const pruner of ['none', 'median', 'asha']) {
+    const created = await api.post('/v1/studies', {
+      name: `bench-prune-${pruner}`,
+      job: { datasetId, target: 'label', model: { type: 'xgboost', params: { numRounds: PRUNE_ROUNDS, maxDepth: 6 } } },
+      // learningRate from 0.003 (nowhere near converged in 300 rounds) to 0.5 (converges, may overfit) makes some trials clearly worse.
+      searchSpace: { learningRate: { type: 'float', low: 0.003, high: 0.5, log: true }, maxDepth: { type: 'int', low: 2, high: 8 } },
+      objective: { metric: 'rocAuc', direction: 'maximize' },
+      trials: PRUNE_TRIALS,
+      parallelism: PRUNE_PARALLELISM,
+      sampler: PRUNE_SAMPLER,
+      pruner,
+      seed: 3,
+    });
+    if (created.status !== 201) throw new Error(`study: ${created.status} ${JSON.stringify(created.body)}`);
+    const study = await waitForStudy(api, created.body.id);
+    const jobs = await jobFacts(databaseUrl, { studyId: study.id });
+    const trials = (await api.get(`/v1/studies/${study.id}/trials?pageSize=100`)).body.items as { params: Record<string, unknown> }[];
+    results.push({
+      pruner,
+      study,
+      rounds: jobs.reduce((s, j) => s + j.rounds, 0),
+      busy: busySeconds(jobs),
+      wall: wallSeconds(study),
+      params: JSON.stringify(trials.map((t) => t.params)),
+    });
+  }
+
+  const none = results[0];
+  console.log(`\n(b) pruning: ${PRUNE_TRIALS} trials, ${PRUNE_ROWS} rows × 28 features, XGBoost ${PRUNE_ROUNDS} rounds, ${PRUNE_SAMPLER} sampler, seed 3, parallelism ${PRUNE_PARALLELISM}`);
+  console.log(`${'pruner'.padEnd(8)} ${'done/pruned/failed'.padStart(18)} ${'rounds'.padStart(7)} ${'job-s'.padStart(7)} ${'wall-s'.padStart(7)} ${'best rocAuc'.padStart(11)} ${'rounds saved'.padStart(12)} ${'job-s saved'.padStart(11)} ${'Δbest'.padStart(8)}`);
+  for (const r of results) {
+    const best = r.study.bestTrial?.value ?? NaN;
+    const delta = best - (none.study.bestTrial?.value ?? NaN);
+    console.log(
+      `${r.pruner.padEnd(8)} ${`${r.study.trialsCompleted}/${r.study.trialsPruned}/${r.study.trialsFailed}`.padStart(18)} ${String(r.rounds).padStart(7)} ${fmt(r.busy, 1).padStart(7)} ${fmt(r.wall, 1).padStart(7)} ${fmt(best, 4).padStart(11)} ${`${fmt(100 * (1 - r.rounds / none.rounds), 1)}%`.padStart(12)} ${`${fmt(100 * (1 - r.busy / none.busy), 1)}%`.padStart(11)} ${fmt(delta, 4).padStart(8)}`,
+    );
+  }
+  for (const r of results.slice(1)) {
+    const saved = 1 - r.rounds / none.rounds;
+    const delta = Math.abs((r.study.bestTrial?.value ?? NaN) - (none.study.bestTrial?.value ?? NaN));
+    report(`${r.pruner}: rounds saved at |Δbest| ≤ ${BEST_TOLERANCE}`, `${fmt(100 * saved, 1)}% ${delta <= BEST_TOLERANCE ? '✓' : '✗'}`, '≥ 30%');
+  }
+  report('same params in the same order across pruners', results.every((r) => r.params === none.params) ? 'yes' : 'no');
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'trainyard-study-bench-'));
+  const only = process.env.BENCH_ONLY?.split(',');
+  const withStack = async (cpuSlots: number, run: (api: ApiClient, databaseUrl: string) => Promise<void>) => {
+    const stack = await startTestStack({ config: { cpuSlots } });
+    try {
+      await run(new ApiClient(stack.url, stack.adminToken), stack.config.databaseUrl);
+    } finally {
+      await stack.stop();
+    }
+  };
+  try {
+    if (!only || only.includes('overhead')) await withStack(PARALLELISM, (api, url) => overhead(api, url));
+    if (!only || only.includes('pruning')) await withStack(PRUNE_PARALLELISM, (api, url) => pruning(api, url, dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
