@@ -32,8 +32,10 @@ describe('median pruner', () => {
     assert.equal(shouldPrune('median', {}, { number: 9, intermediate: curve(0.5, 0.75) }, acc, 'maximize'), false);
   });
 
-  it('does not prune at a step no complete trial reached', () => {
-    assert.equal(shouldPrune('median', {}, { number: 9, intermediate: curve(0.5, 0.5, 0.5, 0.5, 9) }, others, 'minimize'), false);
+  it('past the steps complete trials reached, compares with their latest reports (reports come by time, not step)', () => {
+    // Latest reports of the complete trials: 0.5 0.4 0.6 0.3 0.5, median 0.5.
+    assert.equal(shouldPrune('median', {}, { number: 9, intermediate: curve(0.5, 0.5, 0.5, 0.5, 9) }, others, 'minimize'), false, 'best so far 0.5 ties the median');
+    assert.equal(shouldPrune('median', {}, { number: 9, intermediate: curve(0.9, 0.9, 0.9, 0.9, 0.9) }, others, 'minimize'), true);
   });
 });
 

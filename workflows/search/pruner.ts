@@ -39,14 +39,18 @@ function latest(trial: PrunedTrial): IntermediateValue | undefined {
 
 /**
  * Prunes at the latest step s when the trial's best value so far is worse than the median of the complete trials'
- * values at s.
+ * values at s (each one's latest report at or before s).
  */
 function medianPrune(config: PrunerConfig, trial: PrunedTrial, others: readonly OtherTrial[], direction: Direction): boolean {
   const last = latest(trial);
   if (!last || last.step < (config.nWarmupSteps ?? 0)) return false;
   const complete = others.filter((t) => t.status === 'completed' && t.number !== trial.number);
   if (complete.length < (config.nStartupTrials ?? 5)) return false;
-  const atStep = complete.flatMap((t) => t.intermediate.filter((r) => r.step === last.step && !Number.isNaN(r.value)).map((r) => r.value));
+  // Each complete trial's latest report at or before s: reports arrive by time, not at shared steps.
+  const atStep = complete.flatMap((t) => {
+    const upTo = latest({ number: t.number, intermediate: t.intermediate.filter((r) => r.step <= last.step && !Number.isNaN(r.value)) });
+    return upTo ? [upTo.value] : [];
+  });
   if (atStep.length === 0) return false;
   const sofar = trial.intermediate.filter((r) => r.step <= last.step && !Number.isNaN(r.value)).map((r) => r.value);
   if (sofar.length === 0) return true;
