@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -6,6 +5,7 @@ import { improvement, METRIC_DIRECTIONS, PRIORITY_KEYS, type TrainingSpec, type 
 import { Dataset, EventStore, JobStore, ModelAlias, ModelAliasEvent, ModelVersion, TrainingJob, TrainingSchedule, buildTrainingJob } from '@trainyard/db';
 import { classificationMetrics, loadPrepared, readFrame, regressionMetrics, scoreRawOnnx, takeRows, type PreprocessPlan } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
+import { derivedUuid } from './derived-id';
 import { dataPath, jobDir } from './job-files';
 
 export interface PlannedRun {
@@ -14,12 +14,6 @@ export interface PlannedRun {
   input: TrainingWorkflowInput;
   priorityKey: number;
   promote: boolean;
-}
-
-/** A job id derived from the schedule run's workflow id, so a retried activity finds the job it made. */
-function jobIdFor(runWorkflowId: string): string {
-  const h = createHash('sha256').update(runWorkflowId).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function createScheduleActivities(deps: ActivityDeps) {
@@ -61,7 +55,7 @@ export function createScheduleActivities(deps: ActivityDeps) {
       const em = deps.orm.em.fork();
       const schedule = await em.findOne(TrainingSchedule, { id: input.scheduleId, deletedAt: null });
       if (!schedule) return null;
-      const jobId = jobIdFor(input.runWorkflowId);
+      const jobId = derivedUuid(`schedule-run:${input.runWorkflowId}`);
       let job = await em.findOne(TrainingJob, { id: jobId });
       if (!job) {
         const spec = schedule.job as unknown as TrainingSpec;

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { CONTROL_QUEUE, PRIORITY_KEYS, queueName, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
 import { JobStore, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
+import { derivedUuid } from './derived-id';
 
 export interface PlannedTrial {
   jobId: string;
@@ -14,8 +14,7 @@ export interface PlannedTrial {
 
 /** A job id derived from (study, trial number), so a retried activity finds the job it made. */
 export function trialJobId(studyId: string, number: number): string {
-  const h = createHash('sha256').update(`${studyId}:${number}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return derivedUuid(`${studyId}:${number}`);
 }
 
 export function createStudyActivities(deps: ActivityDeps) {
