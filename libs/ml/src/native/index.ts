@@ -1,7 +1,8 @@
 export { locateNativeLibrary, nativeLibraryCandidates, findRepoRoot } from './locate-library';
 export type { NativeLibraryName } from './locate-library';
 export { openNativeLibrary } from './native-library';
-export { callOffThread } from './call-off-thread';
-export type { NativeFunction } from './call-off-thread';
+export type { NativeFunction } from './native-function';
+export { EngineThread, writtenParameters } from './engine-thread';
+export type { EngineLibrary } from './engine-thread';
 export { koffi } from './koffi';
 export type { KoffiLibrary } from './koffi';

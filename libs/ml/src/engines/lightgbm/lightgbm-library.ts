@@ -1,4 +1,4 @@
-import { callOffThread, locateNativeLibrary, openNativeLibrary } from '../../native';
+import { EngineThread, locateNativeLibrary, openNativeLibrary } from '../../native';
 import type { NativeFunction } from '../../native';
 import type { JobErrorCode } from '@trainyard/contracts';
 import { LightGBMCallError } from './lightgbm-errors';
@@ -50,12 +50,23 @@ const SIGNATURES = {
 export type LightGBMFunctionName = keyof typeof SIGNATURES;
 export type LightGBMApi = Record<LightGBMFunctionName, NativeFunction>;
 
+let located: string | null = null;
+
+function libraryPath(): string {
+  located ??= locateNativeLibrary('lightgbm');
+  return located;
+}
+
+function engineThread(): EngineThread {
+  return EngineThread.for({ path: libraryPath(), signatures: SIGNATURES, lastErrorFunction: 'LGBM_GetLastError' });
+}
+
 let api: LightGBMApi | null = null;
 
 /** Binds the C API on first use, so importing the engine never touches the native library. */
 export function lightgbmApi(): LightGBMApi {
   if (api) return api;
-  const lib = openNativeLibrary(locateNativeLibrary('lightgbm'));
+  const lib = openNativeLibrary(libraryPath());
   const bound = {} as LightGBMApi;
   for (const [name, signature] of Object.entries(SIGNATURES)) {
     bound[name as LightGBMFunctionName] = lib.func(signature) as unknown as NativeFunction;
@@ -74,14 +85,8 @@ function lastError(): string {
   return String(lightgbmApi().LGBM_GetLastError() ?? '');
 }
 
-/**
- * Calls on a worker thread. LightGBM keeps its last error per thread, so a failed call is replayed
- * here to read the message; its calls throw before they change any state, so a replay that succeeds stands.
- */
+/** Calls on the LightGBM engine thread, off the event loop; see EngineThread for why it is one thread. */
 export async function callLightGBMOffThread(code: JobErrorCode, name: LightGBMFunctionName, ...args: unknown[]): Promise<void> {
-  const fns = lightgbmApi();
-  const rc = await callOffThread<number>(fns[name], ...args);
-  if (rc === 0) return;
-  if ((fns[name](...args) as number) === 0) return;
-  throw new LightGBMCallError(code, name, lastError());
+  const { rc, error } = await engineThread().call(name, args);
+  if (rc !== 0) throw new LightGBMCallError(code, name, error ?? '');
 }

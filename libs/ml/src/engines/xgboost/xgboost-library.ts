@@ -1,4 +1,4 @@
-import { callOffThread, locateNativeLibrary, openNativeLibrary } from '../../native';
+import { EngineThread, locateNativeLibrary, openNativeLibrary } from '../../native';
 import type { NativeFunction } from '../../native';
 import type { JobErrorCode } from '@trainyard/contracts';
 import { XGBoostCallError } from './xgboost-errors';
@@ -35,12 +35,23 @@ const SIGNATURES = {
 export type XGBoostFunctionName = keyof typeof SIGNATURES;
 export type XGBoostApi = Record<XGBoostFunctionName, NativeFunction>;
 
+let located: string | null = null;
+
+function libraryPath(): string {
+  located ??= locateNativeLibrary('xgboost');
+  return located;
+}
+
+function engineThread(): EngineThread {
+  return EngineThread.for({ path: libraryPath(), signatures: SIGNATURES, lastErrorFunction: 'XGBGetLastError' });
+}
+
 let api: XGBoostApi | null = null;
 
 /** Binds the C API on first use, so importing the engine never touches the native library. */
 export function xgboostApi(): XGBoostApi {
   if (api) return api;
-  const lib = openNativeLibrary(locateNativeLibrary('xgboost'));
+  const lib = openNativeLibrary(libraryPath());
   const bound = {} as XGBoostApi;
   for (const [name, signature] of Object.entries(SIGNATURES)) {
     bound[name as XGBoostFunctionName] = lib.func(signature) as unknown as NativeFunction;
@@ -55,16 +66,10 @@ export function callXGBoost(code: JobErrorCode, name: XGBoostFunctionName, ...ar
   if ((fns[name](...args) as number) !== 0) throw new XGBoostCallError(code, name, lastError());
 }
 
-/**
- * Calls on a worker thread. XGBoost keeps its last error per thread, so a failed call is replayed
- * here to read the message; its calls fail while validating, before they change any state.
- */
+/** Calls on the XGBoost engine thread, off the event loop; see EngineThread for why it is one thread. */
 export async function callXGBoostOffThread(code: JobErrorCode, name: XGBoostFunctionName, ...args: unknown[]): Promise<void> {
-  const fns = xgboostApi();
-  const rc = await callOffThread<number>(fns[name], ...args);
-  if (rc === 0) return;
-  if ((fns[name](...args) as number) === 0) return;
-  throw new XGBoostCallError(code, name, lastError());
+  const { rc, error } = await engineThread().call(name, args);
+  if (rc !== 0) throw new XGBoostCallError(code, name, error ?? '');
 }
 
 function lastError(): string {
