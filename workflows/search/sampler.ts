@@ -39,6 +39,7 @@ export function createSampler(kind: SamplerKind, space: SearchSpace, options: Sa
     gamma: options.gamma,
     priorWeight: options.priorWeight ?? 1,
     considerPruned: options.considerPruned ?? true,
+    multivariate: options.multivariate ?? true,
   };
   const draw = (rng: Rng, history: readonly TrialRecord[], index: number): ParamValues | null => {
     switch (kind) {

@@ -27,6 +27,8 @@ export interface SamplerOptions {
   priorWeight?: number;
   /** TPE: count pruned trials as bad observations (default true). */
   considerPruned?: boolean;
+  /** TPE: model the always-active parameters jointly (default true); false samples each parameter on its own. */
+  multivariate?: boolean;
   /** grid: values tried for an int or float parameter without a step (default 5). */
   gridPoints?: number;
 }

@@ -1,3 +1,4 @@
+import { fitJointParzen, logPdfJointParzen, sampleJointParzen, type WeightedTrial } from './joint-parzen';
 import { numericDomain } from './param-domain';
 import {
   fitCategoricalParzen,
@@ -19,6 +20,8 @@ export interface TpeSettings {
   gamma: number | undefined;
   priorWeight: number;
   considerPruned: boolean;
+  /** Model the unconditional parameters jointly (multivariate TPE) rather than one at a time. */
+  multivariate: boolean;
 }
 
 /** How many of n completed trials count as good: ceil(gamma·n), or by default min(ceil(0.1·n), 25). */
@@ -87,19 +90,51 @@ function suggestParam(spec: ParamSpec, name: string, good: readonly TrialRecord[
   return best;
 }
 
+/** The trials holding a legal value of every parameter in `names`, oldest first, weighted by recency. */
+function jointObservations(space: SearchSpace, names: readonly string[], trials: readonly TrialRecord[]): WeightedTrial[] {
+  const legal = (t: TrialRecord) =>
+    names.every((n) => {
+      const spec = space[n];
+      const v = t.params[n];
+      return spec.type === 'categorical' ? spec.choices.includes(v as CategoricalChoice) : isNumber(v);
+    });
+  const usable = trials.filter(legal).sort((a, b) => a.number - b.number);
+  const weights = recencyWeights(usable.length);
+  return usable.map((t, i) => ({ params: t.params as ParamValues, weight: weights[i] }));
+}
+
+/** Draws whole points from l(x) over `names` and keeps the one with the largest l(x)/g(x). */
+function suggestJoint(space: SearchSpace, names: readonly string[], good: readonly TrialRecord[], bad: readonly TrialRecord[], s: TpeSettings, rng: Rng): ParamValues {
+  const below = jointObservations(space, names, good);
+  const above = jointObservations(space, names, bad);
+  const l = fitJointParzen(space, names, below, s.priorWeight, below.length + above.length);
+  const g = fitJointParzen(space, names, above, s.priorWeight, below.length + above.length);
+  let best: ParamValues = {};
+  let bestScore = -Infinity;
+  for (let c = 0; c < s.nEiCandidates; c++) {
+    const x = sampleJointParzen(l, rng);
+    const score = logPdfJointParzen(l, x) - logPdfJointParzen(g, x);
+    if (score > bestScore || c === 0) [best, bestScore] = [x, score];
+  }
+  return best;
+}
+
 /**
- * Tree-structured Parzen Estimator (Bergstra et al., 2011), one parameter at a time: split the completed trials at
- * the gamma quantile, fit l(x) to the good and g(x) to the bad, and take the candidate from l(x) that maximises
- * l(x)/g(x). Conditional parameters are modelled only from the trials where they were active.
+ * Tree-structured Parzen Estimator (Bergstra et al., 2011): split the completed trials at the gamma quantile, fit l(x)
+ * to the good and g(x) to the bad, and take the candidate from l(x) that maximises l(x)/g(x). With `multivariate`, the
+ * parameters that are always active are modelled jointly (Falkner et al., 2018), which keeps interacting parameters
+ * together; conditional parameters are then modelled one at a time, each only from the trials where it was active.
  */
 export function sampleTpe(space: SearchSpace, history: readonly TrialRecord[], s: TpeSettings, rng: Rng): ParamValues {
   const completed = history.filter((t) => t.status === 'completed' && isNumber(t.value)).length;
   if (completed < Math.max(2, s.nStartupTrials)) return sampleRandom(space, rng);
   const { good, bad } = splitTrials(history, s);
-  const params: ParamValues = {};
-  for (const name of sampleOrder(space)) {
+  const order = sampleOrder(space);
+  const unconditional = order.filter((name) => !space[name].condition);
+  const params: ParamValues = s.multivariate && unconditional.length > 1 ? suggestJoint(space, unconditional, good, bad, s, rng) : {};
+  for (const name of order) {
     const spec = space[name];
-    if (isActive(spec, params)) params[name] = suggestParam(spec, name, good, bad, s, rng);
+    if (!(name in params) && isActive(spec, params)) params[name] = suggestParam(spec, name, good, bad, s, rng);
   }
   return params;
 }
