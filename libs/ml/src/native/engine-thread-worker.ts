@@ -1,6 +1,6 @@
 // The body of an EngineThread: binds one native library and runs its calls synchronously, in arrival order.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EngineCallReply, EngineCallRequest, EngineLibrary } from './engine-thread';
+import type { EngineCallOutcome, EngineCallReply, EngineCallRequest, EngineLibrary } from './engine-thread';
 import { koffi } from './koffi';
 
 const library = workerData as EngineLibrary;
@@ -11,14 +11,19 @@ for (const [name, signature] of Object.entries(library.signatures)) {
 }
 const lastError = functions.get(library.lastErrorFunction)!;
 
-parentPort!.on('message', ({ id, name, args, returned }: EngineCallRequest) => {
+parentPort!.on('message', ({ id, calls }: EngineCallRequest) => {
+  const outcomes: EngineCallOutcome[] = [];
   let reply: EngineCallReply;
   try {
-    const rc = functions.get(name)!(...args) as number;
-    // The library keeps its last error per thread, so it is read here, right after the failed call.
-    reply = { id, rc, error: rc === 0 ? null : String(lastError() ?? ''), returned: returned.map((i) => args[i]) };
+    for (const { name, args, returned } of calls) {
+      const rc = functions.get(name)!(...args) as number;
+      // The library keeps its last error per thread, so it is read here, right after the failed call.
+      outcomes.push({ rc, error: rc === 0 ? null : String(lastError() ?? ''), returned: returned.map((i) => args[i]) });
+      if (rc !== 0) break;
+    }
+    reply = { id, outcomes };
   } catch (err) {
-    reply = { id, thrown: (err as Error).message };
+    reply = { id, outcomes, thrown: `${calls[outcomes.length]?.name ?? '?'}: ${(err as Error).message}` };
   }
   parentPort!.postMessage(reply);
 });

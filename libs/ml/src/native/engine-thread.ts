@@ -15,21 +15,31 @@ export interface EngineCallResult {
   error: string | null;
 }
 
-/** Sent to the engine thread; `returned` lists the argument positions it sends back after the call. */
-export interface EngineCallRequest {
-  id: number;
+/** One call for the engine thread; `returned` lists the argument positions it sends back afterwards. */
+export interface EngineCall {
   name: string;
   args: unknown[];
   returned: number[];
 }
 
+/** Calls run back to back on the engine thread, stopping after the first that fails. */
+export interface EngineCallRequest {
+  id: number;
+  calls: EngineCall[];
+}
+
+export interface EngineCallOutcome {
+  rc: number;
+  error: string | null;
+  /** The values of the call's `returned` arguments after it ran, in the same order. */
+  returned: unknown[];
+}
+
 export interface EngineCallReply {
   id: number;
-  rc?: number;
-  error?: string | null;
-  /** The values of the `returned` arguments after the call, in the same order. */
-  returned?: unknown[];
-  /** Set when the call threw in JavaScript (bad arguments to koffi), not in the library. */
+  /** One per call that ran. */
+  outcomes: EngineCallOutcome[];
+  /** Set when a call threw in JavaScript (bad arguments to koffi), not in the library. */
   thrown?: string;
 }
 
@@ -68,19 +78,33 @@ export class EngineThread {
 
   /** Calls `name` on the engine thread; out-params and writable buffers among `args` are filled in on return. */
   async call(name: string, args: unknown[]): Promise<EngineCallResult> {
-    const written = this.writtenArgs.get(name);
-    if (!written) throw new MlError('INTERNAL', `${name} is not bound for ${this.library.path}`);
-    const returned = written.filter((i) => i < args.length && args[i] !== null && typeof args[i] === 'object');
+    const [result] = await this.callInOrder([{ name, args }]);
+    return result;
+  }
+
+  /**
+   * Runs several calls back to back in one trip to the engine thread (a boosting round and its evaluation, say),
+   * stopping after the first non-zero return. Returns one result per call that ran.
+   */
+  async callInOrder(calls: { name: string; args: unknown[] }[]): Promise<EngineCallResult[]> {
+    const prepared = calls.map(({ name, args }): EngineCall => {
+      const written = this.writtenArgs.get(name);
+      if (!written) throw new MlError('INTERNAL', `${name} is not bound for ${this.library.path}`);
+      return { name, args, returned: written.filter((i) => i < args.length && args[i] !== null && typeof args[i] === 'object') };
+    });
     const id = this.nextId++;
     const reply = await new Promise<EngineCallReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const worker = this.started();
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, name, args, returned } satisfies EngineCallRequest);
+      worker.postMessage({ id, calls: prepared } satisfies EngineCallRequest);
     });
-    if (reply.thrown !== undefined) throw new MlError('INTERNAL', `${name}: ${reply.thrown}`);
-    returned.forEach((position, k) => copyInto(args[position], reply.returned![k]));
-    return { rc: reply.rc!, error: reply.error ?? null };
+    if (reply.thrown !== undefined) throw new MlError('INTERNAL', reply.thrown);
+    return reply.outcomes.map((outcome, i) => {
+      const { args, returned } = prepared[i];
+      returned.forEach((position, k) => copyInto(args[position], outcome.returned[k]));
+      return { rc: outcome.rc, error: outcome.error };
+    });
   }
 
   private started(): Worker {

@@ -4,6 +4,7 @@ import {
   DTYPE_FLOAT32,
   IMPORTANCE_GAIN,
   callLightGBM,
+  callLightGBMInOrder,
   callLightGBMOffThread,
 } from './lightgbm-library';
 import type { NativeHandle } from './lightgbm-library';
@@ -45,11 +46,19 @@ export class LightGBMBooster {
     callLightGBM('TRAINING_FAILED', 'LGBM_BoosterMerge', this.handle, other.handle);
   }
 
-  /** Runs one boosting iteration; true when LightGBM found no further split (that iteration is discarded). */
-  async updateOneIter(): Promise<boolean> {
+  /**
+   * Runs one boosting iteration and reads the metrics of the given eval data sets (0 is the training data, 1.. the
+   * validation sets in the order added), in a single trip to the engine thread. `finished` is true when LightGBM
+   * found no further split (that iteration is discarded).
+   */
+  async boostOneRound(evalSets: number[], metricCount: number): Promise<{ finished: boolean; metrics: number[][] }> {
     const finished = [0];
-    await callLightGBMOffThread('TRAINING_FAILED', 'LGBM_BoosterUpdateOneIter', this.handle, finished);
-    return finished[0] === 1;
+    const outs = evalSets.map(() => new Float64Array(metricCount));
+    await callLightGBMInOrder('TRAINING_FAILED', [
+      { name: 'LGBM_BoosterUpdateOneIter', args: [this.handle, finished] },
+      ...evalSets.map((set, i) => ({ name: 'LGBM_BoosterGetEval' as const, args: [this.handle, set, [0], outs[i]] })),
+    ]);
+    return { finished: finished[0] === 1, metrics: outs.map((o) => Array.from(o)) };
   }
 
   currentIteration(): number {
@@ -80,13 +89,6 @@ export class LightGBMBooster {
     } finally {
       for (const b of buffers) koffi.free(b);
     }
-  }
-
-  /** Metric values for one data set: 0 is the training data, 1.. the validation sets in the order added. */
-  evalAt(dataIndex: number, metricCount: number): number[] {
-    const out = new Float64Array(metricCount);
-    callLightGBM('TRAINING_FAILED', 'LGBM_BoosterGetEval', this.handle, dataIndex, [0], out);
-    return Array.from(out);
   }
 
   /** The model in LightGBM's text format; `iterations` <= 0 keeps them all. */

@@ -81,6 +81,13 @@ export function callLightGBM(code: JobErrorCode, name: LightGBMFunctionName, ...
   if ((fns[name](...args) as number) !== 0) throw new LightGBMCallError(code, name, lastError());
 }
 
+/** Calls back to back in one trip to the engine thread; throws on the first that fails. */
+export async function callLightGBMInOrder(code: JobErrorCode, calls: { name: LightGBMFunctionName; args: unknown[] }[]): Promise<void> {
+  const results = await engineThread().callInOrder(calls);
+  const failed = results.findIndex((r) => r.rc !== 0);
+  if (failed >= 0) throw new LightGBMCallError(code, calls[failed].name, results[failed].error ?? '');
+}
+
 function lastError(): string {
   return String(lightgbmApi().LGBM_GetLastError() ?? '');
 }

@@ -52,13 +52,14 @@ export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGB
     let stoppedEarly = false;
     let cancelled = false;
     for (let iteration = booster.currentIteration(); iteration < resolved.numRounds; iteration++) {
-      if (await booster.updateOneIter()) break;
+      const { finished, metrics } = await booster.boostOneRound(validation ? [trainIndex, 1] : [trainIndex], names.length);
+      if (finished) break;
       const round = iteration + 1;
       const event: RoundEvent = {
         round,
         totalRounds: resolved.numRounds,
-        train: named(names, booster.evalAt(trainIndex, names.length)),
-        validation: validation ? named(names, booster.evalAt(1, names.length)) : null,
+        train: named(names, metrics[0]),
+        validation: validation ? named(names, metrics[1]) : null,
       };
       if (event.validation) stoppedEarly = tracker.observe(round, event.validation[objective.metric]!);
       if (opts.checkpointEvery && opts.onCheckpoint && round % opts.checkpointEvery === 0) {

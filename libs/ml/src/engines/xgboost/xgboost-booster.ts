@@ -1,6 +1,6 @@
 import { koffi } from '../../native';
 import type { JobErrorCode } from '@trainyard/contracts';
-import { callXGBoost, callXGBoostOffThread } from './xgboost-library';
+import { callXGBoost, callXGBoostInOrder, callXGBoostOffThread } from './xgboost-library';
 import type { NativeHandle } from './xgboost-library';
 
 export type EvalResult = Record<string, Record<string, number>>;
@@ -56,15 +56,18 @@ export class Booster {
     callXGBoost('TRAINING_FAILED', 'XGBoosterSetAttr', this.handle, key, value);
   }
 
-  async updateOneIter(iteration: number, dtrain: NativeHandle): Promise<void> {
-    await callXGBoostOffThread('TRAINING_FAILED', 'XGBoosterUpdateOneIter', this.handle, iteration, dtrain);
-  }
-
-  async evalOneIter(iteration: number, sets: { name: string; handle: NativeHandle }[]): Promise<EvalResult> {
+  /**
+   * Boosts one round on `dtrain`, then evaluates every set, in a single trip to the engine thread: per-round
+   * overhead is what separates a service from a tight Python loop on small data.
+   */
+  async boostOneRound(iteration: number, dtrain: NativeHandle, sets: { name: string; handle: NativeHandle }[]): Promise<EvalResult> {
     const out: (string | null)[] = [null];
     const handles = sets.map((s) => s.handle);
     const names = sets.map((s) => s.name);
-    await callXGBoostOffThread('TRAINING_FAILED', 'XGBoosterEvalOneIter', this.handle, iteration, handles, names, sets.length, out);
+    await callXGBoostInOrder('TRAINING_FAILED', [
+      { name: 'XGBoosterUpdateOneIter', args: [this.handle, iteration, dtrain] },
+      { name: 'XGBoosterEvalOneIter', args: [this.handle, iteration, handles, names, sets.length, out] },
+    ]);
     return parseEvalLine(out[0] ?? '', names);
   }
 

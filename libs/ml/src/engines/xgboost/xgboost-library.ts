@@ -72,6 +72,13 @@ export async function callXGBoostOffThread(code: JobErrorCode, name: XGBoostFunc
   if (rc !== 0) throw new XGBoostCallError(code, name, error ?? '');
 }
 
+/** Calls back to back in one trip to the engine thread; throws on the first that fails. */
+export async function callXGBoostInOrder(code: JobErrorCode, calls: { name: XGBoostFunctionName; args: unknown[] }[]): Promise<void> {
+  const results = await engineThread().callInOrder(calls);
+  const failed = results.findIndex((r) => r.rc !== 0);
+  if (failed >= 0) throw new XGBoostCallError(code, calls[failed].name, results[failed].error ?? '');
+}
+
 function lastError(): string {
   return String(xgboostApi().XGBGetLastError() ?? '');
 }

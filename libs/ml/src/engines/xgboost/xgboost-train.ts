@@ -86,8 +86,7 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
     let cancelled = false;
     for (let iteration = booster.boostedRounds(); iteration < resolved.numRounds; iteration++) {
       const round = iteration + 1;
-      await booster.updateOneIter(iteration, dtrain);
-      const scores = await booster.evalOneIter(iteration, sets);
+      const scores = await booster.boostOneRound(iteration, dtrain, sets);
       const event = roundEvent(round, resolved.numRounds, scores, validation !== null);
       if (event.validation) stoppedEarly = tracker.observe(round, event.validation[metricName(objective.evalMetric)]!);
       recordBest(booster, tracker);
