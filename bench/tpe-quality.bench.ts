@@ -3,7 +3,8 @@
  * Rosenbrock-5D and XGBoost on breast_cancer (validation log loss), all minimised. Both samplers drive the same Python
  * objectives (bench/peers/optuna_quality.py): Trainyard's runs here and sends each suggestion over stdin/stdout JSON
  * lines. Prints the median best value at 50 and 200 trials over the seeds, and each sampler's time per suggestion at
- * ~200 trials. Needs the Python peers in bench/.venv; no database or Temporal.
+ * ~200 trials, and one-sided Mann-Whitney p-values over the per-seed bests (is one side's spread of results
+ * shifted worse than the other's?). Needs the Python peers in bench/.venv; no database or Temporal.
  * Sizes: BENCH_TPE_SEEDS (10), BENCH_TPE_XGB_SEEDS (BENCH_TPE_SEEDS), BENCH_TPE_TRIALS (200),
  * BENCH_TPE_STARTUP (10); BENCH_TPE_ONLY=branin,hartmann6,rosenbrock5,xgboost picks objectives.
  */
@@ -86,6 +87,40 @@ function verdict(ours: number, theirs: number): string {
   return ours < theirs ? 'better' : 'worse';
 }
 
+/**
+ * One-sided Mann-Whitney U test (normal approximation with tie correction): the p-value for "our best values tend
+ * to be larger (worse, when minimising) than Optuna's". With 10 seeds a median can move by a few percent on luck;
+ * this says whether a difference is more than that.
+ */
+function pWorse(ours: number[], theirs: number[]): number {
+  const all = [...ours.map((v) => ({ v, ours: true })), ...theirs.map((v) => ({ v, ours: false }))].sort((a, b) => a.v - b.v);
+  const ranks = new Array<number>(all.length);
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1].v === all[i].v) j++;
+    for (let k = i; k <= j; k++) ranks[k] = (i + j) / 2 + 1;
+    const t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    i = j + 1;
+  }
+  const n1 = ours.length;
+  const n2 = theirs.length;
+  const u = all.reduce((sum, x, i) => sum + (x.ours ? ranks[i] : 0), 0) - (n1 * (n1 + 1)) / 2;
+  const n = n1 + n2;
+  const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+  const z = (u - (n1 * n2) / 2 - 0.5) / sd;
+  return 0.5 * erfcApprox(z / Math.SQRT2);
+}
+
+/** erfc to ~1e-7 (Abramowitz-Stegun 7.1.26 on |x|), enough for a p-value. */
+function erfcApprox(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const e = poly * Math.exp(-x * x);
+  return x >= 0 ? e : 2 - e;
+}
+
 async function main(): Promise<void> {
   if (!peersInstalled()) {
     console.log('bench/.venv is missing: run `npm run bench` once to install the Python peers');
@@ -93,7 +128,7 @@ async function main(): Promise<void> {
   }
   const spaces = await runPeer<Record<string, SearchSpace>>('optuna_quality.py', ['spaces']);
   console.log(`TPE quality: Trainyard vs Optuna TPESampler, ${TRIALS} trials, n_startup_trials ${STARTUP}, median best over seeds (minimise)`);
-  console.log(`${'objective'.padEnd(12)} ${'trials'.padStart(6)} ${'seeds'.padStart(5)} ${'Trainyard'.padStart(12)} ${'Optuna'.padStart(12)}  verdict   ms/suggest @${TRIALS} (Trainyard / Optuna)`);
+  console.log(`${'objective'.padEnd(12)} ${'trials'.padStart(6)} ${'seeds'.padStart(5)} ${'Trainyard'.padStart(12)} ${'Optuna'.padStart(12)}  verdict   p(worse)  p(better)  ms/suggest @${TRIALS} (Trainyard / Optuna)`);
   for (const objective of OBJECTIVES) {
     const space = spaces[objective];
     const issues = validateSearchSpace(space);
@@ -108,7 +143,10 @@ async function main(): Promise<void> {
       const a = median(ours.best.map((b) => b[c]));
       const b = median(theirs.best.map((b) => b[c]));
       const ms = c === CHECKPOINTS.length - 1 ? `${fmt(ours.askMs, 3)} / ${fmt(theirs.askMs, 1)}` : '';
-      console.log(`${objective.padEnd(12)} ${String(trials).padStart(6)} ${String(seeds.length).padStart(5)} ${fmt(a, 4).padStart(12)} ${fmt(b, 4).padStart(12)}  ${verdict(a, b).padEnd(8)}  ${ms}`);
+      const ourBests = ours.best.map((x) => x[c]);
+      const theirBests = theirs.best.map((x) => x[c]);
+      const p = `${fmt(pWorse(ourBests, theirBests), 3).padStart(8)}  ${fmt(pWorse(theirBests, ourBests), 3).padStart(9)}`;
+      console.log(`${objective.padEnd(12)} ${String(trials).padStart(6)} ${String(seeds.length).padStart(5)} ${fmt(a, 4).padStart(12)} ${fmt(b, 4).padStart(12)}  ${verdict(a, b).padEnd(8)}  ${p}  ${ms}`);
     });
   }
 }
