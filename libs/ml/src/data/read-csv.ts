@@ -81,7 +81,7 @@ async function parseInOrder(blocks: AsyncGenerator<DataBlock>, parse: ParseBlock
     const { error, ...done } = await result;
     if (error) throw datasetInvalid(`line ${line + error.lineOffset}: ${error.problem}`, { line: line + error.lineOffset, ...error.details });
     const used = Math.min(done.rows, options.maxRows - rows);
-    parsed.push({ offset: block.offset, start: block.start, length: block.length, rows: used, columns: done.columns });
+    parsed.push({ offset: block.offset, start: block.start, length: block.length, rows: used, truncated: used < done.rows, columns: done.columns });
     rows += used;
     line += done.lines;
   };
@@ -104,7 +104,9 @@ async function rereadAsText(handle: FileHandle, parsed: ParsedBlock[], options: 
     const asString = types.flatMap((type, i) => (type === 'string' && block.columns[i].kind !== 'string' && block.columns[i].kind !== 'empty' ? [i] : []));
     if (asString.length === 0) continue;
     const bytes = Buffer.allocUnsafe(block.length);
-    await handle.read(bytes, 0, block.length, block.offset);
+    const { bytesRead } = await handle.read(bytes, 0, block.length, block.offset);
+    // The file's last record may lack the line break its block was given.
+    if (bytesRead < block.length) bytes[block.length - 1] = 0x0a;
     const again = parseCsvBlock(bytes, block.start, block.length, { ...options, maxRows: block.rows, asString });
     for (const i of asString) block.columns[i] = again.columns[i];
   }

@@ -7,6 +7,8 @@ export interface ParsedBlock {
   start: number;
   length: number;
   rows: number;
+  /** Fewer rows are kept than were parsed (a row limit): null counts must be taken again. */
+  truncated: boolean;
   columns: BlockColumn[];
 }
 
@@ -24,15 +26,16 @@ export function joinColumn(name: string, type: ColumnType, blocks: ParsedBlock[]
   let at = 0;
   let nullCount = 0;
   if (type === 'string') {
-    const values = new Array<string | null>(rowCount);
+    // Pushed, not preallocated: V8 keeps `new Array(n)` of 100k or more as a slow dictionary.
+    const values: (string | null)[] = [];
     for (const block of blocks) {
       const { codes, dictionary } = block.columns[index];
       for (let i = 0; i < block.rows; i++) {
         const code = codes ? codes[i] : -1;
         if (code < 0) nullCount++;
-        values[at++] = code < 0 ? null : dictionary![code];
+        values.push(code < 0 ? null : dictionary![code]);
       }
-      block.columns[index] = { kind: 'empty' };
+      block.columns[index] = { kind: 'empty', nullCount: 0 };
     }
     return { name, type, nullCount, values };
   }
@@ -42,8 +45,9 @@ export function joinColumn(name: string, type: ColumnType, blocks: ParsedBlock[]
     if (numbers) values.set(numbers.subarray(0, block.rows), at);
     else values.fill(NaN, at, at + block.rows);
     at += block.rows;
-    block.columns[index] = { kind: 'empty' };
+    if (!block.truncated) nullCount += block.columns[index].nullCount;
+    else for (let i = at - block.rows; i < at; i++) if (Number.isNaN(values[i])) nullCount++;
+    block.columns[index] = { kind: 'empty', nullCount: 0 };
   }
-  for (let i = 0; i < rowCount; i++) if (Number.isNaN(values[i])) nullCount++;
   return { name, type, nullCount, values };
 }

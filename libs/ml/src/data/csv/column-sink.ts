@@ -6,6 +6,7 @@ import { booleanFromBytes, datetimeFromBytes, isMissingBytes, numberFromBytes, n
 /** One column of one block: 'empty' when every cell was missing, so the other blocks decide its type. */
 export interface BlockColumn {
   kind: ColumnType | 'empty';
+  nullCount: number;
   /** Numeric kinds: one value per row (NaN when missing); may be longer than the block's rows. */
   numbers?: Float64Array;
   /** Strings: an index into `dictionary` per row, -1 when missing. */
@@ -41,95 +42,89 @@ const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 export class ColumnSink {
   private kind = EMPTY;
   private rows = 0;
+  private nullCount = 0;
   private numbers: Float64Array | null = null;
   private codes: Int32Array | null = null;
   private dictionary: ByteDictionary | null = null;
 
+  /** `capacity`: the most rows the block can hold (its line count), so columns are allocated once. */
   constructor(
     private readonly delimiter: number,
+    private readonly capacity: number,
     asString: boolean,
   ) {
     if (asString) this.becomeString();
   }
 
-  /**
-   * Reads the unquoted cell starting at b[i] and returns where it ends (at the delimiter, LF or `end`; a CR
-   * before the LF is consumed), or -1 when it holds a quote. Number and string cells are typed in the same
-   * pass that finds their end; everything unusual goes through push().
-   */
-  read(b: Uint8Array, i: number, end: number): number {
-    if (this.kind === INTEGER || this.kind === NUMBER) return this.readNumber(b, i, end);
-    if (this.kind === STRING) return this.readString(b, i, end);
-    return this.readOther(b, i, end);
+  get demoted(): boolean {
+    return this.kind === DEMOTED;
   }
 
-  private readOther(b: Uint8Array, start: number, end: number): number {
+  /**
+   * Reads the unquoted cell starting at b[i] and returns where it ends: at the delimiter or LF (a CR before
+   * the LF is consumed), or -1 when it holds a quote. The block ends in a LF, so no scan needs a bounds check.
+   * Number and string cells are typed in the pass that finds their end; everything unusual goes through push().
+   */
+  read(b: Uint8Array, i: number): number {
+    if (this.kind === INTEGER || this.kind === NUMBER) return this.readNumber(b, i);
+    if (this.kind === STRING) return this.readString(b, i);
+    return this.readOther(b, i);
+  }
+
+  private readOther(b: Uint8Array, start: number): number {
     const delimiter = this.delimiter;
     let i = start;
-    while (i < end) {
-      const c = b[i];
-      if (c === delimiter || c === LF) break;
-      if (c === QUOTE) return -1;
-      i++;
-    }
-    this.push(b, start, i > start && b[i - 1] === CR && (i === end || b[i] === LF) ? i - 1 : i, false);
+    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) if (c === QUOTE) return -1;
+    this.push(b, start, i > start && b[i - 1] === CR && b[i] === LF ? i - 1 : i, false);
     return i;
   }
 
-  private readString(b: Uint8Array, start: number, end: number): number {
+  private readString(b: Uint8Array, start: number): number {
     const delimiter = this.delimiter;
     let i = start;
     let hash = FNV_BASIS;
-    while (i < end) {
-      const c = b[i];
-      if (c === delimiter || c === LF) break;
+    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) {
       if (c === QUOTE) return -1;
       hash = Math.imul(hash ^ c, FNV_PRIME);
-      i++;
     }
-    const last = i > start ? b[i - 1] : 0;
+    const first = b[start];
+    const last = b[i - 1];
     // Edges that might be trimmed (spaces, CR, Unicode) and short cells that might be missing-value tokens.
-    if (i - start <= 4 || isSpace(b[start]) || isSpace(last) || b[start] >= 0x80 || last >= 0x80) {
-      this.push(b, start, last === CR && (i === end || b[i] === LF) ? i - 1 : i, false);
+    if (i - start <= 4 || isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
+      this.push(b, start, last === CR && b[i] === LF ? i - 1 : i, false);
       return i;
     }
     this.pushCode(this.rows++, this.dictionary!.codeOfHashed(b, start, i, hash));
     return i;
   }
 
-  /** A number cell in one pass; anything off the plain grammar (spaces, tokens, other types) goes to readOther. */
-  private readNumber(b: Uint8Array, start: number, end: number): number {
-    const delimiter = this.delimiter;
+  /** A number cell in one pass; anything off the plain grammar (spaces, tokens, exponents) goes to readOther. */
+  private readNumber(b: Uint8Array, start: number): number {
     let i = start;
-    let c = i < end ? b[i] : LF;
+    let c = b[i];
     const negative = c === 0x2d;
-    if (negative || c === 0x2b) c = ++i < end ? b[i] : LF;
+    if (negative || c === 0x2b) c = b[++i];
+    const digitsStart = i;
     let mantissa = 0;
-    let digits = 0;
+    for (; c >= ZERO && c <= ZERO + 9; c = b[++i]) mantissa = mantissa * 10 + (c - ZERO);
+    let digits = i - digitsStart;
     let fraction = 0;
-    while (c >= ZERO && c <= ZERO + 9) {
-      mantissa = mantissa * 10 + (c - ZERO);
-      digits++;
-      c = ++i < end ? b[i] : LF;
-    }
     const dotted = c === DOT;
     if (dotted) {
-      c = ++i < end ? b[i] : LF;
-      while (c >= ZERO && c <= ZERO + 9) {
-        mantissa = mantissa * 10 + (c - ZERO);
-        digits++;
-        fraction++;
-        c = ++i < end ? b[i] : LF;
-      }
+      const dot = i;
+      for (c = b[++i]; c >= ZERO && c <= ZERO + 9; c = b[++i]) mantissa = mantissa * 10 + (c - ZERO);
+      fraction = i - dot - 1;
+      digits += fraction;
     }
-    if (c === CR && (i + 1 >= end || b[i + 1] === LF)) c = ++i < end ? b[i] : LF;
-    if (c !== delimiter && c !== LF) return this.readOther(b, start, end);
-    if (digits === 0) {
-      if (i !== start) return this.readOther(b, start, end);
+    const cellEnd = i;
+    if (c === CR && b[i + 1] === LF) c = b[++i];
+    if (c !== this.delimiter && c !== LF) return this.readOther(b, start);
+    if (cellEnd === start) {
+      this.nullCount++;
       this.pushNumber(this.rows++, NaN);
       return i;
     }
-    const cellEnd = b[i - 1] === CR ? i - 1 : i;
+    if (digits === 0) return this.readOther(b, start);
     let value: number;
     if (mantissa >= TWO_53 || fraction > 22) {
       value = slowNumber(b, start, cellEnd);
@@ -141,10 +136,6 @@ export class ColumnSink {
     }
     this.pushNumber(this.rows++, value);
     return i;
-  }
-
-  get demoted(): boolean {
-    return this.kind === DEMOTED;
   }
 
   /** The raw cell b[s, e); `escaped` when it was quoted and holds doubled quotes. */
@@ -166,10 +157,11 @@ export class ColumnSink {
   }
 
   finish(): BlockColumn {
+    const { nullCount } = this;
     const kind = KIND_NAMES[this.kind];
-    if (this.kind === STRING) return { kind, codes: this.codes!, dictionary: this.dictionary!.values() };
-    if (this.kind === EMPTY || this.kind === DEMOTED) return { kind: 'empty' };
-    return { kind, numbers: this.numbers! };
+    if (this.kind === STRING) return { kind, nullCount, codes: this.codes!, dictionary: this.dictionary!.values() };
+    if (this.kind === EMPTY || this.kind === DEMOTED) return { kind: 'empty', nullCount };
+    return { kind, nullCount, numbers: this.numbers! };
   }
 
   private parseFast(b: Uint8Array, s: number, e: number): number {
@@ -239,14 +231,14 @@ export class ColumnSink {
   /** Earlier rows of the block were all missing. */
   private becomeNumeric(kind: number, value: number): number {
     this.kind = kind;
-    this.numbers = new Float64Array(Math.max(1024, this.rows * 2)).fill(NaN, 0, this.rows);
+    this.numbers = new Float64Array(Math.max(this.capacity, this.rows * 2)).fill(NaN, 0, this.rows);
     return value;
   }
 
   private becomeString(): void {
     this.kind = STRING;
     this.dictionary = new ByteDictionary();
-    this.codes = new Int32Array(Math.max(1024, this.rows * 2)).fill(-1, 0, this.rows);
+    this.codes = new Int32Array(Math.max(this.capacity, this.rows * 2)).fill(-1, 0, this.rows);
   }
 
   private demote(): void {
@@ -255,6 +247,7 @@ export class ColumnSink {
   }
 
   private pushMissing(row: number): void {
+    this.nullCount++;
     if (this.numbers) this.pushNumber(row, NaN);
     else if (this.codes) this.pushCode(row, -1);
   }

@@ -34,6 +34,7 @@ export interface CsvBlockResult {
  * into typed columns. A column that changes type mid-block is read once more as text.
  */
 export function parseCsvBlock(b: Uint8Array, start: number, end: number, options: CsvBlockOptions): CsvBlockResult {
+  if (end > start && b[end - 1] !== LF) throw new Error('a CSV block must end with a line break');
   const first = parseRecords(b, start, end, options);
   const demoted = first.sinks.flatMap((sink, i) => (sink.demoted ? [i] : []));
   if (demoted.length === 0 || first.error) return finish(first);
@@ -55,7 +56,10 @@ interface ParsedRecords {
 function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlockOptions): ParsedRecords {
   const { delimiter, width, maxRows } = options;
   const asString = new Set(options.asString ?? []);
-  const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, asString.has(i)));
+  let capacity = 0;
+  for (let nl = b.indexOf(LF, start); nl >= 0 && nl < end; nl = b.indexOf(LF, nl + 1)) capacity++;
+  capacity = Math.min(capacity, maxRows);
+  const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i)));
   let rows = 0;
   let lines = 0;
   let i = start;
@@ -86,7 +90,7 @@ function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlo
         }
         if (field < width) sinks[field].push(b, cell.start, cell.end, cell.escaped);
       } else {
-        i = field < width ? sinks[field].read(b, i, end) : skipCell(b, i, end, delimiter);
+        i = field < width ? sinks[field].read(b, i) : skipCell(b, i, delimiter);
         if (i < 0) return fail(lines, `CSV could not be parsed: a quote inside unquoted field ${field + 1}`, { reason: 'INVALID_OPENING_QUOTE' });
       }
       field++;
@@ -107,8 +111,8 @@ function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlo
 }
 
 /** Past an extra cell of a ragged record, which is reported, not stored. */
-function skipCell(b: Uint8Array, i: number, end: number, delimiter: number): number {
-  while (i < end && b[i] !== delimiter && b[i] !== LF) i++;
+function skipCell(b: Uint8Array, i: number, delimiter: number): number {
+  while (b[i] !== delimiter && b[i] !== LF) i++;
   return i;
 }
 

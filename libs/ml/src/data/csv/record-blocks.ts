@@ -7,7 +7,10 @@ const QUOTE = 0x22;
 const MAX_RECORD_BYTES = 256 * 2 ** 20;
 
 export interface RecordBlock {
-  /** Whole records only; its buffer is the block's own, so it can be transferred to a worker. */
+  /**
+   * Whole records only, the last one always ending in a line break (one is added after a file's last record
+   * if it has none); its buffer is the block's own, so it can be transferred to a worker.
+   */
   bytes: Buffer;
   /** Where the block starts in the file. */
   offset: number;
@@ -30,7 +33,7 @@ export async function* recordBlocks(handle: FileHandle, from: number, blockBytes
     const { bytesRead } = await handle.read(buffer, carry.length, wanted, offset + carry.length);
     const data = buffer.subarray(0, carry.length + bytesRead);
     if (bytesRead < wanted) {
-      if (data.length > 0) yield { bytes: data, offset };
+      if (data.length > 0) yield { bytes: endWithLineBreak(data), offset };
       return;
     }
     const cut = lastRecordEnd(data);
@@ -55,4 +58,12 @@ function lastRecordEnd(data: Buffer): number {
     if (quotesBefore % 2 === 0) return nl + 1;
   }
   return -1;
+}
+
+function endWithLineBreak(data: Buffer): Buffer {
+  if (data[data.length - 1] === LF) return data;
+  const bytes = Buffer.allocUnsafeSlow(data.length + 1);
+  data.copy(bytes);
+  bytes[data.length] = LF;
+  return bytes;
 }
