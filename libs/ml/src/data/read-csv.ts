@@ -86,10 +86,12 @@ async function parseInOrder(blocks: AsyncGenerator<DataBlock>, parse: ParseBlock
     line += done.lines;
   };
   for await (const { bytes, offset, start } of blocks) {
+    // Taken before parse(), which may move the bytes to a worker and leave `bytes` empty.
+    const block = { offset, start, length: bytes.length };
     const result = parse(bytes, options, start);
     // Awaited in order below; this only keeps a failure from counting as unhandled while it waits its turn.
     result.catch(() => undefined);
-    pending.push({ block: { offset, start, length: bytes.length }, result });
+    pending.push({ block, result });
     if (pending.length >= inFlight) await takeOne();
     if (rows >= options.maxRows) break;
   }
