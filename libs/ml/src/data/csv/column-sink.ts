@@ -68,7 +68,19 @@ export class ColumnSink {
   read(b: Uint8Array, i: number): number {
     if (this.kind === INTEGER || this.kind === NUMBER) return this.readNumber(b, i);
     if (this.kind === STRING) return this.readString(b, i);
+    if (this.kind === BOOLEAN || this.kind === DATETIME) return this.readBooleanOrDatetime(b, i);
     return this.readOther(b, i);
+  }
+
+  /** Plain cells parse straight from their bytes; padded, quoted-looking or odd ones take push()'s full path. */
+  private readBooleanOrDatetime(b: Uint8Array, start: number): number {
+    const delimiter = this.delimiter;
+    let i = start;
+    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) if (c === QUOTE) return -1;
+    const value = i === start ? NaN : this.kind === BOOLEAN ? booleanFromBytes(b, start, i) : datetimeFromBytes(b, start, i);
+    if (Number.isNaN(value)) this.push(b, start, i > start && b[i - 1] === CR && b[i] === LF ? i - 1 : i, false);
+    else this.pushNumber(this.rows++, value);
+    return i;
   }
 
   private readOther(b: Uint8Array, start: number): number {
