@@ -206,6 +206,19 @@ describe('readDataset (Parquet)', () => {
     assert.equal(numeric(frame, 'seen_at').values[0], Date.UTC(2024, 0, 15, 10, 30));
   });
 
+  it('reads ZSTD-compressed pages, the default of polars', async () => {
+    const frame = await readDataset(join(FIXTURES, 'sample-zstd.parquet'), 'parquet');
+    assert.deepEqual(frame.columns.map((c) => [c.name, c.type, c.nullCount]), [
+      ['id', 'integer', 0],
+      ['score', 'number', 1],
+      ['name', 'string', 1],
+      ['day', 'datetime', 1],
+    ]);
+    assert.deepEqual([...numeric(frame, 'score').values], [0.5, NaN, 2.25, -1]);
+    assert.deepEqual(strings(frame, 'name').values, ['ann', null, 'cy', 'dee']);
+    assert.equal(numeric(frame, 'day').values[2], Date.UTC(2020, 1, 29));
+  });
+
   it('honours maxRows and rejects a file that is not Parquet', async () => {
     const frame = await readDataset(join(FIXTURES, 'sample.parquet'), 'parquet', { maxRows: 4 });
     assert.equal(frame.rowCount, 4);
