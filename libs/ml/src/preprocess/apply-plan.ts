@@ -107,15 +107,21 @@ function datetimePart(part: DatetimePart): (ms: number) => number {
     case 'epochSeconds':
       return (ms) => ms / 1000;
     case 'year':
-      return (ms) => civilFromDays(Math.floor(ms / DAY_MS)).year;
+      return (ms) => civilFromDays(dayOf(ms)).year;
     case 'month':
-      return (ms) => civilFromDays(Math.floor(ms / DAY_MS)).month;
+      return (ms) => civilFromDays(dayOf(ms)).month;
     case 'dayOfWeek':
       // 1970-01-01 was a Thursday (4).
-      return (ms) => (((Math.floor(ms / DAY_MS) + 4) % 7) + 7) % 7;
+      return (ms) => (((dayOf(ms) + 4) % 7) + 7) % 7;
   }
 }
 
+/** Date's time clip: fractions of a millisecond are cut toward zero, and beyond ±8.64e15 ms there is no date (NaN). */
+function dayOf(ms: number): number {
+  return Math.abs(ms) > MAX_DATE_MS ? NaN : Math.floor(Math.trunc(ms) / DAY_MS);
+}
+
+const MAX_DATE_MS = 8.64e15;
 const DAY_MS = 86_400_000;
 const civil = { year: 0, month: 0 };
 
