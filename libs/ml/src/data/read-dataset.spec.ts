@@ -266,26 +266,4 @@ describe('inspect, preview, hashing and snapshots', () => {
     assert.equal(back.rowCount, frame.rowCount);
     assert.deepEqual(back.columns, frame.columns);
   });
-
-  it('still reads a version 1 snapshot, whose string columns are JSON arrays of every cell', async () => {
-    // The string block (14 bytes) is padded to 16, where the number block starts.
-    const strings = Buffer.from(JSON.stringify(['a', null, 'a']));
-    const numbers = Buffer.from(new Float64Array([1.5, NaN, 3]).buffer);
-    const header = Buffer.from(JSON.stringify({
-      rowCount: 3,
-      columns: [
-        { name: 's', type: 'string', nullCount: 1, offset: 0, byteLength: strings.length },
-        { name: 'x', type: 'number', nullCount: 1, offset: 16, byteLength: 24 },
-      ],
-    }));
-    const prefix = Buffer.alloc(Math.ceil((12 + header.length) / 8) * 8);
-    prefix.write('TYFRAME1', 0, 'latin1');
-    prefix.writeUInt32LE(header.length, 8);
-    header.copy(prefix, 12);
-    const path = join(dir, 'v1.frame');
-    await writeFile(path, Buffer.concat([prefix, strings, Buffer.alloc(16 - strings.length), numbers]));
-    const frame = await readFrame(path);
-    assert.deepEqual(frame.columns[0].values, ['a', null, 'a']);
-    assert.deepEqual([...(frame.columns[1].values as Float64Array)], [1.5, NaN, 3]);
-  });
 });
