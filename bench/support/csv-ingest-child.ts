@@ -1,14 +1,9 @@
 /**
- * Run as its own process by the engines bench: reads one CSV with readDataset and prints wall time, peak RSS
+ * Run as its own process by the CSV ingest and engines benches: reads one CSV with readDataset and prints wall time, peak RSS
  * (VmHWM) and the inferred column types as JSON, so the peak belongs to this read alone.
  */
-import { readFileSync } from 'node:fs';
 import { readDataset } from '@trainyard/ml';
-
-function statusBytes(field: 'VmHWM' | 'VmRSS'): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
-  return line ? Number(/(\d+)/.exec(line)![1]) * 1024 : NaN;
-}
+import { statusBytes } from './proc-status';
 
 async function main(): Promise<void> {
   const path = process.argv[2]!;

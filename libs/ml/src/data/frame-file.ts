@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { datasetInvalid } from './dataset-invalid';
 import type { ColumnType, Frame, FrameColumn } from './frame';
 
@@ -51,25 +51,31 @@ export async function writeFrame(frame: Frame, path: string): Promise<void> {
   }
 }
 
+/** Reads a snapshot column by column into its own arrays, so memory never holds the whole file twice. */
 export async function readFrame(path: string): Promise<Frame> {
-  const file = await readFile(path);
-  if (file.length < MAGIC.length + 4 || file.toString('latin1', 0, MAGIC.length) !== MAGIC) {
-    throw datasetInvalid(`${path} is not a frame snapshot`);
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(MAGIC.length + 4);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const magic = head.toString('latin1', 0, MAGIC.length);
+    if (bytesRead < head.length || magic !== MAGIC) throw datasetInvalid(`${path} is not a frame snapshot`);
+    const headerLength = head.readUInt32LE(MAGIC.length);
+    const headerBytes = Buffer.alloc(headerLength);
+    await handle.read(headerBytes, 0, headerLength, head.length);
+    const header = JSON.parse(headerBytes.toString('utf8')) as FrameHeader;
+    const base = align(head.length + headerLength);
+    const columns: FrameColumn[] = [];
+    for (const { name, type, nullCount, offset, byteLength } of header.columns) {
+      // A fresh, 8-byte-aligned buffer per column, filled straight from the file.
+      const bytes = new Uint8Array(byteLength);
+      await handle.read(bytes, 0, byteLength, base + offset);
+      if (type !== 'string') columns.push({ name, type, nullCount, values: new Float64Array(bytes.buffer) });
+      else columns.push({ name, type, nullCount, values: JSON.parse(Buffer.from(bytes.buffer).toString('utf8')) as (string | null)[] });
+    }
+    return { rowCount: header.rowCount, columns };
+  } finally {
+    await handle.close();
   }
-  const headerLength = file.readUInt32LE(MAGIC.length);
-  const headerStart = MAGIC.length + 4;
-  const header = JSON.parse(file.toString('utf8', headerStart, headerStart + headerLength)) as FrameHeader;
-  const base = align(headerStart + headerLength);
-  const columns = header.columns.map((entry): FrameColumn => {
-    const bytes = file.subarray(base + entry.offset, base + entry.offset + entry.byteLength);
-    const { name, type, nullCount } = entry;
-    if (type === 'string') return { name, type, nullCount, values: JSON.parse(bytes.toString('utf8')) as (string | null)[] };
-    // Copy into a fresh buffer: the file buffer's own offset need not be 8-byte aligned.
-    const values = new Float64Array(entry.byteLength / 8);
-    new Uint8Array(values.buffer).set(bytes);
-    return { name, type, nullCount, values };
-  });
-  return { rowCount: header.rowCount, columns };
 }
 
 function columnBytes(column: FrameColumn): Uint8Array {

@@ -1,59 +1,121 @@
-import { ColumnBuilder } from './column-builder';
-import { ColumnTypeInference } from './column-type-inference';
-import { detectCsvDelimiter } from './csv-delimiter';
-import { csvRecords } from './csv-records';
+import { open, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { type ParsedBlock, joinColumn, settleColumnType } from './csv/block-columns';
+import { readCsvHeader } from './csv/csv-header';
+import { CsvWorkerPool } from './csv/csv-worker-pool';
+import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './csv/parse-csv-block';
+import { type RecordBlock, recordBlocks } from './csv/record-blocks';
+import { delimiterOf } from './csv-delimiter';
 import { datasetInvalid } from './dataset-invalid';
 import type { Frame } from './frame';
-import { parseNumber } from './cell-values';
+
+const BLOCK_BYTES = 8 * 2 ** 20;
+const DELIMITER_SAMPLE_BYTES = 64 * 1024;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export interface CsvReadTuning {
+  /** Bytes read and parsed at a time. */
+  blockBytes?: number;
+  /** Worker threads for files larger than one block; 0 parses on the calling thread. */
+  workers?: number;
+}
 
 /**
- * Reads a CSV in two streaming passes: the first settles each column's type and the row count,
- * the second fills preallocated typed columns, so raw string rows are never held.
+ * Reads a CSV in one pass, block by block, each block parsed by a worker thread straight into typed columns;
+ * blocks are joined in file order once their column types agree. Memory holds the result plus a few blocks.
  */
-export async function readCsv(path: string, maxRows = Infinity): Promise<Frame> {
-  const delimiter = await detectCsvDelimiter(path);
-  const { header, inferences, rowCount } = await inferCsvSchema(path, delimiter, maxRows);
-  const builders = header.map((name, i) => new ColumnBuilder(name, inferences[i].result(), rowCount));
-  let first = true;
-  for await (const fields of csvRecords(path, delimiter, rowCount + 1)) {
-    if (first) {
-      first = false;
-      continue;
-    }
-    for (let i = 0; i < builders.length; i++) builders[i].push(fields[i]);
+export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadTuning = {}): Promise<Frame> {
+  const blockBytes = tuning.blockBytes ?? BLOCK_BYTES;
+  const handle = await open(path, 'r');
+  let pool: CsvWorkerPool | null = null;
+  try {
+    const { size } = await handle.stat();
+    const bom = await startsWithBom(handle);
+    const blocks = recordBlocks(handle, bom ? UTF8_BOM.length : 0, blockBytes);
+    const first = await blocks.next();
+    if (first.done) throw datasetInvalid('file is empty');
+    const head = first.value.bytes;
+    const delimiter = delimiterOf(head.subarray(0, DELIMITER_SAMPLE_BYTES).toString('utf8')).charCodeAt(0);
+    const header = readCsvHeader(head, delimiter);
+    if (!header) throw datasetInvalid('file is empty');
+
+    const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows };
+    const workers = size > blockBytes ? (tuning.workers ?? Math.min(availableParallelism(), 4)) : 0;
+    pool = workers > 0 ? new CsvWorkerPool(workers) : null;
+    const parse = pool ? pool.parse.bind(pool) : (bytes: Buffer, o: CsvBlockOptions, start: number) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
+    const parsed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, header.lines + 1, Math.max(1, workers) * 2);
+
+    const rowCount = parsed.reduce((n, b) => n + b.rows, 0);
+    if (rowCount === 0) throw datasetInvalid('file has a header but no data rows');
+    await rereadAsText(handle, parsed, options);
+    const columns = header.names.map((name, i) => joinColumn(name, settleColumnType(parsed.map((b) => b.columns[i].kind)), parsed, i, rowCount));
+    return { rowCount, columns };
+  } finally {
+    await pool?.close();
+    await handle.close();
   }
-  return { rowCount, columns: builders.map((b) => b.build()) };
 }
 
-async function inferCsvSchema(path: string, delimiter: string, maxRows: number) {
-  let header: string[] | null = null;
-  let inferences: ColumnTypeInference[] = [];
-  let rowCount = 0;
-  for await (const fields of csvRecords(path, delimiter, maxRows + 1)) {
-    if (!header) {
-      header = checkHeader(fields);
-      inferences = header.map(() => new ColumnTypeInference());
-      continue;
-    }
-    for (let i = 0; i < fields.length; i++) inferences[i].observe(fields[i]);
-    rowCount++;
-  }
-  if (!header) throw datasetInvalid('file is empty');
-  if (rowCount === 0) throw datasetInvalid('file has a header but no data rows');
-  return { header, inferences, rowCount };
+type ParseBlock = (bytes: Buffer, options: CsvBlockOptions, start: number) => Promise<CsvBlockResult>;
+
+interface DataBlock extends RecordBlock {
+  start: number;
 }
 
-function checkHeader(fields: string[]): string[] {
-  const names = fields.map((f) => f.trim());
-  const seen = new Set<string>();
-  names.forEach((name, i) => {
-    if (name === '') throw datasetInvalid(`line 1: column ${i + 1} has an empty name`, { line: 1, column: i + 1 });
-    if (seen.has(name)) throw datasetInvalid(`line 1: duplicate column name "${name}"`, { line: 1, column: name });
-    seen.add(name);
-  });
-  // A first row of numbers is data, which means the file has no header.
-  if (names.every((name) => !Number.isNaN(parseNumber(name)))) {
-    throw datasetInvalid('line 1: expected a header row of column names, found numbers', { line: 1 });
+async function* withFirst(first: RecordBlock, headerEnd: number, rest: AsyncGenerator<RecordBlock>): AsyncGenerator<DataBlock> {
+  yield { ...first, start: headerEnd };
+  for await (const block of rest) yield { ...block, start: 0 };
+}
+
+/**
+ * Keeps up to `inFlight` blocks parsing and takes their results in file order, numbering lines as it goes so
+ * a bad record is reported with its line in the file.
+ */
+async function parseInOrder(blocks: AsyncGenerator<DataBlock>, parse: ParseBlock, options: CsvBlockOptions, firstLine: number, inFlight: number): Promise<ParsedBlock[]> {
+  const parsed: ParsedBlock[] = [];
+  const pending: { block: Omit<DataBlock, 'bytes'> & { length: number }; result: Promise<CsvBlockResult> }[] = [];
+  let rows = 0;
+  let line = firstLine;
+  const takeOne = async () => {
+    const { block, result } = pending.shift()!;
+    const { error, ...done } = await result;
+    if (error) throw datasetInvalid(`line ${line + error.lineOffset}: ${error.problem}`, { line: line + error.lineOffset, ...error.details });
+    const used = Math.min(done.rows, options.maxRows - rows);
+    parsed.push({ offset: block.offset, start: block.start, length: block.length, rows: used, truncated: used < done.rows, columns: done.columns });
+    rows += used;
+    line += done.lines;
+  };
+  for await (const { bytes, offset, start } of blocks) {
+    // Taken before parse(), which may move the bytes to a worker and leave `bytes` empty.
+    const block = { offset, start, length: bytes.length };
+    const result = parse(bytes, options, start);
+    // Awaited in order below; this only keeps a failure from counting as unhandled while it waits its turn.
+    result.catch(() => undefined);
+    pending.push({ block, result });
+    if (pending.length >= inFlight) await takeOne();
+    if (rows >= options.maxRows) break;
   }
-  return names;
+  while (pending.length > 0 && rows < options.maxRows) await takeOne();
+  return parsed;
+}
+
+/** Blocks whose piece of a column was typed while the file as a whole makes it a string column are read again. */
+async function rereadAsText(handle: FileHandle, parsed: ParsedBlock[], options: CsvBlockOptions): Promise<void> {
+  const types = Array.from({ length: options.width }, (_, i) => settleColumnType(parsed.map((b) => b.columns[i].kind)));
+  for (const block of parsed) {
+    const asString = types.flatMap((type, i) => (type === 'string' && block.columns[i].kind !== 'string' && block.columns[i].kind !== 'empty' ? [i] : []));
+    if (asString.length === 0) continue;
+    const bytes = Buffer.allocUnsafe(block.length);
+    const { bytesRead } = await handle.read(bytes, 0, block.length, block.offset);
+    // The file's last record may lack the line break its block was given.
+    if (bytesRead < block.length) bytes[block.length - 1] = 0x0a;
+    const again = parseCsvBlock(bytes, block.start, block.length, { ...options, maxRows: block.rows, asString });
+    for (const i of asString) block.columns[i] = again.columns[i];
+  }
+}
+
+async function startsWithBom(handle: FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(UTF8_BOM.length);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return bytesRead === head.length && head.equals(UTF8_BOM);
 }

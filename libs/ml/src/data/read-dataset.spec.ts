@@ -9,6 +9,7 @@ import { detectFormat } from './detect-format';
 import { readFrame, writeFrame } from './frame-file';
 import { inspectDataset } from './inspect-dataset';
 import { previewDataset } from './preview-dataset';
+import { readCsv } from './read-csv';
 import { readDataset } from './read-dataset';
 import { sha256File } from './sha256-file';
 
@@ -124,6 +125,63 @@ describe('readDataset (CSV)', () => {
   });
 });
 
+describe('readCsv in blocks on worker threads', () => {
+  // Tiny blocks put nearly every record in its own block, so each cross-block path runs on a small file.
+  const tiny = { blockBytes: 16, workers: 2 };
+
+  it('gives the same frame in blocks on workers as in one block on the calling thread', async () => {
+    const text = [MIXED, '5,2.5,true,2021-06-01,2024-03-01T00:00:00Z,"say ""hi""",7', '6,,false,,,Porto,'].join('\n') + '\n';
+    const path = await csvFile('blocks.csv', text);
+    const whole = await readCsv(path, Infinity, { workers: 0 });
+    const split = await readCsv(path, Infinity, tiny);
+    assert.deepEqual(split, whole);
+    assert.deepEqual(strings(whole, 'city').values, ['Paris', null, 'Lyon, FR', 'Nice', 'say "hi"', 'Porto']);
+    assert.equal(column(whole, 'amount')!.nullCount, 2);
+  });
+
+  it('settles a column type across blocks: integers widen to numbers, any other mix keeps the original text', async () => {
+    const rows = ['id,n,code,flag', '1,1,7,true', '2,2,007,false', '3,2.5,x9,', '4,4,12,true'];
+    const path = await csvFile('settle.csv', rows.join('\n') + '\n');
+    for (const tuning of [tiny, { workers: 0 }]) {
+      const frame = await readCsv(path, Infinity, tuning);
+      assert.deepEqual(frame.columns.map((c) => c.type), ['integer', 'number', 'string', 'boolean']);
+      assert.deepEqual([...numeric(frame, 'n').values], [1, 2, 2.5, 4]);
+      assert.deepEqual(strings(frame, 'code').values, ['7', '007', 'x9', '12']);
+      assert.equal(column(frame, 'flag')!.nullCount, 1);
+    }
+  });
+
+  it('numbers lines across blocks, counting line breaks inside quotes and blank lines', async () => {
+    const text = 'a,b\n1,"two\nlines"\n\n3,x\n4,y\n5\n6,z\n';
+    const err = await rejectsWith(readCsv(await csvFile('late-ragged.csv', text), Infinity, tiny), 'DATASET_INVALID', /line 7: expected 2 fields, found 1/);
+    assert.equal(err.details.line, 7);
+    const frame = await readCsv(await csvFile('multiline.csv', 'a,b\r\n1,"two\r\nlines"\r\n2,plain'), Infinity, tiny);
+    assert.deepEqual(strings(frame, 'b').values, ['two\r\nlines', 'plain'], 'CRLF and a missing final line break');
+  });
+
+  it('stops at maxRows across blocks and counts nulls only in the rows kept', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${i % 3 === 0 ? '' : i}`).join('\n');
+    const frame = await readCsv(await csvFile('limit.csv', `n,m\n${rows}\n`), 7, tiny);
+    assert.equal(frame.rowCount, 7);
+    assert.deepEqual([...numeric(frame, 'n').values], [0, 1, 2, 3, 4, 5, 6]);
+    assert.equal(column(frame, 'm')!.nullCount, 3);
+  });
+
+  it('reads padded numbers, missing-value tokens, exponents and long numbers exactly as the string rules do', async () => {
+    const cells = [' 1.5', '-0.25 ', 'NA', '1e-3', '+7', '.5', '123456789012345678', '0.1234567890123456789', 'null', '\u00a02\u00a0'];
+    const frame = await readCsv(await csvFile('numbers.csv', `v\n${cells.join('\n')}\n`), Infinity, tiny);
+    const v = numeric(frame, 'v');
+    assert.equal(v.type, 'number');
+    assert.deepEqual([...v.values], [1.5, -0.25, NaN, 0.001, 7, 0.5, 123456789012345678, 0.1234567890123456789, NaN, 2]);
+    assert.equal(v.nullCount, 2);
+  });
+
+  it('rejects quotes in the wrong place with the line', async () => {
+    await rejectsWith(readCsv(await csvFile('inner-quote.csv', 'a,b\n1,2\n3,x"y\n'), Infinity, tiny), 'DATASET_INVALID', /line 3: CSV could not be parsed/);
+    await rejectsWith(readCsv(await csvFile('after-quote.csv', 'a,b\n1,"x"y\n'), Infinity, tiny), 'DATASET_INVALID', /line 2: CSV could not be parsed/);
+  });
+});
+
 describe('readDataset (Parquet)', () => {
   it('reads every column type across row groups', async () => {
     const frame = await readDataset(join(FIXTURES, 'sample.parquet'), 'parquet');
@@ -146,6 +204,19 @@ describe('readDataset (Parquet)', () => {
     assert.deepEqual(strings(frame, 'name').values, ['ann', 'bob', null, 'dee', 'eve']);
     assert.equal(numeric(frame, 'joined').values[3], Date.UTC(2020, 1, 29));
     assert.equal(numeric(frame, 'seen_at').values[0], Date.UTC(2024, 0, 15, 10, 30));
+  });
+
+  it('reads ZSTD-compressed pages, the default of polars', async () => {
+    const frame = await readDataset(join(FIXTURES, 'sample-zstd.parquet'), 'parquet');
+    assert.deepEqual(frame.columns.map((c) => [c.name, c.type, c.nullCount]), [
+      ['id', 'integer', 0],
+      ['score', 'number', 1],
+      ['name', 'string', 1],
+      ['day', 'datetime', 1],
+    ]);
+    assert.deepEqual([...numeric(frame, 'score').values], [0.5, NaN, 2.25, -1]);
+    assert.deepEqual(strings(frame, 'name').values, ['ann', null, 'cy', 'dee']);
+    assert.equal(numeric(frame, 'day').values[2], Date.UTC(2020, 1, 29));
   });
 
   it('honours maxRows and rejects a file that is not Parquet', async () => {

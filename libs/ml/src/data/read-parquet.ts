@@ -5,6 +5,7 @@ import type { ColumnType, Frame, FrameColumn } from './frame';
 import { parquetColumnType } from './parquet-column-type';
 
 type Hyparquet = typeof import('hyparquet', { with: { 'resolution-mode': 'import' } });
+type Compressors = typeof import('hyparquet-compressors', { with: { 'resolution-mode': 'import' } });
 
 // Datetimes arrive as epoch milliseconds, the Frame's unit, instead of Date objects.
 const PARSERS = {
@@ -17,13 +18,15 @@ const PARSERS = {
 /** Reads a Parquet file column by column, one row-group range at a time, through a file handle. */
 export async function readParquet(path: string, maxRows = Infinity): Promise<Frame> {
   const hyparquet: Hyparquet = await import('hyparquet');
+  // hyparquet alone reads only uncompressed and Snappy pages; polars writes ZSTD by default.
+  const { compressors }: Compressors = await import('hyparquet-compressors');
   const handle = await open(path, 'r');
   try {
     const file = await fileAsyncBuffer(handle);
     let scan: Awaited<ReturnType<Hyparquet['parquetScan']>>;
     try {
       const metadata = await hyparquet.parquetMetadataAsync(file, { parsers: PARSERS });
-      scan = await hyparquet.parquetScan({ file, metadata, parsers: PARSERS });
+      scan = await hyparquet.parquetScan({ file, metadata, parsers: PARSERS, compressors });
     } catch (err) {
       throw datasetInvalid(`not a readable Parquet file: ${(err as Error).message}`);
     }
@@ -63,7 +66,8 @@ interface ColumnSink {
 function columnSink(name: string, type: ColumnType, rowCount: number): ColumnSink {
   let nullCount = 0;
   if (type === 'string') {
-    const values = new Array<string | null>(rowCount).fill(null);
+    // Array.from, not `new Array(n)`: V8 keeps the latter as a slow dictionary from 100k elements on.
+    const values = Array.from<string | null>({ length: rowCount }).fill(null);
     return {
       write(offset, chunk) {
         for (let i = 0; i < chunk.length && offset + i < rowCount; i++) {

@@ -5,8 +5,14 @@ import type { Frame, FrameColumn } from '../data/frame';
 import { applyFeatureStats } from './apply-feature-stats';
 import type { DatetimePart, FeatureTransform, PreprocessPlan } from './preprocess-plan';
 
-/** Writes one row's features for a transform into `out` at `at`. */
-type Encoder = (row: number, out: Float32Array, at: number) => void;
+/**
+ * Writes one matrix column for output rows [from, to): out[r * cols + c] from frame row src[r]. Each kind of
+ * column has its own loop, so the per-cell work stays inlined.
+ */
+type Filler = (out: Float32Array, src: ArrayLike<number>, from: number, to: number, cols: number, c: number) => void;
+
+/** Output rows per pass: all feature columns of a chunk are filled while its part of the matrix is in cache. */
+const CHUNK_ROWS = 2048;
 
 /** Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN unless imputed. */
 export function applyPlan(plan: PreprocessPlan, frame: Frame): Float32Array {
@@ -16,60 +22,74 @@ export function applyPlan(plan: PreprocessPlan, frame: Frame): Float32Array {
 /** Like applyPlan, for the given rows only (all rows when null), in that order. */
 export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null): Float32Array {
   const byName = new Map(frame.columns.map((c) => [c.name, c]));
-  const encoders = plan.transforms.map((t) => {
+  const fillers = plan.transforms.flatMap((t) => {
     const column = byName.get(t.column);
     if (!column) throw datasetInvalid(`feature column "${t.column}" is missing`, { column: t.column });
-    return { width: t.kind === 'datetime' ? t.parts.length : 1, encode: encoder(t, column) };
+    return featureFillers(t, column);
   });
   const cols = plan.featureNames.length;
-  const count = rows ? rows.length : frame.rowCount;
-  const out = new Float32Array(count * cols);
-  for (let r = 0; r < count; r++) {
-    const row = rows ? rows[r] : r;
-    let at = r * cols;
-    for (const { width, encode } of encoders) {
-      encode(row, out, at);
-      at += width;
-    }
+  const src = rows ?? Int32Array.from({ length: frame.rowCount }, (_, i) => i);
+  const out = new Float32Array(src.length * cols);
+  for (let from = 0; from < src.length; from += CHUNK_ROWS) {
+    const to = Math.min(src.length, from + CHUNK_ROWS);
+    fillers.forEach((fill, c) => fill(out, src, from, to, cols, c));
   }
   return applyFeatureStats(plan, out);
 }
 
-function encoder(t: FeatureTransform, column: FrameColumn): Encoder {
+/** One filler per matrix column the transform makes. */
+function featureFillers(t: FeatureTransform, column: FrameColumn): Filler[] {
   switch (t.kind) {
     case 'numeric':
-      return scalar(column, parseNumber);
+      return [column.type === 'string' ? parsedFiller(column.values, parseNumber) : copyFiller(column.values)];
     case 'boolean':
-      return scalar(column, parseBoolean);
+      return [column.type === 'string' ? parsedFiller(column.values, parseBoolean) : copyFiller(column.values)];
     case 'datetime': {
-      const read = numericReader(column, parseDatetime);
-      const parts = t.parts.map(datetimePart);
-      return (row, out, at) => {
-        const ms = read(row);
-        for (let p = 0; p < parts.length; p++) out[at + p] = Number.isNaN(ms) ? NaN : parts[p](ms);
-      };
+      const ms = column.type === 'string' ? Float64Array.from(column.values, (v) => (v === null ? NaN : parseDatetime(v))) : column.values;
+      return t.parts.map((part) => datetimeFiller(ms, datetimePart(part)));
     }
-    case 'category': {
-      const codes = new Map(t.categories.map((c, i) => [c, i]));
-      return (row, out, at) => {
-        const text = categoryText(column, row);
-        out[at] = text === null ? NaN : (codes.get(text) ?? NaN);
-      };
-    }
+    case 'category':
+      return [categoryFiller(column, new Map(t.categories.map((c, i) => [c, i])))];
   }
+}
+
+function copyFiller(values: Float64Array): Filler {
+  return (out, src, from, to, cols, c) => {
+    for (let r = from, at = from * cols + c; r < to; r++, at += cols) out[at] = values[src[r]];
+  };
+}
+
+function parsedFiller(values: (string | null)[], parse: (raw: string) => number): Filler {
+  return (out, src, from, to, cols, c) => {
+    for (let r = from, at = from * cols + c; r < to; r++, at += cols) {
+      const v = values[src[r]];
+      out[at] = v === null ? NaN : parse(v);
+    }
+  };
+}
+
+function datetimeFiller(ms: Float64Array, partOf: (ms: number) => number): Filler {
+  return (out, src, from, to, cols, c) => {
+    for (let r = from, at = from * cols + c; r < to; r++, at += cols) {
+      const t = ms[src[r]];
+      out[at] = Number.isNaN(t) ? NaN : partOf(t);
+    }
+  };
+}
+
+function categoryFiller(column: FrameColumn, codes: Map<string, number>): Filler {
+  return (out, src, from, to, cols, c) => {
+    for (let r = from, at = from * cols + c; r < to; r++, at += cols) {
+      const text = column.type === 'string' ? column.values[src[r]] : categoryText(column, src[r]);
+      out[at] = text === null ? NaN : (codes.get(text) ?? NaN);
+    }
+  };
 }
 
 /** A cell as the text a category vocabulary is keyed by; null when missing. */
 export function categoryText(column: FrameColumn, row: number): string | null {
   const value = column.type === 'string' ? column.values[row] : cellValue(column, row);
   return value === null ? null : String(value);
-}
-
-function scalar(column: FrameColumn, parse: (raw: string) => number): Encoder {
-  const read = numericReader(column, parse);
-  return (row, out, at) => {
-    out[at] = read(row);
-  };
 }
 
 /** Reads a numeric value whether the frame typed the column as numbers or left it as text. */
@@ -81,15 +101,39 @@ export function numericReader(column: FrameColumn, parse: (raw: string) => numbe
   };
 }
 
+/** UTC calendar parts by arithmetic, equal to Date's getUTC* without allocating a Date per cell. */
 function datetimePart(part: DatetimePart): (ms: number) => number {
   switch (part) {
     case 'epochSeconds':
       return (ms) => ms / 1000;
     case 'year':
-      return (ms) => new Date(ms).getUTCFullYear();
+      return (ms) => civilFromDays(dayOf(ms)).year;
     case 'month':
-      return (ms) => new Date(ms).getUTCMonth() + 1;
+      return (ms) => civilFromDays(dayOf(ms)).month;
     case 'dayOfWeek':
-      return (ms) => new Date(ms).getUTCDay();
+      // 1970-01-01 was a Thursday (4).
+      return (ms) => (((dayOf(ms) + 4) % 7) + 7) % 7;
   }
+}
+
+/** Date's time clip: fractions of a millisecond are cut toward zero, and beyond ±8.64e15 ms there is no date (NaN). */
+function dayOf(ms: number): number {
+  return Math.abs(ms) > MAX_DATE_MS ? NaN : Math.floor(Math.trunc(ms) / DAY_MS);
+}
+
+const MAX_DATE_MS = 8.64e15;
+const DAY_MS = 86_400_000;
+const civil = { year: 0, month: 0 };
+
+/** Year and month (1-12) of a day count since 1970-01-01 (Howard Hinnant's civil_from_days); reuses one object. */
+function civilFromDays(days: number): { year: number; month: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  civil.month = mp < 10 ? mp + 3 : mp - 9;
+  civil.year = yoe + era * 400 + (civil.month <= 2 ? 1 : 0);
+  return civil;
 }

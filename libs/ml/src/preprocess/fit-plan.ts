@@ -50,8 +50,31 @@ function vocabulary(values: (string | null)[], rows: ArrayLike<number>): string[
     const v = values[rows[i]];
     if (v !== null && v !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, MAX_CATEGORIES)
-    .map(([value]) => value);
+  if (counts.size <= MAX_CATEGORIES) return byFrequency([...counts.entries()]);
+  // An id-like column has far more values than are kept: sort only those at or above the cut-off count.
+  const cutoff = countAtRank(counts, MAX_CATEGORIES);
+  const above: [string, number][] = [];
+  const tied: string[] = [];
+  for (const entry of counts) {
+    if (entry[1] > cutoff) above.push(entry);
+    else if (entry[1] === cutoff) tied.push(entry[0]);
+  }
+  // The default sort compares strings by code unit, as byFrequency's tie-break does.
+  return [...byFrequency(above), ...tied.sort().slice(0, MAX_CATEGORIES - above.length)];
+}
+
+function byFrequency(entries: [string, number][]): string[] {
+  return entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([value]) => value);
+}
+
+/** The count of the rank-th most frequent value (1-based). */
+function countAtRank(counts: Map<string, number>, rank: number): number {
+  const valuesWithCount = new Map<number, number>();
+  for (const n of counts.values()) valuesWithCount.set(n, (valuesWithCount.get(n) ?? 0) + 1);
+  let seen = 0;
+  for (const n of [...valuesWithCount.keys()].sort((a, b) => b - a)) {
+    seen += valuesWithCount.get(n)!;
+    if (seen >= rank) return n;
+  }
+  return 0;
 }

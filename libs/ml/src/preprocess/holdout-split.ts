@@ -30,9 +30,9 @@ export function holdoutSplit(n: number, opts: HoldoutOptions): SplitIndices {
       if (nVal > 0) nVal--;
       else nTest--;
     }
-    test.push(...group.slice(0, nTest));
-    validation.push(...group.slice(nTest, nTest + nVal));
-    train.push(...group.slice(nTest + nVal));
+    append(test, group, 0, nTest);
+    append(validation, group, nTest, nTest + nVal);
+    append(train, group, nTest + nVal, group.length);
   }
   return { train: sorted(train), validation: sorted(validation), test: sorted(test) };
 }
@@ -59,6 +59,11 @@ function groupByStratum(strata: ArrayLike<number>): number[][] {
   }
   // Visit classes in a fixed order so the PRNG stream, and so the split, depends only on the seed.
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, rows]) => rows);
+}
+
+/** push(...rows) passes every row as an argument, which overflows the stack past some 100k rows. */
+function append(to: number[], rows: number[], from: number, end: number): void {
+  for (let i = from; i < end; i++) to.push(rows[i]);
 }
 
 function range(n: number): number[] {

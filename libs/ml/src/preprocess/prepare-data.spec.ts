@@ -9,6 +9,7 @@ import { MlError } from '../errors';
 import { matrixRow, type Matrix } from '../matrix';
 import { applyPlan } from './apply-plan';
 import { applyPlanToRecords } from './apply-plan-to-records';
+import { fitPlan } from './fit-plan';
 import { inferTask } from './infer-task';
 import { prepareData, type PrepareOptions } from './prepare-data';
 import { loadPrepared, savePrepared } from './prepared-store';
@@ -106,6 +107,31 @@ describe('prepareData', () => {
     assert.deepEqual([...row.subarray(0, 6)], [5, plan.categories.indexOf('pro'), Math.fround(Date.UTC(2024, 2, 15) / 1000), 2024, 3, 5]);
     assert.ok(row.subarray(7, 12).every(Number.isNaN), 'missing category and date are NaN');
     for (let r = 0; r < p.train.rows; r++) assert.equal(matrixRow(p.train, r).length, 6);
+  });
+
+  it('keeps the 1000 most frequent categories of an id-like column, ties in code-unit order', () => {
+    // 40 values seen 5 times, 3000 seen twice (the cut falls inside them), 2000 seen once.
+    const cells = [
+      ...Array.from({ length: 40 }, (_, i) => Array<string>(5).fill(`top${i}`)).flat(),
+      ...Array.from({ length: 3000 }, (_, i) => [`pair${(i * 7919) % 3000}`, `pair${(i * 7919) % 3000}`]).flat(),
+      ...Array.from({ length: 2000 }, (_, i) => `once${i}`),
+    ];
+    const frame = frameOf(str('user', cells), str('label', cells.map((_, i) => (i % 2 ? 'a' : 'b'))));
+    const plan = fitPlan({ frame, target: 'label', features: ['user'], task: 'classification', classLabels: ['a', 'b'], fitRows: cells.map((_, i) => i) });
+    const categories = plan.transforms[0].kind === 'category' ? plan.transforms[0].categories : [];
+    const tops = Array.from({ length: 40 }, (_, i) => `top${i}`).sort();
+    const pairs = Array.from({ length: 3000 }, (_, i) => `pair${i}`).sort().slice(0, 960);
+    assert.deepEqual(categories, [...tops, ...pairs]);
+  });
+
+  it('gives the UTC year, month and weekday Date gives, before 1970 too', () => {
+    const instants = [Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(1900, 1, 28), Date.UTC(2000, 1, 29, 12), Date.UTC(-50, 5, 1), Date.UTC(2100, 2, 1)];
+    const p = prepareData(churnFrame(), options());
+    const rows = applyPlan(p.plan, frameOf(num('tenure', instants.map(() => 1)), str('plan', instants.map(() => 'pro')), num('signup', instants, 'datetime')));
+    instants.forEach((ms, r) => {
+      const d = new Date(ms);
+      assert.deepEqual([...rows.subarray(r * 6 + 3, r * 6 + 6)], [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDay()], d.toISOString());
+    });
   });
 
   it('maps unseen categories to NaN and accepts raw records', () => {

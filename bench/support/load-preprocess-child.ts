@@ -1,0 +1,48 @@
+/**
+ * Run as its own process by the CSV ingest bench: the load-features and preprocess steps of a training job on
+ * one CSV (read, snapshot, read the snapshot back, encode and split, save), with each phase's wall time and the
+ * peak RSS once it is done, as JSON.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultValidation } from '@trainyard/contracts';
+import { prepareData, readDataset, readFrame, savePrepared, writeFrame } from '@trainyard/ml';
+import { statusBytes } from './proc-status';
+
+export interface LoadPreprocessPhase {
+  name: string;
+  seconds: number;
+  peakRss: number;
+}
+
+async function main(): Promise<void> {
+  const [path, target] = process.argv.slice(2) as [string, string];
+  const dir = await mkdtemp(join(tmpdir(), 'trainyard-load-preprocess-'));
+  const phases: LoadPreprocessPhase[] = [];
+  const phase = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    const result = await run();
+    phases.push({ name, seconds: (performance.now() - t0) / 1000, peakRss: statusBytes('VmHWM') });
+    return result;
+  };
+  try {
+    const startRss = statusBytes('VmRSS');
+    const loaded = await phase('read CSV', () => readDataset(path, 'csv'));
+    await phase('write snapshot', () => writeFrame(loaded, join(dir, 'features.frame')));
+    // The preprocess activity starts from the snapshot, as a retry on another worker would.
+    const frame = await phase('read snapshot', () => readFrame(join(dir, 'features.frame')));
+    const prepared = await phase('encode and split', () =>
+      prepareData(frame, { target, features: null, exclude: [], task: 'classification', validation: defaultValidation }),
+    );
+    await phase('save prepared', () => savePrepared(prepared, join(dir, 'prepared')));
+    console.log(JSON.stringify({ startRss, phases, rows: frame.rowCount, features: prepared.featureNames.length }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,288 @@
+import { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from '../cell-values';
+import type { ColumnType } from '../frame';
+import { ByteDictionary, FNV_BASIS, FNV_PRIME } from './byte-dictionary';
+import { booleanFromBytes, datetimeFromBytes, isMissingBytes, numberFromBytes, numberShape, slowNumber } from './cell-bytes';
+
+/** One column of one block: 'empty' when every cell was missing, so the other blocks decide its type. */
+export interface BlockColumn {
+  kind: ColumnType | 'empty';
+  nullCount: number;
+  /** Numeric kinds: one value per row (NaN when missing); may be longer than the block's rows. */
+  numbers?: Float64Array;
+  /** Strings: an index into `dictionary` per row, -1 when missing. */
+  codes?: Int32Array;
+  dictionary?: string[];
+}
+
+const EMPTY = 0;
+const INTEGER = 1;
+const NUMBER = 2;
+const BOOLEAN = 3;
+const DATETIME = 4;
+const STRING = 5;
+/** A typed column met a cell of another type: its text must be read again from the start of the block. */
+const DEMOTED = 6;
+const KIND_NAMES = ['empty', 'integer', 'number', 'boolean', 'datetime', 'string'] as const;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const TWO_53 = 2 ** 53;
+const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/**
+ * Types one column's cells as they stream past, in the order of cell-values' inference: the first present
+ * cell picks integer, number, boolean, datetime or string, and integer widens to number. Any other mismatch
+ * makes the column a string column, whose text the block parser then reads again.
+ */
+export class ColumnSink {
+  private kind = EMPTY;
+  private rows = 0;
+  private nullCount = 0;
+  private numbers: Float64Array | null = null;
+  private codes: Int32Array | null = null;
+  private dictionary: ByteDictionary | null = null;
+
+  /** `capacity`: the most rows the block can hold (its line count), so columns are allocated once. */
+  constructor(
+    private readonly delimiter: number,
+    private readonly capacity: number,
+    asString: boolean,
+  ) {
+    if (asString) this.becomeString();
+  }
+
+  get demoted(): boolean {
+    return this.kind === DEMOTED;
+  }
+
+  /**
+   * Reads the unquoted cell starting at b[i] and returns where it ends: at the delimiter or LF (a CR before
+   * the LF is consumed), or -1 when it holds a quote. The block ends in a LF, so no scan needs a bounds check.
+   * Number and string cells are typed in the pass that finds their end; everything unusual goes through push().
+   */
+  read(b: Uint8Array, i: number): number {
+    if (this.kind === INTEGER || this.kind === NUMBER) return this.readNumber(b, i);
+    if (this.kind === STRING) return this.readString(b, i);
+    if (this.kind === BOOLEAN || this.kind === DATETIME) return this.readBooleanOrDatetime(b, i);
+    return this.readOther(b, i);
+  }
+
+  /** Plain cells parse straight from their bytes; padded, quoted-looking or odd ones take push()'s full path. */
+  private readBooleanOrDatetime(b: Uint8Array, start: number): number {
+    const delimiter = this.delimiter;
+    let i = start;
+    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) if (c === QUOTE) return -1;
+    const value = i === start ? NaN : this.kind === BOOLEAN ? booleanFromBytes(b, start, i) : datetimeFromBytes(b, start, i);
+    if (Number.isNaN(value)) this.push(b, start, i > start && b[i - 1] === CR && b[i] === LF ? i - 1 : i, false);
+    else this.pushNumber(this.rows++, value);
+    return i;
+  }
+
+  private readOther(b: Uint8Array, start: number): number {
+    const delimiter = this.delimiter;
+    let i = start;
+    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) if (c === QUOTE) return -1;
+    this.push(b, start, i > start && b[i - 1] === CR && b[i] === LF ? i - 1 : i, false);
+    return i;
+  }
+
+  private readString(b: Uint8Array, start: number): number {
+    const delimiter = this.delimiter;
+    let i = start;
+    let hash = FNV_BASIS;
+    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) {
+      if (c === QUOTE) return -1;
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+    }
+    const first = b[start];
+    const last = b[i - 1];
+    // Edges that might be trimmed (spaces, CR, Unicode) and short cells that might be missing-value tokens.
+    if (i - start <= 4 || isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
+      this.push(b, start, last === CR && b[i] === LF ? i - 1 : i, false);
+      return i;
+    }
+    this.pushCode(this.rows++, this.dictionary!.codeOfHashed(b, start, i, hash));
+    return i;
+  }
+
+  /** A number cell in one pass; anything off the plain grammar (spaces, tokens, exponents) goes to readOther. */
+  private readNumber(b: Uint8Array, start: number): number {
+    let i = start;
+    let c = b[i];
+    const negative = c === 0x2d;
+    if (negative || c === 0x2b) c = b[++i];
+    const digitsStart = i;
+    let mantissa = 0;
+    for (; c >= ZERO && c <= ZERO + 9; c = b[++i]) mantissa = mantissa * 10 + (c - ZERO);
+    let digits = i - digitsStart;
+    let fraction = 0;
+    const dotted = c === DOT;
+    if (dotted) {
+      const dot = i;
+      for (c = b[++i]; c >= ZERO && c <= ZERO + 9; c = b[++i]) mantissa = mantissa * 10 + (c - ZERO);
+      fraction = i - dot - 1;
+      digits += fraction;
+    }
+    const cellEnd = i;
+    if (c === CR && b[i + 1] === LF) c = b[++i];
+    if (c !== this.delimiter && c !== LF) return this.readOther(b, start);
+    if (cellEnd === start) {
+      this.nullCount++;
+      this.pushNumber(this.rows++, NaN);
+      return i;
+    }
+    if (digits === 0) return this.readOther(b, start);
+    let value: number;
+    if (mantissa >= TWO_53 || fraction > 22) {
+      value = slowNumber(b, start, cellEnd);
+      if (!numberShape.integral) this.kind = NUMBER;
+    } else {
+      const magnitude = fraction === 0 ? mantissa : mantissa / EXACT_POW10[fraction];
+      value = negative ? -magnitude : magnitude;
+      if (dotted) this.kind = NUMBER;
+    }
+    this.pushNumber(this.rows++, value);
+    return i;
+  }
+
+  /** The raw cell b[s, e); `escaped` when it was quoted and holds doubled quotes. */
+  push(b: Uint8Array, s: number, e: number, escaped: boolean): void {
+    const row = this.rows++;
+    if (this.kind === DEMOTED) return;
+    if (escaped) return this.pushText(row, decode(b, s, e).replaceAll('""', '"'));
+    let ts = s;
+    let te = e;
+    while (ts < te && isSpace(b[ts])) ts++;
+    while (te > ts && isSpace(b[te - 1])) te--;
+    // Non-ASCII at an edge may be Unicode whitespace, which only the string path trims.
+    if (ts < te && (b[ts] >= 0x80 || b[te - 1] >= 0x80)) return this.pushText(row, decode(b, s, e));
+    if (isMissingBytes(b, ts, te)) return this.pushMissing(row);
+    if (this.kind === STRING) return this.pushCode(row, this.dictionary!.codeOf(b, s, e));
+    const value = this.parseFast(b, ts, te);
+    if (Number.isNaN(value)) return this.pushText(row, decode(b, s, e));
+    this.pushNumber(row, value);
+  }
+
+  finish(): BlockColumn {
+    const { nullCount } = this;
+    const kind = KIND_NAMES[this.kind];
+    if (this.kind === STRING) return { kind, nullCount, codes: this.codes!, dictionary: this.dictionary!.values() };
+    if (this.kind === EMPTY || this.kind === DEMOTED) return { kind: 'empty', nullCount };
+    return { kind, nullCount, numbers: this.numbers! };
+  }
+
+  private parseFast(b: Uint8Array, s: number, e: number): number {
+    switch (this.kind) {
+      case INTEGER: {
+        const value = numberFromBytes(b, s, e);
+        if (!numberShape.integral && !Number.isNaN(value)) this.kind = NUMBER;
+        return value;
+      }
+      case NUMBER:
+        return numberFromBytes(b, s, e);
+      case BOOLEAN:
+        return booleanFromBytes(b, s, e);
+      case DATETIME:
+        return datetimeFromBytes(b, s, e);
+      default:
+        return this.classifyFast(b, s, e);
+    }
+  }
+
+  private classifyFast(b: Uint8Array, s: number, e: number): number {
+    let value = numberFromBytes(b, s, e);
+    if (!Number.isNaN(value)) return this.becomeNumeric(numberShape.integral ? INTEGER : NUMBER, value);
+    value = booleanFromBytes(b, s, e);
+    if (!Number.isNaN(value)) return this.becomeNumeric(BOOLEAN, value);
+    value = datetimeFromBytes(b, s, e);
+    if (!Number.isNaN(value)) return this.becomeNumeric(DATETIME, value);
+    return NaN;
+  }
+
+  /** The string path, exact by definition: cells the fast path declined, quoted text and non-ASCII edges. */
+  private pushText(row: number, text: string): void {
+    if (isMissing(text)) return this.pushMissing(row);
+    if (this.kind === EMPTY) this.classifyText(text);
+    let value = NaN;
+    switch (this.kind) {
+      case STRING: {
+        const bytes = Buffer.from(text);
+        return this.pushCode(row, this.dictionary!.codeOf(bytes, 0, bytes.length));
+      }
+      case INTEGER:
+        value = parseNumber(text);
+        if (Number.isNaN(parseInteger(text))) this.kind = NUMBER;
+        break;
+      case NUMBER:
+        value = parseNumber(text);
+        break;
+      case BOOLEAN:
+        value = parseBoolean(text);
+        break;
+      case DATETIME:
+        value = parseDatetime(text);
+        break;
+    }
+    if (Number.isNaN(value)) this.demote();
+    else this.pushNumber(row, value);
+  }
+
+  private classifyText(text: string): void {
+    if (!Number.isNaN(parseInteger(text))) this.becomeNumeric(INTEGER, 0);
+    else if (!Number.isNaN(parseNumber(text))) this.becomeNumeric(NUMBER, 0);
+    else if (!Number.isNaN(parseBoolean(text))) this.becomeNumeric(BOOLEAN, 0);
+    else if (!Number.isNaN(parseDatetime(text))) this.becomeNumeric(DATETIME, 0);
+    else this.becomeString();
+  }
+
+  /** Earlier rows of the block were all missing. */
+  private becomeNumeric(kind: number, value: number): number {
+    this.kind = kind;
+    this.numbers = new Float64Array(Math.max(this.capacity, this.rows * 2)).fill(NaN, 0, this.rows);
+    return value;
+  }
+
+  private becomeString(): void {
+    this.kind = STRING;
+    this.dictionary = new ByteDictionary();
+    this.codes = new Int32Array(Math.max(this.capacity, this.rows * 2)).fill(-1, 0, this.rows);
+  }
+
+  private demote(): void {
+    this.kind = DEMOTED;
+    this.numbers = null;
+  }
+
+  private pushMissing(row: number): void {
+    this.nullCount++;
+    if (this.numbers) this.pushNumber(row, NaN);
+    else if (this.codes) this.pushCode(row, -1);
+  }
+
+  private pushNumber(row: number, value: number): void {
+    if (row >= this.numbers!.length) {
+      const bigger = new Float64Array(this.numbers!.length * 2);
+      bigger.set(this.numbers!);
+      this.numbers = bigger;
+    }
+    this.numbers![row] = value;
+  }
+
+  private pushCode(row: number, code: number): void {
+    if (row >= this.codes!.length) {
+      const bigger = new Int32Array(this.codes!.length * 2);
+      bigger.set(this.codes!);
+      this.codes = bigger;
+    }
+    this.codes![row] = code;
+  }
+}
+
+function decode(b: Uint8Array, s: number, e: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+}

@@ -1,0 +1,136 @@
+import { type BlockColumn, ColumnSink } from './column-sink';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+export interface CsvBlockOptions {
+  delimiter: number;
+  /** Fields per record, from the header. */
+  width: number;
+  /** Stop after this many records. */
+  maxRows: number;
+  /** Columns to keep as text whatever they hold: they turned out to be strings elsewhere in the file. */
+  asString?: readonly number[];
+}
+
+/** A problem in the block; `lineOffset` counts line breaks from the block's start to the bad record. */
+export interface CsvBlockError {
+  lineOffset: number;
+  problem: string;
+  details: Record<string, unknown>;
+}
+
+export interface CsvBlockResult {
+  rows: number;
+  /** Line breaks consumed, so the caller can number the next block's lines. */
+  lines: number;
+  columns: BlockColumn[];
+  error?: CsvBlockError;
+}
+
+/**
+ * Parses whole RFC 4180 records (LF or CRLF, "" escapes, blank lines skipped) from b[start, end) straight
+ * into typed columns. A column that changes type mid-block is read once more as text.
+ */
+export function parseCsvBlock(b: Uint8Array, start: number, end: number, options: CsvBlockOptions): CsvBlockResult {
+  if (end > start && b[end - 1] !== LF) throw new Error('a CSV block must end with a line break');
+  const first = parseRecords(b, start, end, options);
+  const demoted = first.sinks.flatMap((sink, i) => (sink.demoted ? [i] : []));
+  if (demoted.length === 0 || first.error) return finish(first);
+  const again = parseRecords(b, start, end, { ...options, asString: demoted });
+  return finish({ ...first, sinks: first.sinks.map((sink, i) => (sink.demoted ? again.sinks[i] : sink)) });
+}
+
+function finish({ rows, lines, sinks, error }: ParsedRecords): CsvBlockResult {
+  return { rows, lines, columns: sinks.map((s) => s.finish()), ...(error ? { error } : {}) };
+}
+
+interface ParsedRecords {
+  rows: number;
+  lines: number;
+  sinks: ColumnSink[];
+  error?: CsvBlockError;
+}
+
+function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlockOptions): ParsedRecords {
+  const { delimiter, width, maxRows } = options;
+  const asString = new Set(options.asString ?? []);
+  let capacity = 0;
+  for (let nl = b.indexOf(LF, start); nl >= 0 && nl < end; nl = b.indexOf(LF, nl + 1)) capacity++;
+  capacity = Math.min(capacity, maxRows);
+  const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i)));
+  let rows = 0;
+  let lines = 0;
+  let i = start;
+  const fail = (lineOffset: number, problem: string, details: Record<string, unknown> = {}): ParsedRecords => ({
+    rows,
+    lines,
+    sinks,
+    error: { lineOffset, problem, details },
+  });
+
+  while (i < end && rows < maxRows) {
+    if (b[i] === LF || (b[i] === CR && b[i + 1] === LF)) {
+      i += b[i] === LF ? 1 : 2;
+      lines++;
+      continue;
+    }
+    const recordLine = lines;
+    let field = 0;
+    for (;;) {
+      if (b[i] === QUOTE) {
+        const cell = quotedCell(b, i, end);
+        if (!cell) return fail(recordLine, 'CSV could not be parsed: a quoted field is never closed', { reason: 'UNCLOSED_QUOTE' });
+        lines += cell.lineBreaks;
+        i = cell.next;
+        if (b[i] === CR && b[i + 1] === LF) i++;
+        if (i < end && b[i] !== delimiter && b[i] !== LF) {
+          return fail(lines, `CSV could not be parsed: unexpected text after the closing quote of field ${field + 1}`, { reason: 'INVALID_CLOSING_QUOTE' });
+        }
+        if (field < width) sinks[field].push(b, cell.start, cell.end, cell.escaped);
+      } else {
+        i = field < width ? sinks[field].read(b, i) : skipCell(b, i, delimiter);
+        if (i < 0) return fail(lines, `CSV could not be parsed: a quote inside unquoted field ${field + 1}`, { reason: 'INVALID_OPENING_QUOTE' });
+      }
+      field++;
+      if (i < end && b[i] === delimiter) {
+        i++;
+        continue;
+      }
+      if (i < end) {
+        i++;
+        lines++;
+      }
+      break;
+    }
+    if (field !== width) return fail(recordLine, `expected ${width} fields, found ${field}`, { expected: width, found: field });
+    rows++;
+  }
+  return { rows, lines, sinks };
+}
+
+/** Past an extra cell of a ragged record, which is reported, not stored. */
+function skipCell(b: Uint8Array, i: number, delimiter: number): number {
+  while (b[i] !== delimiter && b[i] !== LF) i++;
+  return i;
+}
+
+/** The quoted cell opening at b[open]: its content, whether it holds "" escapes, line breaks inside, and the index after the closing quote. */
+function quotedCell(b: Uint8Array, open: number, end: number) {
+  const start = open + 1;
+  let escaped = false;
+  let i = start;
+  for (;;) {
+    const quote = b.indexOf(QUOTE, i);
+    if (quote < 0 || quote >= end) return null;
+    if (quote + 1 < end && b[quote + 1] === QUOTE) {
+      escaped = true;
+      i = quote + 2;
+      continue;
+    }
+    let lineBreaks = 0;
+    for (let nl = b.indexOf(LF, start); nl >= 0 && nl < quote; nl = b.indexOf(LF, nl + 1)) lineBreaks++;
+    return { start, end: quote, escaped, lineBreaks, next: quote + 1 };
+  }
+}

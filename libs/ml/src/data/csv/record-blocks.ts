@@ -1,0 +1,69 @@
+import type { FileHandle } from 'node:fs/promises';
+import { datasetInvalid } from '../dataset-invalid';
+
+const LF = 0x0a;
+const QUOTE = 0x22;
+/** A record longer than this almost surely means a quote that is never closed. */
+const MAX_RECORD_BYTES = 256 * 2 ** 20;
+
+export interface RecordBlock {
+  /**
+   * Whole records only, the last one always ending in a line break (one is added after a file's last record
+   * if it has none); its buffer is the block's own, so it can be transferred to a worker.
+   */
+  bytes: Buffer;
+  /** Where the block starts in the file. */
+  offset: number;
+}
+
+/**
+ * Reads a file in blocks of about `blockBytes` that each end at a record boundary: the last line break with
+ * an even number of quotes before it. Memory stays at a few blocks whatever the file's size.
+ */
+export async function* recordBlocks(handle: FileHandle, from: number, blockBytes: number): AsyncGenerator<RecordBlock> {
+  const fileSize = (await handle.stat()).size;
+  let carry = Buffer.alloc(0);
+  let offset = from;
+  for (;;) {
+    // One byte past the end makes a short read, which is how the last block knows it is last.
+    const size = Math.min(Math.max(blockBytes, carry.length * 2), fileSize - offset + 1);
+    const buffer = Buffer.allocUnsafeSlow(size);
+    carry.copy(buffer, 0);
+    const wanted = size - carry.length;
+    const { bytesRead } = await handle.read(buffer, carry.length, wanted, offset + carry.length);
+    const data = buffer.subarray(0, carry.length + bytesRead);
+    if (bytesRead < wanted) {
+      if (data.length > 0) yield { bytes: endWithLineBreak(data), offset };
+      return;
+    }
+    const cut = lastRecordEnd(data);
+    if (cut < 0) {
+      if (data.length > MAX_RECORD_BYTES) throw datasetInvalid('CSV could not be parsed: a record runs past 256 MB; is a quote never closed?', { offset });
+      carry = data;
+      continue;
+    }
+    carry = Buffer.from(data.subarray(cut));
+    yield { bytes: data.subarray(0, cut), offset };
+    offset += cut;
+  }
+}
+
+/** The index just past the last line break outside quotes, or -1. */
+function lastRecordEnd(data: Buffer): number {
+  const quotes: number[] = [];
+  for (let q = data.indexOf(QUOTE); q >= 0; q = data.indexOf(QUOTE, q + 1)) quotes.push(q);
+  let quotesBefore = quotes.length;
+  for (let nl = data.lastIndexOf(LF); nl >= 0; nl = nl > 0 ? data.lastIndexOf(LF, nl - 1) : -1) {
+    while (quotesBefore > 0 && quotes[quotesBefore - 1] > nl) quotesBefore--;
+    if (quotesBefore % 2 === 0) return nl + 1;
+  }
+  return -1;
+}
+
+function endWithLineBreak(data: Buffer): Buffer {
+  if (data[data.length - 1] === LF) return data;
+  const bytes = Buffer.allocUnsafeSlow(data.length + 1);
+  data.copy(bytes);
+  bytes[data.length] = LF;
+  return bytes;
+}
