@@ -6,7 +6,8 @@
  * ~200 trials, and one-sided Mann-Whitney p-values over the per-seed bests (is one side's spread of results
  * shifted worse than the other's?). Needs the Python peers in bench/.venv; no database or Temporal.
  * Sizes: BENCH_TPE_SEEDS (10), BENCH_TPE_XGB_SEEDS (BENCH_TPE_SEEDS), BENCH_TPE_TRIALS (200),
- * BENCH_TPE_STARTUP (10); BENCH_TPE_ONLY=branin,hartmann6,rosenbrock5,xgboost picks objectives.
+ * BENCH_TPE_STARTUP (10); BENCH_TPE_ONLY=branin,hartmann6,rosenbrock5,xgboost picks objectives;
+ * BENCH_TPE_MULTIVARIATE=0 runs Trainyard's one-parameter-at-a-time model instead of the joint one.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,7 @@ const XGB_SEEDS = env('BENCH_TPE_XGB_SEEDS', SEEDS);
 const TRIALS = env('BENCH_TPE_TRIALS', 200);
 const STARTUP = env('BENCH_TPE_STARTUP', 10);
 const CHECKPOINTS = [50, 200].filter((c) => c <= TRIALS);
+const MULTIVARIATE = process.env.BENCH_TPE_MULTIVARIATE !== '0';
 const OBJECTIVES = (process.env.BENCH_TPE_ONLY ?? 'branin,hartmann6,rosenbrock5,xgboost').split(',');
 const PEER = join(__dirname, '..', '..', 'bench', 'peers', 'optuna_quality.py');
 
@@ -53,7 +55,7 @@ async function runTrainyard(objective: string, space: SearchSpace, seeds: number
   const lateMs: number[] = [];
   try {
     for (const seed of seeds) {
-      const sampler = createSampler('tpe', space, { seed, direction: 'minimize', nStartupTrials: STARTUP });
+      const sampler = createSampler('tpe', space, { seed, direction: 'minimize', nStartupTrials: STARTUP, multivariate: MULTIVARIATE });
       const history: TrialRecord[] = [];
       let state: unknown = null;
       let running = Infinity;

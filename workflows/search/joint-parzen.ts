@@ -26,8 +26,8 @@ export interface WeightedTrial {
 
 /**
  * Fits kernels to trials that all hold a value of every parameter in `names`. Numeric bandwidths follow each
- * parameter's own spread (kernelBandwidths); a categorical kernel puts weight 1 on its trial's choice and spreads the
- * prior weight over all choices; the prior kernel spans every range and weighs choices evenly.
+ * parameter's own spread (kernelBandwidths); a categorical kernel puts weight 1 on its trial's choice and
+ * priorWeight / (kernels) on every choice; the prior kernel spans every range and weighs choices evenly.
  */
 export function fitJointParzen(space: SearchSpace, names: readonly string[], trials: readonly WeightedTrial[], priorWeight: number, observedTotal: number): JointParzen {
   const dimensions = names.map((name): JointDimension => {
@@ -35,7 +35,9 @@ export function fitJointParzen(space: SearchSpace, names: readonly string[], tri
     if (spec.type === 'categorical') {
       const n = spec.choices.length;
       const uniform = spec.choices.map(() => -Math.log(n));
-      const logProbs = trials.map((t) => spec.choices.map((c) => Math.log(((c === t.params[name] ? 1 : 0) + priorWeight / n) / (1 + priorWeight))));
+      // Each kernel keeps most of its mass on its own trial's choice: the prior's share is split over all kernels.
+      const smoothing = priorWeight / (trials.length + 1);
+      const logProbs = trials.map((t) => spec.choices.map((c) => Math.log(((c === t.params[name] ? 1 : 0) + smoothing) / (1 + n * smoothing))));
       return { name, kind: 'categorical', choices: spec.choices, logProbs: [...logProbs, uniform] };
     }
     const domain = numericDomain(spec);
