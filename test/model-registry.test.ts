@@ -117,6 +117,8 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
       assert.equal(p.label, engine[2 * i + 1] > 0.5 ? '1' : '0');
     });
 
+    // The API caches what an alias names; moving the alias must show on the very next prediction.
+    assert.equal((await viewer.post('/v1/models/churn/predict', { records })).body.model.version, 2, 'latest while no production alias');
     await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 1 });
     assert.equal((await viewer.post('/v1/models/churn/predict', { records })).body.model.version, 1, 'production by default');
     await trainer.delete('/v1/models/churn/aliases/production');

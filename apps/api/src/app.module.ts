@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { ormConfig } from '@trainyard/db';
 import { AUTH_LIMITER, AuthGuard } from './auth/auth.guard';
+import { PrincipalCache } from './auth/principal-cache';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { ErrorFilter } from './common/error.filter';
 import { IdempotencyService } from './common/idempotency.service';
@@ -18,6 +19,7 @@ import { ExperimentsService } from './experiments/experiments.service';
 import { HealthController } from './health/health.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { ModelVersionLookups } from './serving/model-version-lookups';
 import { PredictService } from './serving/predict.service';
 import { TrainingJobsController } from './jobs/training-jobs.controller';
 import { TrainingJobsService } from './jobs/training-jobs.service';
@@ -44,6 +46,8 @@ export class AppModule {
         { provide: AUTH_LIMITER, useValue: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowSeconds * 1000) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        PrincipalCache,
+        ModelVersionLookups,
         IdempotencyService,
         TokensService,
         DatasetsService,

@@ -23,6 +23,11 @@ export interface TrainyardConfig {
   reconcileIntervalSeconds: number;
   /** Upper bound on the ONNX models that serving keeps loaded. */
   servingCacheBytes: number;
+  /**
+   * How long an API instance trusts what it looked up: a token's principal, and which model version an alias or
+   * `latest` names. Changes made through this instance apply at once; those made elsewhere within this long.
+   */
+  lookupCacheMs: number;
   retention: { completedJobDays: number; failedJobDays: number; logDays: number; cron: string };
 }
 
@@ -72,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     authFailureWindowSeconds: int(env, 'TRAINYARD_AUTH_FAILURE_WINDOW_SECONDS', 60, 1),
     reconcileIntervalSeconds: int(env, 'TRAINYARD_RECONCILE_INTERVAL_SECONDS', 30, 1),
     servingCacheBytes: int(env, 'TRAINYARD_SERVING_CACHE_BYTES', 512 * 1024 ** 2, 1),
+    lookupCacheMs: int(env, 'TRAINYARD_LOOKUP_CACHE_MS', 5000, 0),
     retention: {
       completedJobDays: int(env, 'TRAINYARD_RETENTION_COMPLETED_DAYS', 90, 1),
       failedJobDays: int(env, 'TRAINYARD_RETENTION_FAILED_DAYS', 30, 1),

@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import type { Principal } from './principal';
+import { PrincipalCache } from './principal-cache';
 import { MIN_ROLE_KEY, PUBLIC_KEY, roleAllows } from './roles.decorator';
 import { hashToken } from './token-secret';
 
@@ -18,6 +19,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly em: EntityManager,
     @Inject(AUTH_LIMITER) private readonly limiter: AuthFailureLimiter,
+    private readonly principals: PrincipalCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,18 +36,28 @@ export class AuthGuard implements CanActivate {
 
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const token = match ? await this.em.findOne(ApiToken, { tokenHash: hashToken(match[1]), revokedAt: null }) : null;
-    if (!token) {
+    const principal = match ? await this.authenticate(hashToken(match[1])) : null;
+    if (!principal) {
       this.limiter.recordFailure(address);
       throw new ApiError(401, 'UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
     }
-    const tenant = await this.em.findOneOrFail(Tenant, { id: token.tenantId });
-    req.principal = { tokenId: token.id, tenantId: token.tenantId, tenantName: tenant.name, role: token.role, name: token.name };
+    req.principal = principal;
 
     const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? 'viewer';
-    if (!roleAllows(token.role, needed)) {
-      throw new ApiError(403, 'FORBIDDEN', `this needs the ${needed} role; the token has ${token.role}`);
+    if (!roleAllows(principal.role, needed)) {
+      throw new ApiError(403, 'FORBIDDEN', `this needs the ${needed} role; the token has ${principal.role}`);
     }
     return true;
+  }
+
+  private async authenticate(tokenHash: string): Promise<Principal | null> {
+    const cached = this.principals.get(tokenHash);
+    if (cached) return cached;
+    const token = await this.em.findOne(ApiToken, { tokenHash, revokedAt: null });
+    if (!token) return null;
+    const tenant = await this.em.findOneOrFail(Tenant, { id: token.tenantId });
+    const principal: Principal = { tokenId: token.id, tenantId: token.tenantId, tenantName: tenant.name, role: token.role, name: token.name };
+    this.principals.set(tokenHash, principal);
+    return principal;
   }
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import type { Page, PageQuery } from '../common/pagination';
 import { CONFIG } from '../config.token';
+import { ModelVersionLookups } from '../serving/model-version-lookups';
 
 const ALIAS = /^[a-z][a-z0-9_-]{0,62}$/;
 
@@ -43,6 +44,7 @@ export class ModelsService {
   constructor(
     private readonly em: EntityManager,
     @Inject(CONFIG) private readonly config: TrainyardConfig,
+    private readonly lookups: ModelVersionLookups,
   ) {}
 
   async list(principal: Principal, page: PageQuery, filter: { name?: string } = {}): Promise<Page<ModelSummary>> {
@@ -115,7 +117,7 @@ export class ModelsService {
     const version = (body as { version?: unknown } | null)?.version;
     if (!Number.isInteger(version) || (version as number) < 1) throw validationFailed([{ field: 'version', message: 'required: a version number of this model' }]);
     await this.version(principal, name, version as number);
-    return this.em.transactional(async (em) => {
+    const moved = await this.em.transactional(async (em) => {
       const current = await em.findOne(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const from = current?.version ?? null;
       if (current) {
@@ -129,6 +131,8 @@ export class ModelsService {
       await em.flush();
       return { name, alias, version: version as number, previousVersion: from, updatedBy: principal.name, updatedAt: new Date().toISOString() };
     });
+    this.lookups.forgetModel(principal.tenantId, name);
+    return moved;
   }
 
   async deleteAlias(principal: Principal, name: string, alias: string): Promise<void> {
@@ -139,6 +143,7 @@ export class ModelsService {
       em.persist(em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: current.version, toVersion: null, actor: principal.name, at: new Date() }));
       await em.flush();
     });
+    this.lookups.forgetModel(principal.tenantId, name);
   }
 
   async aliasEvents(principal: Principal, name: string, page: PageQuery) {

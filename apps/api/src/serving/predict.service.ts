@@ -7,6 +7,7 @@ import { rawInputFeeds, type PreprocessPlan } from '@trainyard/ml';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import { CONFIG } from '../config.token';
+import { ModelVersionLookups } from './model-version-lookups';
 import { validateRecords } from './record-validation';
 import { SessionCache } from './session-cache';
 
@@ -29,6 +30,7 @@ export class PredictService implements OnModuleDestroy {
   constructor(
     private readonly em: EntityManager,
     @Inject(CONFIG) private readonly config: TrainyardConfig,
+    private readonly lookups: ModelVersionLookups,
   ) {
     this.sessions = new SessionCache(config.servingCacheBytes);
   }
@@ -40,19 +42,24 @@ export class PredictService implements OnModuleDestroy {
   /** version, else alias, else `production`, else the latest version. */
   async resolve(principal: Principal, name: string, request: PredictRequest): Promise<ModelVersion> {
     const where = { tenantId: principal.tenantId, name };
+    const { tenantId } = principal;
     if (request.version !== undefined) {
       if (!Number.isInteger(request.version)) throw validationFailed([{ field: 'version', message: 'must be an integer' }]);
-      const v = await this.em.findOne(ModelVersion, { ...where, version: request.version as number });
+      const number = request.version as number;
+      const v = await this.lookups.resolve(tenantId, name, `v${number}`, () => this.em.findOne(ModelVersion, { ...where, version: number }));
       if (!v) throw notFound('MODEL', `${name} v${String(request.version)}`);
       return v;
     }
     if (request.alias !== undefined && typeof request.alias !== 'string') throw validationFailed([{ field: 'alias', message: 'must be a string' }]);
-    const alias = await this.em.findOne(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias: (request.alias as string | undefined) ?? DEFAULT_ALIAS });
-    if (!alias && request.alias !== undefined) throw notFound('MODEL', `${name}@${String(request.alias)}`);
-    const v = alias
-      ? await this.em.findOne(ModelVersion, { ...where, version: alias.version })
-      : await this.em.findOne(ModelVersion, where, { orderBy: { version: 'desc' } });
-    if (!v) throw notFound('MODEL', name);
+    const named = request.alias as string | undefined;
+    const v = await this.lookups.resolve(tenantId, name, named === undefined ? '@default' : `@${named}`, async () => {
+      const alias = await this.em.findOne(ModelAlias, { tenantId, modelName: name, alias: named ?? DEFAULT_ALIAS });
+      if (!alias && named !== undefined) return null;
+      return alias
+        ? this.em.findOne(ModelVersion, { ...where, version: alias.version })
+        : this.em.findOne(ModelVersion, where, { orderBy: { version: 'desc' } });
+    });
+    if (!v) throw notFound('MODEL', named === undefined ? name : `${name}@${named}`);
     return v;
   }
 

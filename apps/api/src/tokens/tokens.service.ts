@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiToken, ROLES, type Role } from '@trainyard/db';
 import type { Principal } from '../auth/principal';
+import { PrincipalCache } from '../auth/principal-cache';
 import { displayPrefix, hashToken, newTokenSecret } from '../auth/token-secret';
 import { notFound, validationFailed, type FieldError } from '../common/api-error';
 import type { Page, PageQuery } from '../common/pagination';
@@ -34,7 +35,10 @@ export function toTokenResponse(t: ApiToken): TokenResponse {
 
 @Injectable()
 export class TokensService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly principals: PrincipalCache,
+  ) {}
 
   async create(principal: Principal, input: { name: string; role: Role }, tenantId = principal.tenantId): Promise<CreatedTokenResponse> {
     const secret = newTokenSecret();
@@ -57,5 +61,6 @@ export class TokensService {
     if (!token) throw notFound('TOKEN', id);
     token.revokedAt = new Date();
     await this.em.flush();
+    this.principals.forgetToken(token.id);
   }
 }
