@@ -23,19 +23,22 @@ export class ExperimentsService {
 
   async list(principal: Principal, page: PageQuery): Promise<Page<unknown>> {
     const db = this.em.getConnection();
-    const [{ total }] = await db.execute<{ total: number }[]>(`select count(distinct experiment)::int as total from training_jobs where tenant_id = ?`, [principal.tenantId]);
-    const rows = await db.execute<ExperimentRow[]>(
+    // One pass over the tenant's (experiment, status, created_at) index: counts per experiment, and the number of
+    // experiments as a window over the groups before the page is cut.
+    const rows = await db.execute<(ExperimentRow & { experiments: number })[]>(
       `select experiment, count(*)::int as total,
               count(*) filter (where status = 'queued')::int as queued,
               count(*) filter (where status = 'running')::int as running,
               count(*) filter (where status = 'completed')::int as completed,
               count(*) filter (where status = 'failed')::int as failed,
               count(*) filter (where status = 'cancelled')::int as cancelled,
-              max(created_at) as last_job_at
+              max(created_at) as last_job_at,
+              (count(*) over ())::int as experiments
          from training_jobs where tenant_id = ?
-        group by experiment order by max(created_at) desc limit ? offset ?`,
+        group by experiment order by max(created_at) desc, experiment limit ? offset ?`,
       [principal.tenantId, page.pageSize, page.offset],
     );
+    const total = rows[0]?.experiments ?? (page.offset > 0 ? await this.countExperiments(principal.tenantId) : 0);
     const best = await this.bestJobs(principal.tenantId, rows.map((r) => r.experiment));
     const items = rows.map((r) => ({
       name: r.experiment,
@@ -47,25 +50,36 @@ export class ExperimentsService {
     return { items, total, page: page.page, pageSize: page.pageSize };
   }
 
-  /** The best completed job per experiment and metric, by the metric's direction. */
+  /** Only for a page past the end, where the grouped query returns no row to carry the count. */
+  private async countExperiments(tenantId: string): Promise<number> {
+    const [{ total }] = await this.em.getConnection().execute<{ total: number }[]>(`select count(distinct experiment)::int as total from training_jobs where tenant_id = ?`, [tenantId]);
+    return total;
+  }
+
+  /**
+   * The best completed job per experiment and metric, by the metric's direction (earliest on ties), in one
+   * statement: per metric, a top-1 probe per experiment on that metric's partial index (see the migration
+   * that creates training_jobs_best_*_index). Metric names come from METRIC_DIRECTIONS, never from a request.
+   */
   private async bestJobs(tenantId: string, experiments: string[]): Promise<Map<string, Record<string, { jobId: string; name: string; value: number }>>> {
     const result = new Map<string, Record<string, { jobId: string; name: string; value: number }>>();
     if (experiments.length === 0) return result;
-    const db = this.em.getConnection();
-    for (const [metric, direction] of Object.entries(METRIC_DIRECTIONS)) {
-      const rows = await db.execute<{ experiment: string; id: string; name: string; value: number }[]>(
-        `select distinct on (experiment) experiment, id, name, (metrics->>?)::float8 as value
-           from training_jobs
-          where tenant_id = ? and status = 'completed' and experiment in (${experiments.map(() => '?').join(', ')})
-            and jsonb_typeof(metrics->?) = 'number'
-          order by experiment, (metrics->>?)::float8 ${direction === 'max' ? 'desc' : 'asc'}, created_at`,
-        [metric, tenantId, ...experiments, metric, metric],
-      );
-      for (const row of rows) {
-        const best = result.get(row.experiment) ?? {};
-        best[metric] = { jobId: row.id, name: row.name, value: row.value };
-        result.set(row.experiment, best);
-      }
+    const pages = `(values ${experiments.map(() => '(?)').join(', ')}) as e(experiment)`;
+    const probes = Object.entries(METRIC_DIRECTIONS).map(([metric, direction]) => {
+      const value = `(metrics->>'${metric}')::float8`;
+      return `select e.experiment, '${metric}' as metric, b.id, b.name, b.value
+                from ${pages}
+                cross join lateral (
+                  select id, name, ${value} as value from training_jobs
+                   where tenant_id = ? and experiment = e.experiment and status = 'completed' and ${value} is not null
+                   order by ${value} ${direction === 'max' ? 'desc' : 'asc'} nulls last, created_at limit 1) b`;
+    });
+    const params = Object.keys(METRIC_DIRECTIONS).flatMap(() => [...experiments, tenantId]);
+    const rows = await this.em.getConnection().execute<{ experiment: string; metric: string; id: string; name: string; value: number }[]>(probes.join('\n union all\n'), params);
+    for (const row of rows) {
+      const best = result.get(row.experiment) ?? {};
+      best[row.metric] = { jobId: row.id, name: row.name, value: row.value };
+      result.set(row.experiment, best);
     }
     return result;
   }
