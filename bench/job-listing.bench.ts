@@ -58,9 +58,10 @@ function statements(tenantId: string): { name: string; sql: string; params: unkn
     },
     {
       name: 'experiments: best rocAuc (1 of 10 metrics)',
-      sql: `select distinct on (experiment) experiment, id, name, (metrics->>'rocAuc')::float8 as value from training_jobs
-             where tenant_id = $1 and status = 'completed' and experiment = any($2) and jsonb_typeof(metrics->'rocAuc') = 'number'
-             order by experiment, (metrics->>'rocAuc')::float8 desc, created_at`,
+      sql: `select e.experiment, b.id, b.name, b.value from unnest($2::text[]) as e(experiment)
+             cross join lateral (select id, name, (metrics->>'rocAuc')::float8 as value from training_jobs
+               where tenant_id = $1 and experiment = e.experiment and status = 'completed' and (metrics->>'rocAuc')::float8 is not null
+               order by (metrics->>'rocAuc')::float8 desc nulls last, created_at limit 1) b`,
       params: [tenantId, Array.from({ length: 20 }, (_, i) => `exp-${i}`)],
     },
   ];
