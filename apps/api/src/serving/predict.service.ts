@@ -89,18 +89,25 @@ export class PredictService implements OnModuleDestroy {
   }
 
   private decode(version: ModelVersion, out: Record<string, { data: unknown }>, rows: number): Prediction[] {
+    const predictions = new Array<Prediction>(rows);
     if (version.task === 'regression') {
       const values = out.variable.data as Float32Array;
-      return Array.from({ length: rows }, (_, i) => ({ value: values[i] }));
+      for (let i = 0; i < rows; i++) predictions[i] = { value: values[i] };
+      return predictions;
     }
-    const labels = version.signature.classLabels ?? [];
     const probabilities = out.probabilities.data as Float32Array;
     const k = probabilities.length / rows;
-    return Array.from({ length: rows }, (_, i) => {
-      const row = probabilities.subarray(i * k, (i + 1) * k);
+    const labels = Array.from({ length: k }, (_, c) => version.signature.classLabels?.[c] ?? String(c));
+    for (let i = 0; i < rows; i++) {
+      const byLabel: Record<string, number> = {};
       let best = 0;
-      for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
-      return { label: labels[best] ?? String(best), probabilities: Object.fromEntries(Array.from(row, (p, c) => [labels[c] ?? String(c), p])) };
-    });
+      for (let c = 0; c < k; c++) {
+        const p = probabilities[i * k + c];
+        byLabel[labels[c]] = p;
+        if (p > probabilities[i * k + best]) best = c;
+      }
+      predictions[i] = { label: labels[best], probabilities: byLabel };
+    }
+    return predictions;
   }
 }

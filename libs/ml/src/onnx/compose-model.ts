@@ -118,17 +118,23 @@ export function rawInputFeeds(plan: PreprocessPlan, rows: readonly Record<string
     const column = byName.get(t.column);
     if (!column) throw datasetInvalid(`feature column "${t.column}" is missing`, { column: t.column });
     if (t.kind === 'category') {
-      const texts = Array.from({ length: n }, (_, r) => categoryText(column, r) ?? '');
+      const texts = new Array<string>(n);
+      for (let r = 0; r < n; r++) texts[r] = categoryText(column, r) ?? '';
       feeds[t.column] = new ort.Tensor('string', texts, [n, 1]);
     } else if (t.kind === 'datetime') {
-      const read = numericReader(column, parseDatetime);
-      feeds[t.column] = new ort.Tensor('float64', Float64Array.from({ length: n }, (_, r) => read(r)), [n, 1]);
+      feeds[t.column] = new ort.Tensor('float64', readAll(new Float64Array(n), numericReader(column, parseDatetime)), [n, 1]);
     } else {
       const read = numericReader(column, t.kind === 'boolean' ? parseBoolean : parseNumber);
-      feeds[t.column] = new ort.Tensor('float32', Float32Array.from({ length: n }, (_, r) => read(r)), [n, 1]);
+      feeds[t.column] = new ort.Tensor('float32', readAll(new Float32Array(n), read), [n, 1]);
     }
   }
   return feeds;
+}
+
+/** Fills `out` with read(0..n-1); a plain loop, several times faster than TypedArray.from with a mapper. */
+function readAll<T extends Float32Array | Float64Array>(out: T, read: (row: number) => number): T {
+  for (let r = 0; r < out.length; r++) out[r] = read(r);
+  return out;
 }
 
 /** Runs a composed model on raw records or a frame; outputs as scoreOnnx reports them. */
