@@ -85,11 +85,15 @@ export class Booster {
     return { values, shape };
   }
 
-  /** Saves the model as JSON bytes, copied out of the booster's own buffer. */
-  saveJson(): Uint8Array {
+  /**
+   * Saves the model as JSON bytes, copied out of the booster's own buffer. Serialising runs OpenMP loops, so it
+   * runs on the engine thread: a second OpenMP team on the main thread makes libgomp throttle its spin-waits
+   * for every team (more threads than cores), which slowed each later boosting round several-fold on small data.
+   */
+  async saveJson(): Promise<Uint8Array> {
     const len = [0];
     const out: (bigint | null)[] = [null];
-    callXGBoost('TRAINING_FAILED', 'XGBoosterSaveModelToBuffer', this.handle, '{"format":"json"}', len, out);
+    await callXGBoostOffThread('TRAINING_FAILED', 'XGBoosterSaveModelToBuffer', this.handle, '{"format":"json"}', len, out);
     return new Uint8Array(koffi.view(out[0], Number(len[0])).slice(0));
   }
 

@@ -91,7 +91,7 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
       if (event.validation) stoppedEarly = tracker.observe(round, event.validation[metricName(objective.evalMetric)]!);
       recordBest(booster, tracker);
       if (opts.checkpointEvery && opts.onCheckpoint && round % opts.checkpointEvery === 0) {
-        await opts.onCheckpoint(booster.saveJson(), round);
+        await opts.onCheckpoint(await booster.saveJson(), round);
       }
       if ((await opts.onRound?.(event)) === 'stop') {
         cancelled = true;
@@ -105,7 +105,7 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
       boosters.push(final);
       recordBest(final, tracker);
     }
-    const model = final.saveJson();
+    const model = await final.saveJson();
     return {
       model,
       rounds: final.boostedRounds(),
