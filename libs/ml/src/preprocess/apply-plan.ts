@@ -1,20 +1,29 @@
 import { parseBoolean, parseDatetime, parseNumber } from '../data/cell-values';
 import { datasetInvalid } from '../data/dataset-invalid';
-import { cellValue } from '../data/frame-records';
 import type { Frame, FrameColumn } from '../data/frame';
 import { applyFeatureStats } from './apply-feature-stats';
+import { categoryText, numericReader } from './cell-readers';
+import { computeTimeFeatures } from './time-features';
 import type { DatetimePart, FeatureTransform, PreprocessPlan } from './preprocess-plan';
+
+export { categoryText, numericReader } from './cell-readers';
 
 /** Writes one row's features for a transform into `out` at `at`. */
 type Encoder = (row: number, out: Float32Array, at: number) => void;
 
-/** Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN unless imputed. */
+/**
+ * Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN unless
+ * imputed. Time features read the rows in frame order, as the ONNX graph reads its batch.
+ */
 export function applyPlan(plan: PreprocessPlan, frame: Frame): Float32Array {
   return encodeRows(plan, frame, null);
 }
 
-/** Like applyPlan, for the given rows only (all rows when null), in that order. */
-export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null): Float32Array {
+/**
+ * Like applyPlan, for the given rows only (all rows when null), in that order. Time features walk every frame row
+ * in `timeOrder` (frame order when null), so a row's lags may come from rows outside `rows`.
+ */
+export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null, timeOrder: ArrayLike<number> | null = null): Float32Array {
   const byName = new Map(frame.columns.map((c) => [c.name, c]));
   const encoders = plan.transforms.map((t) => {
     const column = byName.get(t.column);
@@ -22,6 +31,8 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
     return { width: t.kind === 'datetime' ? t.parts.length : 1, encode: encoder(t, column) };
   });
   const cols = plan.featureNames.length;
+  const timeWidth = plan.timeFeatures?.length ?? 0;
+  const timed = timeWidth > 0 ? computeTimeFeatures(plan, frame, timeOrder ?? Int32Array.from({ length: frame.rowCount }, (_, i) => i)) : null;
   const count = rows ? rows.length : frame.rowCount;
   const out = new Float32Array(count * cols);
   for (let r = 0; r < count; r++) {
@@ -31,6 +42,7 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
       encode(row, out, at);
       at += width;
     }
+    if (timed) out.set(timed.subarray(row * timeWidth, (row + 1) * timeWidth), at);
   }
   return applyFeatureStats(plan, out);
 }
@@ -59,25 +71,10 @@ function encoder(t: FeatureTransform, column: FrameColumn): Encoder {
   }
 }
 
-/** A cell as the text a category vocabulary is keyed by; null when missing. */
-export function categoryText(column: FrameColumn, row: number): string | null {
-  const value = column.type === 'string' ? column.values[row] : cellValue(column, row);
-  return value === null ? null : String(value);
-}
-
 function scalar(column: FrameColumn, parse: (raw: string) => number): Encoder {
   const read = numericReader(column, parse);
   return (row, out, at) => {
     out[at] = read(row);
-  };
-}
-
-/** Reads a numeric value whether the frame typed the column as numbers or left it as text. */
-export function numericReader(column: FrameColumn, parse: (raw: string) => number): (row: number) => number {
-  if (column.type !== 'string') return (row) => column.values[row];
-  return (row) => {
-    const v = column.values[row];
-    return v === null ? NaN : parse(v);
   };
 }
 
