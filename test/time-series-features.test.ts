@@ -68,6 +68,21 @@ describe('time-series features, expanding-window cross-validation and feature se
     assert.equal(predicted.status, 200, JSON.stringify(predicted.body));
     const values = predicted.body.predictions.map((p: { value: number | null }) => p.value);
     assert.ok(r2(recent.slice(3).map((row) => row.y), values.slice(3)) > 0.8, 'rows with history are predicted well');
+
+    // Batch predictions score a file in 5000-row chunks; the rows after a chunk boundary keep their history.
+    const long = laggedSeriesCsv(5010, 9).inTimeOrder;
+    const file = await api.uploadDataset('lagged-long', ['x,noise', ...long.map((row) => `${row.x},${row.noise}`)].join('\n') + '\n');
+    const batch = await api.post(`/v1/models/${job.modelVersion.name}/batch-predict`, { datasetId: file.body.id });
+    assert.equal(batch.status, 200);
+    const lines = String(batch.body).trim().split('\n').slice(1);
+    assert.equal(lines.length, 5010);
+    const online = await api.post(`/v1/models/${job.modelVersion.name}/predict`, { records: long.slice(4990).map(({ x, noise }) => ({ x, noise })) });
+    const onlineValues = online.body.predictions.map((p: { value: number }) => p.value);
+    for (let i = 10; i < 20; i++) {
+      const [row, value] = lines[4990 + i].split(',');
+      assert.equal(Number(row), 4990 + i);
+      assert.equal(Math.fround(Number(value)), Math.fround(onlineValues[i]), `row ${4990 + i}`);
+    }
   });
 
   it('rejects time features without a time column and bad selection options at submit', async () => {
