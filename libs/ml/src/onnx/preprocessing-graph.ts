@@ -164,6 +164,7 @@ class GraphBuilder {
   readonly initializers: OnnxMessage[] = [];
   private count = 0;
   private readonly scalars = new Map<string, string>();
+  private readonly intLists = new Map<string, string>();
 
   op(opType: string, inputs: string[], attrs: OnnxMessage[] = [], output = '', domain = ''): string {
     const name = output || `${PREFIX}${this.count++}_${opType}`;
@@ -189,8 +190,13 @@ class GraphBuilder {
   }
 
   ints(values: number[]): string {
-    const name = `${PREFIX}v${this.initializers.length}`;
-    this.initializers.push({ name, dataType: TensorDataType.INT64, dims: [values.length], int64Data: values });
+    const key = values.join(',');
+    let name = this.intLists.get(key);
+    if (!name) {
+      name = `${PREFIX}v${this.initializers.length}`;
+      this.intLists.set(key, name);
+      this.initializers.push({ name, dataType: TensorDataType.INT64, dims: [values.length], int64Data: values });
+    }
     return name;
   }
 }

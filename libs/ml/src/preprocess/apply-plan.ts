@@ -20,10 +20,11 @@ export function applyPlan(plan: PreprocessPlan, frame: Frame): Float32Array {
 }
 
 /**
- * Like applyPlan, for the given rows only (all rows when null), in that order. Time features walk every frame row
- * in `timeOrder` (frame order when null), so a row's lags may come from rows outside `rows`.
+ * Like applyPlan, for the given rows only (all rows when null), in that order. `timed` holds the time features of
+ * every frame row (computeTimeFeatures over the rows in time order), so a row's lags may come from rows outside
+ * `rows`; when null they are computed over the frame in its own order.
  */
-export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null, timeOrder: ArrayLike<number> | null = null): Float32Array {
+export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null, timed: Float32Array | null = null): Float32Array {
   const byName = new Map(frame.columns.map((c) => [c.name, c]));
   const encoders = plan.transforms.map((t) => {
     const column = byName.get(t.column);
@@ -32,7 +33,7 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
   });
   const cols = plan.featureNames.length;
   const timeWidth = plan.timeFeatures?.length ?? 0;
-  const timed = timeWidth > 0 ? computeTimeFeatures(plan, frame, timeOrder ?? Int32Array.from({ length: frame.rowCount }, (_, i) => i)) : null;
+  if (timeWidth > 0) timed ??= computeTimeFeatures(plan, frame, Int32Array.from({ length: frame.rowCount }, (_, i) => i));
   const count = rows ? rows.length : frame.rowCount;
   const out = new Float32Array(count * cols);
   for (let r = 0; r < count; r++) {
@@ -42,7 +43,7 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
       encode(row, out, at);
       at += width;
     }
-    if (timed) out.set(timed.subarray(row * timeWidth, (row + 1) * timeWidth), at);
+    if (timed && timeWidth > 0) out.set(timed.subarray(row * timeWidth, (row + 1) * timeWidth), at);
   }
   return applyFeatureStats(plan, out);
 }

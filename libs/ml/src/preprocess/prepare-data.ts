@@ -13,7 +13,7 @@ import { inferTask } from './infer-task';
 import type { PreparedData } from './prepared-data';
 import { timeFeatureName, type PreprocessPlan } from './preprocess-plan';
 import { selectFeatures } from './select-features';
-import { fitTimeFeatures } from './time-features';
+import { computeTimeFeatures, fitTimeFeatures } from './time-features';
 import { frameTimeOrder, sortByTime, timeValues } from './time-order';
 
 /** Fewer labelled rows than this cannot give a meaningful train/test split. */
@@ -69,8 +69,9 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   const rowsOf = (positions: Int32Array) => positions.map((p) => kept[p]);
   const fitted = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
   const basePlan = opts.timeFeatures ? withTimeFeatures(fitted, opts.timeFeatures, opts.validation.timeColumn) : fitted;
-  const timeOrder = basePlan.timeColumn ? frameTimeOrder(frame, basePlan.timeColumn) : null;
-  const trainData = encodeRows(basePlan, frame, rowsOf(split.train), timeOrder);
+  // Computed once over every frame row in time order: rows without a target still give later rows their history.
+  const timed = basePlan.timeColumn ? computeTimeFeatures(basePlan, frame, frameTimeOrder(frame, basePlan.timeColumn)) : null;
+  const trainData = encodeRows(basePlan, frame, rowsOf(split.train), timed);
   const stats = fitFeatureStats(basePlan, trainData, { impute: opts.impute ?? false, scaling: opts.scaling ?? false });
   const plan = { ...basePlan, ...stats };
   const weights = opts.classWeights === 'balanced' ? balancedWeightsFor(task, classLabels, split.train, labels) : null;
@@ -78,7 +79,7 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
     const m: Matrix = {
       rows: positions.length,
       cols: plan.featureNames.length,
-      data: data ?? encodeRows(plan, frame, rowsOf(positions), timeOrder),
+      data: data ?? encodeRows(plan, frame, rowsOf(positions), timed),
       labels: Float32Array.from(positions, (p) => labels[p]),
     };
     if (weights) m.weights = sampleWeights(m.labels, weights);

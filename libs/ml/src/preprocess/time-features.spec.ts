@@ -11,6 +11,7 @@ import { prepareData, type PrepareOptions } from './prepare-data';
 import type { PreprocessPlan } from './preprocess-plan';
 import { keptColumns, rankColumns } from './rank-columns';
 import { syntheticRawFrame } from './synthetic-frame';
+import { computeTimeFeatures } from './time-features';
 import { frameTimeOrder } from './time-order';
 
 const TIME_FEATURES: TimeFeaturesSpec = { columns: ['amount', 'visits', 'active'], lags: [1, 3], rollingMeans: [2, 4] };
@@ -72,7 +73,7 @@ const SMALL_PLAN: PreprocessPlan = {
 describe('lag and rolling-mean features', () => {
   it('read earlier rows in time order, NaN without enough history or with a missing value in the window', () => {
     const rows = (data: Float32Array) => Array.from({ length: 6 }, (_, r) => Array.from(data.subarray(r * 5, r * 5 + 5)));
-    const byTime = rows(encodeRows(SMALL_PLAN, SMALL, null, frameTimeOrder(SMALL, 't')));
+    const byTime = rows(encodeRows(SMALL_PLAN, SMALL, null, computeTimeFeatures(SMALL_PLAN, SMALL, frameTimeOrder(SMALL, 't'))));
     // Time order is rows 1 (t=1), 3, 0, 5, 4, 2 with x = 10, 20, 30, 40, NaN, 60.
     assert.deepEqual(byTime[1], [10, NaN, NaN, NaN, NaN]);
     assert.deepEqual(byTime[3], [20, 10, NaN, 15, NaN]);
