@@ -1,6 +1,6 @@
 import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
 import { EventStore, JobStore, TrainingJob, type LogEntry } from '@trainyard/db';
-import { summarizeFolds, type CvSummary } from '@trainyard/ml';
+import { summarizeFolds, type CvSummary, type FoldTimeWindow } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 
 export const LIVE_WINDOW_SECONDS = 20;
@@ -45,9 +45,11 @@ export function createControlActivities(deps: ActivityDeps) {
     },
 
     /** Stores the mean and spread of each metric across the cross-validation folds. */
-    async recordCrossValidation(input: { jobId: string; folds: { fold: number; metrics: Record<string, unknown> }[] }): Promise<CvSummary> {
+    async recordCrossValidation(input: { jobId: string; folds: { fold: number; metrics: Record<string, unknown>; window?: FoldTimeWindow }[] }): Promise<CvSummary> {
       const jobs = store();
-      const summary = summarizeFolds([...input.folds].sort((a, b) => a.fold - b.fold).map((f) => f.metrics));
+      const folds = [...input.folds].sort((a, b) => a.fold - b.fold);
+      const summary = summarizeFolds(folds.map((f) => f.metrics));
+      if (folds.every((f) => f.window)) summary.timeWindows = folds.map((f) => f.window!);
       await jobs.setResults(input.jobId, { cvMetrics: summary });
       await jobs.log(input.jobId, { level: 'info', stage: 'train', message: `cross-validation over ${summary.folds} folds`, data: { mean: summary.mean, std: summary.std } });
       return summary;

@@ -9,8 +9,7 @@ import {
   modelFamily,
   readFrame,
   regressionMetrics,
-  scoreRawOnnx,
-  takeRows,
+  scoreFrameRows,
   type Matrix,
 } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
@@ -58,10 +57,8 @@ export function createEvaluate(deps: ActivityDeps) {
       if (!rows) throw new Error('prepared data has no frame rows; preprocess again');
 
       const classes = prepared.classLabels?.length ?? 0;
-      const scoreWithOnnx = async (frameRows: Int32Array) => {
-        const out = await scoreRawOnnx(onnx, prepared.plan, takeRows(frame, frameRows));
-        return (prepared.task === 'classification' ? out.probabilities : out.values) ?? new Float32Array();
-      };
+      // Rows go in time order with their history when the plan has lag or rolling features, as callers send them.
+      const scoreWithOnnx = (frameRows: Int32Array) => scoreFrameRows(onnx, prepared.plan, frame, frameRows);
       const onnxTest = await scoreWithOnnx(rows.test);
       const native = await family.predict(model, prepared.test, classes);
       const parity = parityGap(onnxTest, native);

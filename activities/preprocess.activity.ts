@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import type { LoadFeaturesResult, ModelType, PreprocessResult, StepInput } from '@trainyard/contracts';
-import { modelFamily, prepareData, readFrame, savePrepared } from '@trainyard/ml';
+import type { FeatureSelectionOutcome, FeatureSelectionSpec, LoadFeaturesResult, ModelType, PreprocessResult, StepInput } from '@trainyard/contracts';
+import { keptColumns, modelFamily, prepareData, rankColumnsByGain, readFrame, savePrepared, type Frame, type PrepareOptions, type PreparedData } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
 import { runStep } from './job-context';
 import { dataPath, jobDir, readStepResult, writeStepResult } from './job-files';
+import { threadsPerSlot } from './train.activity';
 
 const STEP = 'preprocess';
 
@@ -21,14 +22,20 @@ export function createPreprocess(deps: ActivityDeps) {
 
       const frame = await readFrame(dataPath(deps.config.dataDir, input.load.framePath));
       const { spec } = input;
-      const prepared = prepareData(frame, {
+      const options: PrepareOptions = {
         target: spec.target,
         features: spec.features,
         exclude: spec.exclude,
         task: spec.task,
         validation: spec.validation,
+        timeFeatures: spec.preprocessing?.timeFeatures ?? null,
         ...(needsScaledInputs(spec.model.type, spec.model.params) ? { scaling: true, impute: true } : {}),
-      });
+      };
+      const selectionSpec = spec.preprocessing?.featureSelection;
+      const { prepared, selection } = selectionSpec
+        ? await prepareSelected(frame, options, selectionSpec, threadsPerSlot(deps.config.cpuSlots))
+        : { prepared: prepareData(frame, options), selection: null };
+      if (selection) await ctx.log('info', `feature selection kept ${selection.kept.length} of ${selection.ranking.length} columns`, { kept: selection.kept, dropped: selection.dropped });
       const preparedPath = join(jobDir(input.jobId), 'prepared');
       await savePrepared(prepared, dataPath(deps.config.dataDir, preparedPath));
       const result: PreprocessResult = {
@@ -39,6 +46,7 @@ export function createPreprocess(deps: ActivityDeps) {
         trainRows: prepared.train.rows,
         validationRows: prepared.validation?.rows ?? 0,
         testRows: prepared.test.rows,
+        ...(selection ? { featureSelection: selection } : {}),
       };
       await ctx.jobs.setResults(input.jobId, { task: prepared.task });
       await ctx.log('info', `${prepared.task}: ${result.featureNames.length} features; ${result.trainRows} train, ${result.validationRows} validation, ${result.testRows} test rows`, {
@@ -49,4 +57,20 @@ export function createPreprocess(deps: ActivityDeps) {
       return result;
     });
   };
+}
+
+/** A quick fit on every candidate column ranks them by gain; the data is then prepared again from the kept ones. */
+async function prepareSelected(
+  frame: Frame,
+  options: PrepareOptions,
+  spec: FeatureSelectionSpec,
+  threads: number,
+): Promise<{ prepared: PreparedData; selection: FeatureSelectionOutcome }> {
+  const ranking = await rankColumnsByGain(prepareData(frame, options), threads);
+  const kept = keptColumns(ranking, spec);
+  const keep = new Set(kept);
+  const timeFeatures = options.timeFeatures ? { ...options.timeFeatures, columns: options.timeFeatures.columns.filter((c) => keep.has(c)) } : null;
+  const prepared = prepareData(frame, { ...options, features: kept, timeFeatures: timeFeatures?.columns.length ? timeFeatures : null });
+  const dropped = ranking.map((r) => r.column).filter((c) => !keep.has(c));
+  return { prepared, selection: { kept: prepared.plan.inputs.map((i) => i.name), dropped, ranking } };
 }

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { readFile } from 'node:fs/promises';
 import type { ModelVersionRef, RegisterInput, Task } from '@trainyard/contracts';
-import { onnxInputSignature, type PreprocessPlan } from '@trainyard/ml';
+import { onnxInputSignature, timeFeatureName, type PreprocessPlan } from '@trainyard/ml';
 import { ModelVersion } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { CODE_VERSION } from './code-version';
@@ -41,6 +41,9 @@ export function createRegisterModel(deps: ActivityDeps) {
             codeVersion: CODE_VERSION,
             engine: trained.engine,
             engineVersion: trained.engineVersion,
+            inputColumns: plan.inputs.map((i) => i.name),
+            ...(prepared.featureSelection ? { featureSelection: prepared.featureSelection } : {}),
+            ...(plan.timeColumn && plan.timeFeatures?.length ? { timeFeatures: { timeColumn: plan.timeColumn, features: plan.timeFeatures.map(timeFeatureName) } } : {}),
           },
           createdAt: new Date(),
         });

@@ -16,6 +16,7 @@ import {
   CONTROL_QUEUE,
   NON_RETRYABLE_JOB_ERRORS,
   computeQueue,
+  isCrossValidated,
   isJobErrorCode,
   queueName,
   type JobError,
@@ -68,8 +69,8 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
     status.stage = 'preprocess';
     const prepared = await steps.preprocess({ ...step, load });
     status.stage = 'train';
-    if (spec.validation.method === 'kfold') {
-      const folds = await Promise.all(Array.from({ length: spec.validation.folds }, (_, fold) => steps.crossValidateFold({ ...step, prepared, fold })));
+    if (isCrossValidated(spec.validation.method)) {
+      const folds = await Promise.all(Array.from({ length: spec.validation.folds }, (_, fold) => steps.crossValidateFold({ ...step, load, prepared, fold })));
       await control.recordCrossValidation({ jobId, folds });
     }
     const trained = await steps.train({ ...step, prepared });

@@ -58,3 +58,38 @@ export function regressionCsv(rows = 400, seed = 3): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * A daily series in shuffled file order: `y` is made of `x` one and two days earlier, so only lag features can
+ * predict it; `noise` is unrelated. Returns the CSV and its rows in time order.
+ */
+export function laggedSeriesCsv(rows = 360, seed = 4): { csv: string; inTimeOrder: { day: string; x: number; noise: number; y: number }[] } {
+  const r = rng(seed);
+  const x = Array.from({ length: rows }, () => Number((r() * 10).toFixed(3)));
+  const start = Date.UTC(2023, 0, 1);
+  const inTimeOrder = x.map((value, i) => ({
+    day: new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+    x: value,
+    noise: Number(r().toFixed(3)),
+    y: i < 2 ? NaN : Number((3 * x[i - 1] - x[i - 2] + (r() - 0.5) * 0.2).toFixed(3)),
+  }));
+  const shuffled = [...inTimeOrder];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  const lines = ['day,x,noise,y', ...shuffled.map((row) => `${row.day},${row.x},${row.noise},${Number.isNaN(row.y) ? '' : row.y}`)];
+  return { csv: lines.join('\n') + '\n', inTimeOrder };
+}
+
+/** Regression where only `a` and `b` matter; `n1`..`n4` are noise. */
+export function sparseSignalCsv(rows = 400, seed = 5): string {
+  const r = rng(seed);
+  const lines = ['a,b,n1,n2,n3,n4,y'];
+  for (let i = 0; i < rows; i++) {
+    const [a, b, n1, n2, n3, n4] = Array.from({ length: 6 }, () => r() * 4 - 2);
+    const y = 3 * a + b * b + (r() - 0.5) * 0.1;
+    lines.push([a, b, n1, n2, n3, n4, y].map((v) => v.toFixed(4)).join(','));
+  }
+  return lines.join('\n') + '\n';
+}

@@ -36,6 +36,15 @@ export interface PreprocessResult {
   trainRows: number;
   validationRows: number;
   testRows: number;
+  /** Set when preprocessing.featureSelection chose the raw columns the model uses. */
+  featureSelection?: FeatureSelectionOutcome;
+}
+
+export interface FeatureSelectionOutcome {
+  kept: string[];
+  dropped: string[];
+  /** Every candidate raw column with its share of the quick fit's total gain, highest first. */
+  ranking: { column: string; importance: number }[];
 }
 
 export interface TrainResult {

@@ -8,8 +8,18 @@ export type ModelType = (typeof MODEL_TYPES)[number];
 export const TASKS = ['classification', 'regression'] as const;
 export type Task = (typeof TASKS)[number];
 
-export const VALIDATION_METHODS = ['holdout', 'kfold', 'time_series'] as const;
+export const VALIDATION_METHODS = ['holdout', 'kfold', 'time_series', 'time_series_cv'] as const;
 export type ValidationMethod = (typeof VALIDATION_METHODS)[number];
+
+/** Methods that order rows by `timeColumn`: the newest rows are the test split. */
+export function isTimeOrdered(method: ValidationMethod): boolean {
+  return method === 'time_series' || method === 'time_series_cv';
+}
+
+/** Methods whose folds run as parallel `crossValidateFold` activities over the training split. */
+export function isCrossValidated(method: ValidationMethod): boolean {
+  return method === 'kfold' || method === 'time_series_cv';
+}
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -34,6 +44,28 @@ export interface ValidationSpec {
   seed: number;
 }
 
+/** Lag and rolling-mean features of numeric or boolean feature columns, over rows ordered by `validation.timeColumn`. */
+export interface TimeFeaturesSpec {
+  columns: string[];
+  /** Each lag k adds `column.lagk`: the value k rows earlier. */
+  lags: number[];
+  /** Each window w adds `column.rollingMeanw`: the mean of this row and the w - 1 before it. */
+  rollingMeans: number[];
+}
+
+/** Keep the raw columns whose share of a quick first fit's total gain ranks highest. */
+export interface FeatureSelectionSpec {
+  topK: number | null;
+  minImportance: number | null;
+}
+
+export interface PreprocessingSpec {
+  timeFeatures: TimeFeaturesSpec | null;
+  featureSelection: FeatureSelectionSpec | null;
+}
+
+export const defaultPreprocessing: PreprocessingSpec = { timeFeatures: null, featureSelection: null };
+
 export interface ModelSpec {
   type: ModelType;
   params: Record<string, unknown>;
@@ -55,6 +87,8 @@ export interface TrainingSpec {
   exclude: string[];
   model: ModelSpec;
   validation: ValidationSpec;
+  /** Absent on jobs submitted before preprocessing options existed. */
+  preprocessing?: PreprocessingSpec;
   priority: Priority;
   execution: ExecutionSpec;
 }

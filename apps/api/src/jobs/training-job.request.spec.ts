@@ -25,6 +25,7 @@ describe('parseTrainingJobRequest', () => {
     assert.deepEqual(spec.execution, { device: 'auto', requireGpu: false });
     assert.deepEqual(spec.validation, { method: 'holdout', testSize: 0.2, validationSize: 0.1, stratify: true, folds: 5, timeColumn: null, seed: 42 });
     assert.deepEqual(spec.exclude, []);
+    assert.deepEqual(spec.preprocessing, { timeFeatures: null, featureSelection: null });
     assert.equal(spec.features, null);
     assert.deepEqual(tags, {});
     assert.equal(notes, null);
@@ -56,5 +57,38 @@ describe('parseTrainingJobRequest', () => {
       'model.params.maxDepth',
       'model.params.numRounds',
     ]);
+  });
+
+  it('accepts time features, time-series cross-validation and feature selection', () => {
+    const { spec } = parseTrainingJobRequest({
+      datasetId: DATASET,
+      target: 'y',
+      model: { type: 'xgboost' },
+      validation: { method: 'time_series_cv', timeColumn: 'day', folds: 4 },
+      preprocessing: { timeFeatures: { columns: ['sales', 'sales'], lags: [7, 1, 7] }, featureSelection: { topK: 3 } },
+    });
+    assert.equal(spec.validation.method, 'time_series_cv');
+    assert.deepEqual(spec.preprocessing, {
+      timeFeatures: { columns: ['sales'], lags: [1, 7], rollingMeans: [] },
+      featureSelection: { topK: 3, minImportance: null },
+    });
+  });
+
+  it('names every invalid preprocessing field', () => {
+    const body = (preprocessing: unknown, validation: unknown = { timeColumn: 'day' }) => () =>
+      parseTrainingJobRequest({ datasetId: DATASET, target: 'y', model: { type: 'xgboost' }, validation, preprocessing });
+    assert.deepEqual(fieldsOf(body({ timeFeatures: { columns: ['y'], lags: [0], rollingMeans: [1, 2] }, featureSelection: { topK: 0, minImportance: 1 }, other: 1 })), [
+      'preprocessing.featureSelection.minImportance',
+      'preprocessing.featureSelection.topK',
+      'preprocessing.other',
+      'preprocessing.timeFeatures.columns',
+      'preprocessing.timeFeatures.lags',
+      'preprocessing.timeFeatures.rollingMeans',
+    ]);
+    assert.deepEqual(fieldsOf(body({ timeFeatures: { columns: ['x'], lags: [1] } }, {})), ['validation.timeColumn']);
+    assert.deepEqual(fieldsOf(body({ timeFeatures: { columns: [] } })), ['preprocessing.timeFeatures.columns', 'preprocessing.timeFeatures.lags']);
+    assert.deepEqual(fieldsOf(body({ featureSelection: {} })), ['preprocessing.featureSelection.topK']);
+    assert.deepEqual(fieldsOf(body('all')), ['preprocessing']);
+    assert.deepEqual(fieldsOf(body(undefined, { method: 'time_series_cv' })), ['validation.timeColumn']);
   });
 });

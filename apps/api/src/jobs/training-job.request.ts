@@ -3,16 +3,24 @@ import {
   PRIORITIES,
   TASKS,
   VALIDATION_METHODS,
+  defaultPreprocessing,
   defaultValidation,
+  isTimeOrdered,
+  type FeatureSelectionSpec,
   type ModelType,
+  type PreprocessingSpec,
+  type TimeFeaturesSpec,
   type TrainingSpec,
   type ValidationSpec,
 } from '@trainyard/contracts';
 import { availableModelTypes, modelFamily } from '@trainyard/ml';
 import { validationFailed, type FieldError } from '../common/api-error';
 
-
-const TOP_LEVEL = ['name', 'experiment', 'datasetId', 'target', 'task', 'features', 'exclude', 'model', 'validation', 'priority', 'execution', 'tags', 'notes'];
+const TOP_LEVEL = ['name', 'experiment', 'datasetId', 'target', 'task', 'features', 'exclude', 'model', 'validation', 'preprocessing', 'priority', 'execution', 'tags', 'notes'];
+/** The graph adds one NaN row per lag step and one Add per window step: bounds keep exported models small. */
+const MAX_LAG = 1000;
+const MAX_WINDOW = 100;
+const MAX_STEPS = 20;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -78,8 +86,67 @@ function parseValidation(raw: unknown, errors: FieldError[]): ValidationSpec {
     if (!Number.isSafeInteger(raw.seed)) errors.push({ field: 'validation.seed', message: 'must be an integer' });
     else v.seed = raw.seed as number;
   }
-  if (v.method === 'time_series' && !v.timeColumn) errors.push({ field: 'validation.timeColumn', message: 'required for method time_series: the column that orders rows in time' });
+  if (isTimeOrdered(v.method) && !v.timeColumn) errors.push({ field: 'validation.timeColumn', message: `required for method ${v.method}: the column that orders rows in time` });
   return v;
+}
+
+function integerList(value: unknown, field: string, min: number, max: number, errors: FieldError[]): number[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_STEPS || value.some((v) => !Number.isInteger(v) || v < min || v > max)) {
+    errors.push({ field, message: `must be an array of at most ${MAX_STEPS} integers from ${min} to ${max}` });
+    return [];
+  }
+  return [...new Set(value as number[])].sort((a, b) => a - b);
+}
+
+function parseTimeFeatures(raw: unknown, validation: ValidationSpec, errors: FieldError[]): TimeFeaturesSpec | null {
+  if (raw === undefined || raw === null) return null;
+  const field = 'preprocessing.timeFeatures';
+  if (!isObj(raw)) {
+    errors.push({ field, message: 'must be an object or null' });
+    return null;
+  }
+  unknownFields(raw, ['columns', 'lags', 'rollingMeans'], `${field}.`, errors);
+  const columns = stringList(raw.columns, `${field}.columns`, errors) ?? [];
+  if (raw.columns !== undefined && Array.isArray(raw.columns) && columns.length === 0) errors.push({ field: `${field}.columns`, message: 'must name at least one numeric or boolean feature column' });
+  const lags = integerList(raw.lags, `${field}.lags`, 1, MAX_LAG, errors);
+  const rollingMeans = integerList(raw.rollingMeans, `${field}.rollingMeans`, 2, MAX_WINDOW, errors);
+  if (raw.lags === undefined && raw.rollingMeans === undefined) errors.push({ field: `${field}.lags`, message: 'give lags, rollingMeans or both' });
+  if (!validation.timeColumn) errors.push({ field: 'validation.timeColumn', message: 'required with preprocessing.timeFeatures: the column that orders rows in time' });
+  return { columns, lags, rollingMeans };
+}
+
+function parseFeatureSelection(raw: unknown, errors: FieldError[]): FeatureSelectionSpec | null {
+  if (raw === undefined || raw === null) return null;
+  const field = 'preprocessing.featureSelection';
+  if (!isObj(raw)) {
+    errors.push({ field, message: 'must be an object or null' });
+    return null;
+  }
+  unknownFields(raw, ['topK', 'minImportance'], `${field}.`, errors);
+  const selection: FeatureSelectionSpec = { topK: null, minImportance: null };
+  if (raw.topK !== undefined && raw.topK !== null) {
+    if (!Number.isInteger(raw.topK) || (raw.topK as number) < 1) errors.push({ field: `${field}.topK`, message: 'must be a positive integer or null' });
+    else selection.topK = raw.topK as number;
+  }
+  if (raw.minImportance !== undefined && raw.minImportance !== null) {
+    if (typeof raw.minImportance !== 'number' || !(raw.minImportance > 0 && raw.minImportance < 1)) errors.push({ field: `${field}.minImportance`, message: 'must be a share of total importance in (0, 1), or null' });
+    else selection.minImportance = raw.minImportance;
+  }
+  if (raw.topK == null && raw.minImportance == null) errors.push({ field: `${field}.topK`, message: 'give topK, minImportance or both' });
+  return selection;
+}
+
+function parsePreprocessing(raw: unknown, validation: ValidationSpec, target: unknown, errors: FieldError[]): PreprocessingSpec {
+  if (raw === undefined) return { ...defaultPreprocessing };
+  if (!isObj(raw)) {
+    errors.push({ field: 'preprocessing', message: 'must be an object' });
+    return { ...defaultPreprocessing };
+  }
+  unknownFields(raw, Object.keys(defaultPreprocessing), 'preprocessing.', errors);
+  const timeFeatures = parseTimeFeatures(raw.timeFeatures, validation, errors);
+  if (typeof target === 'string' && timeFeatures?.columns.includes(target)) errors.push({ field: 'preprocessing.timeFeatures.columns', message: 'must not include the target column' });
+  return { timeFeatures, featureSelection: parseFeatureSelection(raw.featureSelection, errors) };
 }
 
 /** Validates a training job body field by field and applies the documented defaults. */
@@ -114,6 +181,7 @@ export function parseTrainingJobRequest(body: unknown): ParsedJobRequest {
   }
 
   const validation = parseValidation(body.validation, errors);
+  const preprocessing = parsePreprocessing(body.preprocessing, validation, body.target, errors);
   const priority = body.priority ?? 'normal';
   if (!PRIORITIES.includes(priority as never)) errors.push({ field: 'priority', message: `must be one of ${PRIORITIES.join(', ')}` });
 
@@ -158,6 +226,7 @@ export function parseTrainingJobRequest(body: unknown): ParsedJobRequest {
       exclude,
       model: { type: modelType, params },
       validation,
+      preprocessing,
       priority: priority as TrainingSpec['priority'],
       execution,
     },

@@ -1,3 +1,4 @@
+import { defaultPreprocessing } from '@trainyard/contracts';
 import type { TrainingJob } from '@trainyard/db';
 
 export type TrainingJobResponse = ReturnType<typeof toJobResponse>;
@@ -18,6 +19,7 @@ export function toJobResponse(j: TrainingJob) {
     features: j.spec.features,
     exclude: j.spec.exclude,
     validation: j.spec.validation,
+    preprocessing: j.spec.preprocessing ?? defaultPreprocessing,
     execution: j.spec.execution,
     device: j.device,
     metrics: j.metrics,

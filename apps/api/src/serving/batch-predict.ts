@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ModelVersion } from '@trainyard/db';
-import { rawInputFeeds, recordBatches, type PreprocessPlan } from '@trainyard/ml';
+import { lookback, rawInputFeeds, recordBatches, type PreprocessPlan } from '@trainyard/ml';
 import { validationFailed } from '../common/api-error';
 
 const BATCH_ROWS = 5000;
@@ -28,14 +28,20 @@ export async function streamBatchPredictions(res: Response, file: { path: string
   const header = classification ? ['row', 'label', ...labels.map((l) => `p_${l}`)] : ['row', 'value'];
   res.write(header.map(csvCell).join(',') + '\n');
 
+  const history = Math.max(0, ...(plan.timeFeatures ?? []).map(lookback));
+  let carried: Record<string, unknown>[] = [];
   let row = 0;
   for await (const batch of batches) {
-    const out = await session.run(rawInputFeeds(plan, batch));
+    // The previous chunk's last rows go first, so lag and rolling features see the history one batch would give them.
+    const scored = carried.length > 0 ? [...carried, ...batch] : batch;
+    const skip = carried.length;
+    carried = history > 0 ? scored.slice(-history) : [];
+    const out = await session.run(rawInputFeeds(plan, scored));
     let chunk = '';
     if (classification) {
       const p = out.probabilities.data as Float32Array;
-      const k = p.length / batch.length;
-      for (let i = 0; i < batch.length; i++, row++) {
+      const k = p.length / scored.length;
+      for (let i = skip; i < scored.length; i++, row++) {
         let best = 0;
         for (let c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
         chunk += `${row},${csvCell(labels[best] ?? String(best))}`;
@@ -44,7 +50,7 @@ export async function streamBatchPredictions(res: Response, file: { path: string
       }
     } else {
       const v = out.variable.data as Float32Array;
-      for (let i = 0; i < batch.length; i++, row++) chunk += `${row},${v[i]}\n`;
+      for (let i = skip; i < scored.length; i++, row++) chunk += `${row},${v[i]}\n`;
     }
     if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
   }

@@ -16,6 +16,12 @@ export interface ModelLineage {
   codeVersion: string;
   engine: string;
   engineVersion: string;
+  /** The raw columns the model reads; absent on versions registered before it was recorded. */
+  inputColumns?: string[];
+  /** Set when preprocessing.featureSelection chose them. */
+  featureSelection?: { kept: string[]; dropped: string[]; ranking: { column: string; importance: number }[] };
+  /** Lag and rolling-mean features, with the column callers order prediction rows by. */
+  timeFeatures?: { timeColumn: string; features: string[] };
 }
 
 @Entity({ tableName: 'model_versions' })

@@ -8,3 +8,4 @@ export * from './linear';
 export * from './mlp';
 export * from './ensemble';
 export * from './lstm';
+export { rankColumnsByGain } from './rank-by-gain';

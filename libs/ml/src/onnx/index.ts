@@ -8,3 +8,4 @@ export { composeWithPreprocessing, preprocessingModel, rawInputFeeds, scoreRawOn
 export { RAW_INPUTS_KEY, FEATURE_NAMES_KEY, CLASS_LABELS_KEY, INPUT_ENCODING_KEY } from './compose-model';
 export { lightgbmToOnnx, floatAtOrBelow } from './lightgbm-to-onnx';
 export type { LightGBMToOnnxOptions } from './lightgbm-to-onnx';
+export { scoreFrameRows, timeOrderedBatch, type TimeOrderedBatch } from './score-frame-rows';

@@ -1,5 +1,5 @@
 import type { ColumnType } from '../data/frame';
-import type { DatetimePart, FeatureTransform, PreprocessPlan } from '../preprocess/preprocess-plan';
+import type { DatetimePart, FeatureTransform, PreprocessPlan, TimeFeature } from '../preprocess/preprocess-plan';
 import { FLOAT, attribute, node, tensorValue } from './onnx-builders';
 import type { OnnxMessage } from './onnx-builders';
 import { AttributeType, TensorDataType } from './onnx-proto';
@@ -39,7 +39,8 @@ export function onnxInputSignature(plan: PreprocessPlan): OnnxRawInput[] {
 export function preprocessingGraph(plan: PreprocessPlan): PreprocessingGraph {
   const g = new GraphBuilder();
   const inputs = onnxInputSignature(plan).map(({ name, type }) => tensorValue(name, elemType(type), ['N', 1]));
-  const pieces = plan.transforms.map((t) => encodeTransform(g, t));
+  const lagged = new LagCache(g);
+  const pieces = [...plan.transforms.map((t) => encodeTransform(g, t)), ...(plan.timeFeatures ?? []).map((f) => encodeTimeFeature(lagged, f))];
   let features = pieces.length === 1 ? pieces[0] : g.op('Concat', pieces, [attribute('axis', 1)]);
   if (plan.imputeValues) {
     features = g.op('Where', [g.op('IsNaN', [features]), g.floats(plan.imputeValues), features]);
@@ -92,6 +93,36 @@ function encodeTransform(g: GraphBuilder, t: FeatureTransform): string {
   }
 }
 
+/**
+ * A float [N, 1] time feature over the batch in row order, as computeTimeFeatures walks rows in time order: the
+ * source input is a numeric or boolean column's float [N, 1], already its matrix value.
+ */
+function encodeTimeFeature(lagged: LagCache, f: TimeFeature): string {
+  if (f.kind === 'lag') return lagged.of(f.column, f.periods);
+  // Adds in the order the TypeScript loop does (this row, then one back, two back, ...), in float32 each step.
+  let sum = f.column;
+  for (let back = 1; back < f.window; back++) sum = lagged.g.op('Add', [sum, lagged.of(f.column, back)]);
+  return lagged.g.op('Div', [sum, lagged.g.floats([f.window])]);
+}
+
+/** Shifted copies of an [N, 1] input: NaN rows on top, the last rows cut off; each (column, periods) built once. */
+class LagCache {
+  private readonly built = new Map<string, string>();
+  constructor(readonly g: GraphBuilder) {}
+
+  of(column: string, periods: number): string {
+    const key = `${column}\u0000${periods}`;
+    let name = this.built.get(key);
+    if (!name) {
+      const padding = this.g.floats(new Array<number>(periods).fill(NaN), [periods, 1]);
+      const padded = this.g.op('Concat', [padding, column], [attribute('axis', 0)]);
+      name = this.g.op('Slice', [padded, this.g.ints([0]), this.g.ints([-periods]), this.g.ints([0])]);
+      this.built.set(key, name);
+    }
+    return name;
+  }
+}
+
 /** Double [N, 1] tensors for each part of an epoch-ms input, matching JavaScript's UTC Date getters. */
 function datetimeParts(g: GraphBuilder, ms: string, parts: DatetimePart[]): string[] {
   let calendar: { year: string; month: string; dayOfWeek: string } | null = null;
@@ -133,6 +164,7 @@ class GraphBuilder {
   readonly initializers: OnnxMessage[] = [];
   private count = 0;
   private readonly scalars = new Map<string, string>();
+  private readonly intLists = new Map<string, string>();
 
   op(opType: string, inputs: string[], attrs: OnnxMessage[] = [], output = '', domain = ''): string {
     const name = output || `${PREFIX}${this.count++}_${opType}`;
@@ -151,9 +183,20 @@ class GraphBuilder {
     return name;
   }
 
-  floats(values: number[]): string {
+  floats(values: number[], dims: number[] = [values.length]): string {
     const name = `${PREFIX}v${this.initializers.length}`;
-    this.initializers.push({ name, dataType: TensorDataType.FLOAT, dims: [values.length], floatData: values });
+    this.initializers.push({ name, dataType: TensorDataType.FLOAT, dims, floatData: values });
+    return name;
+  }
+
+  ints(values: number[]): string {
+    const key = values.join(',');
+    let name = this.intLists.get(key);
+    if (!name) {
+      name = `${PREFIX}v${this.initializers.length}`;
+      this.intLists.set(key, name);
+      this.initializers.push({ name, dataType: TensorDataType.INT64, dims: [values.length], int64Data: values });
+    }
     return name;
   }
 }

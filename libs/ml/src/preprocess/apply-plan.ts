@@ -1,8 +1,9 @@
 import { parseBoolean, parseDatetime, parseNumber } from '../data/cell-values';
 import { datasetInvalid } from '../data/dataset-invalid';
-import { cellValue } from '../data/frame-records';
 import type { Frame, FrameColumn } from '../data/frame';
 import { applyFeatureStats } from './apply-feature-stats';
+import { categoryText } from './cell-readers';
+import { computeTimeFeatures } from './time-features';
 import type { DatetimePart, FeatureTransform, PreprocessPlan } from './preprocess-plan';
 
 /**
@@ -14,13 +15,22 @@ type Filler = (out: Float32Array, src: ArrayLike<number>, from: number, to: numb
 /** Output rows per pass: all feature columns of a chunk are filled while its part of the matrix is in cache. */
 const CHUNK_ROWS = 2048;
 
-/** Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN unless imputed. */
+export { categoryText, numericReader } from './cell-readers';
+
+/**
+ * Transforms every row of a raw frame into the plan's row-major feature matrix; unseen categories become NaN unless
+ * imputed. Time features read the rows in frame order, as the ONNX graph reads its batch.
+ */
 export function applyPlan(plan: PreprocessPlan, frame: Frame): Float32Array {
   return encodeRows(plan, frame, null);
 }
 
-/** Like applyPlan, for the given rows only (all rows when null), in that order. */
-export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null): Float32Array {
+/**
+ * Like applyPlan, for the given rows only (all rows when null), in that order. `timed` holds the time features of
+ * every frame row (computeTimeFeatures over the rows in time order), so a row's lags may come from rows outside
+ * `rows`; when null they are computed over the frame in its own order.
+ */
+export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<number> | null, timed: Float32Array | null = null): Float32Array {
   const byName = new Map(frame.columns.map((c) => [c.name, c]));
   const fillers = plan.transforms.flatMap((t) => {
     const column = byName.get(t.column);
@@ -29,6 +39,11 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
   });
   const cols = plan.featureNames.length;
   const src = rows ?? Int32Array.from({ length: frame.rowCount }, (_, i) => i);
+  const timeWidth = plan.timeFeatures?.length ?? 0;
+  if (timeWidth > 0) {
+    const table = timed ?? computeTimeFeatures(plan, frame, Int32Array.from({ length: frame.rowCount }, (_, i) => i));
+    for (let k = 0; k < timeWidth; k++) fillers.push(timeFiller(table, timeWidth, k));
+  }
   const out = new Float32Array(src.length * cols);
   for (let from = 0; from < src.length; from += CHUNK_ROWS) {
     const to = Math.min(src.length, from + CHUNK_ROWS);
@@ -86,18 +101,10 @@ function categoryFiller(column: FrameColumn, codes: Map<string, number>): Filler
   };
 }
 
-/** A cell as the text a category vocabulary is keyed by; null when missing. */
-export function categoryText(column: FrameColumn, row: number): string | null {
-  const value = column.type === 'string' ? column.values[row] : cellValue(column, row);
-  return value === null ? null : String(value);
-}
-
-/** Reads a numeric value whether the frame typed the column as numbers or left it as text. */
-export function numericReader(column: FrameColumn, parse: (raw: string) => number): (row: number) => number {
-  if (column.type !== 'string') return (row) => column.values[row];
-  return (row) => {
-    const v = column.values[row];
-    return v === null ? NaN : parse(v);
+/** Time feature k of each row, from the row-major table of every frame row's time features. */
+function timeFiller(timed: Float32Array, width: number, k: number): Filler {
+  return (out, src, from, to, cols, c) => {
+    for (let r = from, at = from * cols + c; r < to; r++, at += cols) out[at] = timed[src[r] * width + k];
   };
 }
 

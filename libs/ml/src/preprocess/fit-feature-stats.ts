@@ -43,7 +43,8 @@ export function fitFeatureStats(plan: PreprocessPlan, train: Float32Array, opts:
 
 /** The transform kind behind each matrix column, in featureNames order. */
 function featureKinds(plan: PreprocessPlan): string[] {
-  return plan.transforms.flatMap((t) => (t.kind === 'datetime' ? t.parts.map(() => t.kind) : [t.kind]));
+  const transformed = plan.transforms.flatMap((t) => (t.kind === 'datetime' ? t.parts.map(() => t.kind) : [t.kind]));
+  return [...transformed, ...(plan.timeFeatures ?? []).map(() => 'numeric')];
 }
 
 function presentValues(data: Float32Array, cols: number, c: number): number[] {

@@ -4,6 +4,9 @@ export type { PreparedData } from './prepared-data';
 export {
   DATETIME_PARTS,
   transformFeatureNames,
+  timeFeatureName,
+  lookback,
+  type TimeFeature,
   type DatetimePart,
   type FeatureTransform,
   type PreprocessPlan,
@@ -17,3 +20,6 @@ export { savePrepared, loadPrepared, loadPlan } from './prepared-store';
 export { seededRandom, shuffleInPlace } from './seeded-random';
 export { holdoutSplit, timeOrderedSplit, type SplitIndices, type HoldoutOptions } from './holdout-split';
 export { compareLabels } from './class-labels';
+export { fitTimeFeatures, computeTimeFeatures } from './time-features';
+export { frameTimeOrder, sortByTime, timeValues } from './time-order';
+export { rankColumns, keptColumns, type ColumnImportance } from './rank-columns';

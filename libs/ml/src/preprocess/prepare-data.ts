@@ -1,6 +1,4 @@
-import type { Task, ValidationSpec } from '@trainyard/contracts';
-import { parseDatetime } from '../data/cell-values';
-import { datasetInvalid } from '../data/dataset-invalid';
+import { isTimeOrdered, type Task, type TimeFeaturesSpec, type ValidationSpec } from '@trainyard/contracts';
 import { column, type Frame, type FrameColumn } from '../data/frame';
 import { MlError } from '../errors';
 import type { Matrix } from '../matrix';
@@ -13,7 +11,10 @@ import { fitPlan } from './fit-plan';
 import { holdoutSplit, timeOrderedSplit, type SplitIndices } from './holdout-split';
 import { inferTask } from './infer-task';
 import type { PreparedData } from './prepared-data';
+import { timeFeatureName, type PreprocessPlan } from './preprocess-plan';
 import { selectFeatures } from './select-features';
+import { computeTimeFeatures, fitTimeFeatures } from './time-features';
+import { frameTimeOrder, sortByTime, timeValues } from './time-order';
 
 /** Fewer labelled rows than this cannot give a meaningful train/test split. */
 const MIN_ROWS = 10;
@@ -30,6 +31,8 @@ export interface PrepareOptions {
   impute?: boolean;
   /** 'balanced' puts per-row sample weights on every matrix, from the training split's class counts. */
   classWeights?: 'balanced' | null;
+  /** Lags and rolling means over rows ordered by `validation.timeColumn`. */
+  timeFeatures?: TimeFeaturesSpec | null;
 }
 
 /** Turns a raw frame into train/validation/test matrices plus the plan that repeats the encoding at prediction time. */
@@ -64,8 +67,11 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   }
 
   const rowsOf = (positions: Int32Array) => positions.map((p) => kept[p]);
-  const basePlan = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
-  const trainData = encodeRows(basePlan, frame, rowsOf(split.train));
+  const fitted = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
+  const basePlan = opts.timeFeatures ? withTimeFeatures(fitted, opts.timeFeatures, opts.validation.timeColumn) : fitted;
+  // Computed once over every frame row in time order: rows without a target still give later rows their history.
+  const timed = basePlan.timeColumn ? computeTimeFeatures(basePlan, frame, frameTimeOrder(frame, basePlan.timeColumn)) : null;
+  const trainData = encodeRows(basePlan, frame, rowsOf(split.train), timed);
   const stats = fitFeatureStats(basePlan, trainData, { impute: opts.impute ?? false, scaling: opts.scaling ?? false });
   const plan = { ...basePlan, ...stats };
   const weights = opts.classWeights === 'balanced' ? balancedWeightsFor(task, classLabels, split.train, labels) : null;
@@ -73,7 +79,7 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
     const m: Matrix = {
       rows: positions.length,
       cols: plan.featureNames.length,
-      data: data ?? encodeRows(plan, frame, rowsOf(positions)),
+      data: data ?? encodeRows(plan, frame, rowsOf(positions), timed),
       labels: Float32Array.from(positions, (p) => labels[p]),
     };
     if (weights) m.weights = sampleWeights(m.labels, weights);
@@ -92,6 +98,14 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   if (weights) prepared.classWeights = weights;
   prepared.frameRows = { train: rowsOf(split.train), validation: rowsOf(split.validation), test: rowsOf(split.test) };
   return prepared;
+}
+
+function withTimeFeatures(plan: PreprocessPlan, spec: TimeFeaturesSpec, timeColumn: string | null): PreprocessPlan {
+  if (!timeColumn) {
+    throw new MlError('INVALID_HYPERPARAMETERS', 'preprocessing.timeFeatures needs validation.timeColumn: the column that orders rows in time');
+  }
+  const timeFeatures = fitTimeFeatures(spec, plan.transforms);
+  return { ...plan, timeFeatures, timeColumn, featureNames: [...plan.featureNames, ...timeFeatures.map(timeFeatureName)] };
 }
 
 function balancedWeightsFor(task: Task, classLabels: string[] | null, train: Int32Array, labels: Float32Array): number[] {
@@ -113,7 +127,7 @@ function presentRows(target: FrameColumn): Int32Array {
 /** Splits positions 0..kept-1 (indices into `kept`, not frame rows). */
 function splitRows(frame: Frame, kept: Int32Array, labels: Float32Array, task: Task, spec: ValidationSpec): SplitIndices {
   const { testSize, validationSize, seed } = spec;
-  if (spec.method === 'time_series') {
+  if (isTimeOrdered(spec.method)) {
     return timeOrderedSplit(timeOrder(frame, kept, spec.timeColumn), testSize, validationSize);
   }
   const strata = task === 'classification' && spec.stratify ? labels : null;
@@ -124,14 +138,9 @@ function splitRows(frame: Frame, kept: Int32Array, labels: Float32Array, task: T
 function timeOrder(frame: Frame, kept: Int32Array, timeColumn: string | null): number[] {
   const positions = Array.from(kept, (_, i) => i);
   if (!timeColumn) return positions;
-  const time = column(frame, timeColumn);
-  if (!time) throw datasetInvalid(`time column "${timeColumn}" is not in the dataset`, { column: timeColumn });
-  const at = (p: number): number => {
-    const v = time.values[kept[p]];
-    const t = typeof v === 'number' ? v : v === null ? NaN : parseDatetime(v);
-    return Number.isNaN(t) ? -Infinity : t;
-  };
-  return positions.sort((a, b) => at(a) - at(b) || a - b);
+  const times = timeValues(frame, timeColumn);
+  const byPosition = Float64Array.from(kept, (row) => times[row]);
+  return Array.from(sortByTime(positions, byPosition));
 }
 
 function checkFractions({ testSize, validationSize }: ValidationSpec): void {

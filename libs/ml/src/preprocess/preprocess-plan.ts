@@ -13,6 +13,13 @@ export type FeatureTransform =
   /** Parts are read in UTC; `epochSeconds` keeps the column's own name, the others are `column.part`. */
   | { column: string; kind: 'datetime'; parts: DatetimePart[] };
 
+/** A feature computed over rows in order: time order in training, the batch's order at prediction. */
+export type TimeFeature =
+  /** The source column's value `periods` rows earlier; NaN for the first `periods` rows. */
+  | { column: string; kind: 'lag'; periods: number }
+  /** Mean of this row's value and the `window - 1` before it; NaN without a full window or with a missing value in it. */
+  | { column: string; kind: 'rollingMean'; window: number };
+
 /** Everything needed to turn raw rows into model input again at prediction time; plain JSON. */
 export interface PreprocessPlan {
   version: 1;
@@ -21,6 +28,10 @@ export interface PreprocessPlan {
   /** The raw columns a record must carry, with the types they had in the training data. */
   inputs: { name: string; type: ColumnType }[];
   transforms: FeatureTransform[];
+  /** Matrix columns after the transforms' ones; sources are numeric or boolean transforms' columns. */
+  timeFeatures?: TimeFeature[];
+  /** The column rows are ordered by for `timeFeatures`; callers must send prediction rows in this order. */
+  timeColumn?: string;
   /** Names of the matrix columns, in order. */
   featureNames: string[];
   classLabels: string[] | null;
@@ -33,4 +44,13 @@ export interface PreprocessPlan {
 export function transformFeatureNames(transform: FeatureTransform): string[] {
   if (transform.kind !== 'datetime') return [transform.column];
   return transform.parts.map((part) => (part === 'epochSeconds' ? transform.column : `${transform.column}.${part}`));
+}
+
+export function timeFeatureName(feature: TimeFeature): string {
+  return feature.kind === 'lag' ? `${feature.column}.lag${feature.periods}` : `${feature.column}.rollingMean${feature.window}`;
+}
+
+/** How many earlier rows a time feature reads. */
+export function lookback(feature: TimeFeature): number {
+  return feature.kind === 'lag' ? feature.periods : feature.window - 1;
 }

@@ -61,11 +61,21 @@ export function subsetMatrix(m: Matrix, rows: Int32Array): Matrix {
   return weights ? ({ rows: rows.length, cols: m.cols, data, labels, weights: Float32Array.from(rows, (r) => weights[r]) } as Matrix) : { rows: rows.length, cols: m.cols, data, labels };
 }
 
+/** Where an expanding-window fold sits in time: values of the time column (epoch ms for datetimes). */
+export interface FoldTimeWindow {
+  trainFrom: number;
+  trainTo: number;
+  validateFrom: number;
+  validateTo: number;
+}
+
 export interface CvSummary {
   folds: number;
   mean: Record<string, number>;
   std: Record<string, number>;
   perFold: Record<string, number>[];
+  /** Per fold, for time-series cross-validation. */
+  timeWindows?: FoldTimeWindow[];
 }
 
 /** Mean and (population) standard deviation of each scalar metric across folds. */

@@ -1,0 +1,17 @@
+import { cellValue } from '../data/frame-records';
+import type { FrameColumn } from '../data/frame';
+
+/** A cell as the text a category vocabulary is keyed by; null when missing. */
+export function categoryText(column: FrameColumn, row: number): string | null {
+  const value = column.type === 'string' ? column.values[row] : cellValue(column, row);
+  return value === null ? null : String(value);
+}
+
+/** Reads a numeric value whether the frame typed the column as numbers or left it as text. */
+export function numericReader(column: FrameColumn, parse: (raw: string) => number): (row: number) => number {
+  if (column.type !== 'string') return (row) => column.values[row];
+  return (row) => {
+    const v = column.values[row];
+    return v === null ? NaN : parse(v);
+  };
+}
