@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { CONTROL_QUEUE, PRIORITY_KEYS, queueName, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
+import { CONTROL_QUEUE, PRIORITY_KEYS, queueName, type TrainingSpec, type TrialLink, type TrainingWorkflowInput } from '@trainyard/contracts';
 import { JobStore, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
@@ -15,6 +15,11 @@ export interface PlannedTrial {
 /** A job id derived from (study, trial number), so a retried activity finds the job it made. */
 export function trialJobId(studyId: string, number: number): string {
   return derivedUuid(`${studyId}:${number}`);
+}
+
+/** A pruned study's trials report its objective metric each round (an extra evaluation per round); others report their loss. */
+function prunedBy(study: Study): Pick<TrialLink, 'objective'> {
+  return study.pruner === 'none' ? {} : { objective: study.objective };
 }
 
 export function createStudyActivities(deps: ActivityDeps) {
@@ -48,7 +53,7 @@ export function createStudyActivities(deps: ActivityDeps) {
         jobId,
         workflowId: job.workflowId,
         taskQueue: queueName(CONTROL_QUEUE, input.queuePrefix),
-        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix, trial: { studyWorkflowId: input.studyWorkflowId, number: input.number } },
+        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix, trial: { studyWorkflowId: input.studyWorkflowId, number: input.number, ...prunedBy(study) } },
         priorityKey: PRIORITY_KEYS[job.spec.priority],
       };
     },

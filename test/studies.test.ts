@@ -72,6 +72,39 @@ describe('studies: hyperparameter search as a durable workflow', () => {
     }
   });
 
+  it('prunes trials that trail at a rung: they stop early, end cancelled, and report the objective per round', async () => {
+    const created = await api.post('/v1/studies', {
+      name: 'pruned',
+      job: job({ numRounds: 400, maxDepth: 4 }),
+      // From barely learning to quick: early rungs separate them clearly.
+      searchSpace: { learningRate: { type: 'float', low: 0.001, high: 0.5, log: true } },
+      objective: { metric: 'rocAuc', direction: 'maximize' },
+      trials: 8,
+      parallelism: 2,
+      sampler: 'random',
+      pruner: 'asha',
+      seed: 5,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const study = await waitForStudy(api, created.body.id, ['completed', 'failed', 'cancelled']);
+    assert.equal(study.status, 'completed');
+    assert.ok(study.trialsPruned >= 1, `pruned ${study.trialsPruned} of 8`);
+    assert.equal(study.trialsCompleted + study.trialsPruned + study.trialsFailed, 8);
+    const trials = (await api.get(`/v1/studies/${study.id}/trials?pageSize=100`)).body.items;
+    for (const t of trials) {
+      const series = (await api.get(`/v1/training-jobs/${t.jobId}/metrics`)).body.series;
+      // The pruner judged the study's objective, evaluated by the engine on the validation rows every round.
+      assert.ok(series['validation.rocAuc']?.length > 0, `trial ${t.number} reported rocAuc`);
+      assert.deepEqual(t.intermediate.map((p: any) => p.value), series['validation.rocAuc'].map((p: any) => p.value));
+      assert.ok(t.intermediate.every((p: any) => p.value >= 0 && p.value <= 1));
+      if (t.status !== 'pruned') continue;
+      const trialJob = (await api.get(`/v1/training-jobs/${t.jobId}`)).body;
+      assert.equal(trialJob.status, 'cancelled');
+      assert.equal(t.value, null);
+      assert.ok(t.intermediate.at(-1).step < 400, `pruned trial ${t.number} stopped at round ${t.intermediate.at(-1).step}`);
+    }
+  });
+
   it('cancels a study and every running trial', async () => {
     const created = await api.post('/v1/studies', {
       name: 'cancel-me',

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  defineUpdate,
   executeChild,
   isCancellation,
   patched,
@@ -15,6 +16,7 @@ import {
 import {
   CONTROL_QUEUE,
   TRIAL_PROGRESS_SIGNAL,
+  TRIAL_PROGRESS_UPDATE,
   queueName,
   type StudyCarry,
   type StudyWorkflowInput,
@@ -26,6 +28,8 @@ import { createSampler, shouldPrune } from './search';
 import { trainingWorkflow } from './training.workflow';
 
 export const trialProgressSignal = defineSignal<[TrialProgress]>(TRIAL_PROGRESS_SIGNAL);
+/** Answers whether the trial is pruned, so its training stops without waiting for the cancellation to reach it. */
+export const trialProgressUpdate = defineUpdate<boolean, [TrialProgress]>(TRIAL_PROGRESS_UPDATE);
 export const studyTrialsQuery = defineQuery<TrialState[]>('studyTrials');
 
 /** Median pruning waits for five complete trials and ten rounds; ASHA's first rung is at ten rounds. */
@@ -64,17 +68,21 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
   const startedThisRun = nextNumber;
   setHandler(studyTrialsQuery, () => [...trials.values()]);
 
-  setHandler(trialProgressSignal, (p) => {
+  /** Records a trial's intermediate value and lets the pruner judge it; true when the trial is (now) pruned. */
+  const onProgress = (p: TrialProgress): boolean => {
     const trial = trials.get(p.number);
-    if (!trial || trial.status !== 'running') return;
+    if (!trial || trial.status !== 'running') return trial?.status === 'pruned';
     trial.intermediate.push({ step: p.step, value: p.value });
     const others = [...trials.values()].filter((t) => t.number !== p.number);
-    // Intermediate values are validation losses: lower is better whatever the objective's direction.
-    if (shouldPrune(config.pruner, PRUNER_CONFIG, trial, others, 'minimize')) {
+    // Trials report the objective metric where their engine computes it each round, else a validation loss.
+    if (shouldPrune(config.pruner, PRUNER_CONFIG, trial, others, p.direction ?? 'minimize')) {
       trial.status = 'pruned';
       running.get(p.number)?.cancel();
     }
-  });
+    return trial.status === 'pruned';
+  };
+  setHandler(trialProgressSignal, (p) => void onProgress(p));
+  setHandler(trialProgressUpdate, onProgress);
 
   // A finished trial frees its slot at once; its outcome is recorded meanwhile (the sampler sees it as running until then).
   let recording = 0;

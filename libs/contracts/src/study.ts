@@ -52,12 +52,18 @@ export interface StudyWorkflowInput {
 export interface TrialLink {
   studyWorkflowId: string;
   number: number;
+  /** The study's objective: trials report it per round where their engine can compute it, else their loss. */
+  objective?: { metric: string; direction: 'minimize' | 'maximize' };
 }
 
 export const TRIAL_PROGRESS_SIGNAL = 'trialProgress';
+/** The same report as an update: its answer says at once whether the pruner stopped the trial. */
+export const TRIAL_PROGRESS_UPDATE = 'reportTrialProgress';
 
 export interface TrialProgress {
   number: number;
   step: number;
   value: number;
+  /** How `value` improves: the objective's direction when it is the objective metric; minimize (a loss) when absent. */
+  direction?: 'minimize' | 'maximize';
 }

@@ -66,9 +66,10 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     connection,
     namespace: options.namespace,
     shutdownGraceTime: '5s',
-    // Cancellation reaches an activity only with a heartbeat, so heartbeats must not be held back for long.
-    maxHeartbeatThrottleInterval: '1s',
-    defaultHeartbeatThrottleInterval: '1s',
+    // Cancellation reaches an activity only with a heartbeat, so heartbeats must not be held back for long: a pruned
+    // study trial keeps training until its next heartbeat is answered.
+    maxHeartbeatThrottleInterval: '250ms',
+    defaultHeartbeatThrottleInterval: '250ms',
   } as const;
 
   const workers: Worker[] = [

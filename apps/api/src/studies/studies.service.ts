@@ -169,7 +169,10 @@ export class StudiesService {
     return { items: await Promise.all(items.map((s) => this.describe(principal, s.id))), total, page: page.page, pageSize: page.pageSize };
   }
 
-  /** Trials with their intermediate values (the validation loss each reported per round or epoch). */
+  /**
+   * Trials with their intermediate values per round or epoch: the objective metric on validation rows where the
+   * trial's engine reported it (a pruned study's trials do), else its validation loss.
+   */
   async trials(principal: Principal, id: string, page: PageQuery) {
     const study = await this.get(principal, id);
     const [trials, total] = await this.em.findAndCount(StudyTrial, { studyId: study.id }, { orderBy: { number: 'asc' }, limit: page.pageSize, offset: page.offset });
@@ -177,7 +180,8 @@ export class StudiesService {
     return {
       items: trials.map((t) => {
         const mine = points.filter((p) => p.jobId === t.jobId);
-        const series = mine.length ? mine[0].name : null;
+        const objective = `validation.${study.objective.metric}`;
+        const series = mine.some((p) => p.name === objective) ? objective : mine.length ? mine[0].name : null;
         return { number: t.number, status: t.status, params: t.params, value: t.value, intermediate: mine.filter((p) => p.name === series).map((p) => ({ step: p.step, value: p.value })), jobId: t.jobId };
       }),
       total,

@@ -24,6 +24,11 @@ export interface FamilyTrainOptions {
   /** The family's camelCase params, already validated. */
   params: Record<string, unknown>;
   device?: 'cpu' | 'gpu';
+  /**
+   * A metric (API name, e.g. rocAuc) to evaluate on every round too, where the engine can, so a study's pruner
+   * judges trials by its objective rather than by the training loss. Early stopping still watches the loss.
+   */
+  watchMetric?: string;
   /** A checkpoint written by onCheckpoint, to continue from. */
   startFrom?: Uint8Array | null;
   /** Called after every round or epoch; 'stop' ends training between rounds and marks it cancelled. */

@@ -27,5 +27,17 @@ export function lightgbmObjective(task: Task, numClasses: number): LightGBMObjec
 /** Friendly names for LightGBM's metric names in round reports. */
 export function metricName(lightgbmName: string): string {
   if (lightgbmName === 'binary_logloss' || lightgbmName === 'multi_logloss') return 'logLoss';
+  if (lightgbmName === 'auc') return 'rocAuc';
+  if (lightgbmName === 'l1') return 'mae';
   return lightgbmName;
+}
+
+/**
+ * The objective's params with an API metric LightGBM can also report each round (rocAuc for binary, mae for
+ * regression) added to its `metric` list; the objective's own metric stays first, and early stopping reads it by name.
+ */
+export function withWatchedMetric(objective: LightGBMObjective, metric: string | undefined, task: Task, numClasses: number): [string, string][] {
+  const extra = metric === 'rocAuc' && task === 'classification' && numClasses === 2 ? 'auc' : metric === 'mae' && task === 'regression' ? 'l1' : null;
+  if (!extra) return objective.params;
+  return objective.params.map(([k, v]) => (k === 'metric' ? [k, `${v},${extra}`] : [k, v]));
 }

@@ -8,7 +8,7 @@ import { createDataset, freeDataset } from './lightgbm-dataset';
 import { LightGBMCallError } from './lightgbm-errors';
 import { PREDICT_RAW_SCORE } from './lightgbm-library';
 import type { NativeHandle } from './lightgbm-library';
-import { lightgbmObjective, metricName } from './lightgbm-objective';
+import { lightgbmObjective, metricName, withWatchedMetric } from './lightgbm-objective';
 import type { LightGBMObjective } from './lightgbm-objective';
 import { resolveLightGBMParams } from './lightgbm-params';
 import { lightgbmVersion } from './lightgbm-version';
@@ -40,7 +40,7 @@ export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGB
   const objective = lightgbmObjective(opts.task, opts.numClasses);
   const validation = opts.validation && opts.validation.rows > 0 ? opts.validation : null;
   checkInputs(opts, validation, resolved.earlyStoppingRounds);
-  const params = nativeParams(objective, resolved, opts.device ?? 'cpu');
+  const params = nativeParams(withWatchedMetric(objective, opts.watchMetric, opts.task, opts.numClasses), resolved, opts.device ?? 'cpu');
   await quietWorkerThreads();
 
   const datasets: NativeHandle[] = [];
@@ -159,9 +159,9 @@ function averagesTrees(model: Uint8Array): boolean {
   return /^average_output\s*$/m.test(Buffer.from(model.buffer, model.byteOffset, model.byteLength).toString('utf8'));
 }
 
-function nativeParams(objective: LightGBMObjective, resolved: ResolvedParams, device: 'cpu' | 'gpu'): string {
+function nativeParams(objectiveParams: [string, string][], resolved: ResolvedParams, device: 'cpu' | 'gpu'): string {
   const all: [string, string][] = [
-    ...objective.params,
+    ...objectiveParams,
     ['verbosity', '-1'],
     // Deterministic results need the histogram layout pinned rather than timed at start-up.
     ['deterministic', 'true'],

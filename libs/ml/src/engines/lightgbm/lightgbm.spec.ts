@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MlError } from '../../errors';
+import { rocAuc } from '../../metrics/roc-auc';
 import type { RoundEvent } from '../model-family';
 import { modelFamily } from '../model-families';
 import { binaryLabel, multiclassLabel, regressionTarget, seededRandom, splitTail, syntheticMatrix } from '../synthetic-matrices';
@@ -44,6 +45,23 @@ describe('lightgbm engine', () => {
     assert.ok(Math.abs(result.featureImportance.reduce((a, b) => a + b, 0) - 1) < 1e-9);
     // Features 0 and 1 carry the signal; 2..4 are noise.
     assert.ok(result.featureImportance[0]! > result.featureImportance[3]!);
+  });
+
+  it('also reports a watched metric each round, computed as our metrics compute it, leaving the model unchanged', async () => {
+    const all = syntheticMatrix({ rows: 1200, cols: 5, seed: 2, missingRate: 0.1 }, binaryLabel);
+    const { head, tail } = splitTail(all, 300);
+    const params = { numRounds: 15, numLeaves: 15, seed: 7 };
+    const events: RoundEvent[] = [];
+    const watched = await lightgbmFamily.train({
+      task: 'classification', numClasses: 2, train: head, validation: tail, params, watchMetric: 'rocAuc',
+      onRound: (e) => { events.push(e); return 'continue'; },
+    });
+    const plain = await lightgbmFamily.train({ task: 'classification', numClasses: 2, train: head, validation: tail, params });
+    assert.ok(events.every((e) => typeof e.validation?.rocAuc === 'number' && typeof e.validation.logLoss === 'number'));
+    const proba = await lightgbmFamily.predict(watched.model, tail, 2);
+    assert.deepEqual(proba, await lightgbmFamily.predict(plain.model, tail, 2));
+    const expected = rocAuc(Array.from(tail.labels, (y) => y === 1), proba.filter((_, i) => i % 2 === 1))!;
+    assert.ok(Math.abs(events[14]!.validation!.rocAuc! - expected) < 1e-5, `${events[14]!.validation!.rocAuc} vs ${expected}`);
   });
 
   it('learns a multiclass problem with probability rows that sum to 1', async () => {

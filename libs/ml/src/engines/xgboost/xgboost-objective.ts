@@ -41,5 +41,13 @@ export function checkLabels(m: Matrix, task: XGBoostTask, numClasses: number, ro
 /** Friendly names for XGBoost's eval metrics in round reports. */
 export function metricName(xgboostName: string): string {
   if (xgboostName === 'logloss' || xgboostName === 'mlogloss') return 'logLoss';
+  if (xgboostName === 'auc') return 'rocAuc';
   return xgboostName;
+}
+
+/** XGBoost's eval metric for an API metric it can report each round besides the objective's own, or null. */
+export function extraEvalMetric(metric: string | undefined, task: XGBoostTask, numClasses: number): string | null {
+  if (metric === 'rocAuc' && task === 'classification' && numClasses === 2) return 'auc';
+  if (metric === 'mae' && task === 'regression') return 'mae';
+  return null;
 }

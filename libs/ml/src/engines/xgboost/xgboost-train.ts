@@ -6,7 +6,7 @@ import type { EvalResult } from './xgboost-booster';
 import { createDMatrix, freeDMatrix } from './xgboost-dmatrix';
 import type { NativeHandle } from './xgboost-library';
 import { gainImportance, readXGBoostModel } from './xgboost-model-json';
-import { checkLabels, metricName, objectiveFor } from './xgboost-objective';
+import { checkLabels, extraEvalMetric, metricName, objectiveFor } from './xgboost-objective';
 import type { Objective, XGBoostTask } from './xgboost-objective';
 import { resolveXGBoostParams } from './xgboost-params';
 import { xgboostSupportsCuda, xgboostVersion } from './xgboost-version';
@@ -30,6 +30,8 @@ export interface XGBoostTrainOptions {
   /** API camelCase hyperparameters; see validateXGBoostParams. */
   params: Record<string, unknown>;
   device?: 'cpu' | 'gpu';
+  /** An API metric to report each round too (rocAuc for binary, mae for regression); early stopping ignores it. */
+  watchMetric?: string;
   /** A saved model (e.g. a checkpoint) to continue boosting from. */
   startFrom?: Uint8Array | null;
   /** Called after every round; 'stop' cancels training between rounds. */
@@ -75,7 +77,7 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
     const booster = Booster.create(dmatrices, 'TRAINING_FAILED');
     boosters.push(booster);
     if (opts.startFrom) await booster.loadModel(opts.startFrom, 'INVALID_HYPERPARAMETERS');
-    applyParams(booster, objective, resolved.native, opts.device ?? 'cpu');
+    applyParams(booster, objective, resolved.native, opts.device ?? 'cpu', extraEvalMetric(opts.watchMetric, opts.task, opts.numClasses));
 
     const tracker = BestRoundTracker.restore(
       validation ? resolved.earlyStoppingRounds : null,
@@ -138,11 +140,13 @@ function checkInputs(opts: XGBoostTrainOptions, validation: Matrix | null, early
   }
 }
 
-function applyParams(booster: Booster, objective: Objective, native: [string, string][], device: 'cpu' | 'gpu'): void {
+function applyParams(booster: Booster, objective: Objective, native: [string, string][], device: 'cpu' | 'gpu', watched: string | null): void {
   const all: [string, string][] = [
     ['objective', objective.objective],
     ...objective.params,
     ['eval_metric', objective.evalMetric],
+    // A second eval_metric is added to the list; early stopping reads the objective's one by name.
+    ...(watched ? ([['eval_metric', watched]] as [string, string][]) : []),
     ['device', device === 'gpu' ? 'cuda' : 'cpu'],
     ['validate_parameters', '1'],
     ...native,

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MlError } from '../../errors';
+import { rocAuc } from '../../metrics/roc-auc';
 import { binaryLabel, multiclassLabel, regressionTarget, seededRandom, splitTail, syntheticMatrix } from '../synthetic-matrices';
 import { predictXGBoost, readXGBoostModel, trainXGBoost, xgboostVersion } from './index';
 import type { XGBoostRoundEvent } from './index';
@@ -36,6 +37,23 @@ describe('xgboost engine', () => {
     assert.ok(Math.abs(result.featureImportance.reduce((a, b) => a + b, 0) - 1) < 1e-9);
     // Features 0 and 1 carry the signal; 2..4 are noise.
     assert.ok(result.featureImportance[0]! > result.featureImportance[3]!);
+  });
+
+  it('also reports a watched metric each round, computed as our metrics compute it, leaving the model unchanged', async () => {
+    const all = syntheticMatrix({ rows: 1200, cols: 5, seed: 2, missingRate: 0.1 }, binaryLabel);
+    const { head, tail } = splitTail(all, 300);
+    const params = { numRounds: 15, maxDepth: 4, learningRate: 0.3, seed: 7 };
+    const events: XGBoostRoundEvent[] = [];
+    const watched = await trainXGBoost({
+      task: 'classification', numClasses: 2, train: head, validation: tail, params, watchMetric: 'rocAuc',
+      onRound: (e) => { events.push(e); return 'continue'; },
+    });
+    const plain = await trainXGBoost({ task: 'classification', numClasses: 2, train: head, validation: tail, params });
+    assert.ok(events.every((e) => typeof e.validation?.rocAuc === 'number' && typeof e.validation.logLoss === 'number'));
+    const proba = await predictXGBoost(watched.model, tail);
+    assert.deepEqual(proba, await predictXGBoost(plain.model, tail));
+    const expected = rocAuc(Array.from(tail.labels, (y) => y === 1), proba)!;
+    assert.ok(Math.abs(events[14]!.validation!.rocAuc! - expected) < 1e-5, `${events[14]!.validation!.rocAuc} vs ${expected}`);
   });
 
   it('learns a multiclass problem with softprob rows that sum to 1', async () => {
