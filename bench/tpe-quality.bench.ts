@@ -6,7 +6,7 @@
  * ~200 trials, and one-sided Mann-Whitney p-values over the per-seed bests (is one side's spread of results
  * shifted worse than the other's?). Needs the Python peers in bench/.venv; no database or Temporal.
  * Sizes: BENCH_TPE_SEEDS (10), BENCH_TPE_XGB_SEEDS (BENCH_TPE_SEEDS), BENCH_TPE_TRIALS (200),
- * BENCH_TPE_STARTUP (10); BENCH_TPE_ONLY=branin,hartmann6,rosenbrock5,xgboost picks objectives;
+ * BENCH_TPE_STARTUP (10), BENCH_TPE_SEED_OFFSET (0: seeds 0, 1, …; another offset checks a result on fresh seeds); BENCH_TPE_ONLY=branin,hartmann6,rosenbrock5,xgboost picks objectives;
  * BENCH_TPE_MULTIVARIATE=0 runs Trainyard's one-parameter-at-a-time model instead of the joint one.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +22,7 @@ const SEEDS = env('BENCH_TPE_SEEDS', 10);
 const XGB_SEEDS = env('BENCH_TPE_XGB_SEEDS', SEEDS);
 const TRIALS = env('BENCH_TPE_TRIALS', 200);
 const STARTUP = env('BENCH_TPE_STARTUP', 10);
+const SEED_OFFSET = env('BENCH_TPE_SEED_OFFSET', 0);
 const CHECKPOINTS = [50, 200].filter((c) => c <= TRIALS);
 const MULTIVARIATE = process.env.BENCH_TPE_MULTIVARIATE !== '0';
 const OBJECTIVES = (process.env.BENCH_TPE_ONLY ?? 'branin,hartmann6,rosenbrock5,xgboost').split(',');
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const space = spaces[objective];
     const issues = validateSearchSpace(space);
     if (issues.length) throw new Error(`${objective}: ${JSON.stringify(issues)}`);
-    const seeds = Array.from({ length: objective === 'xgboost' ? XGB_SEEDS : SEEDS }, (_, i) => i);
+    const seeds = Array.from({ length: objective === 'xgboost' ? XGB_SEEDS : SEEDS }, (_, i) => SEED_OFFSET + i);
     // The two samplers run side by side: one core each.
     const [ours, theirs] = await Promise.all([
       runTrainyard(objective, space, seeds),

@@ -59,7 +59,9 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
     deadlineMs: config.timeoutSeconds ? info.runStartTime.getTime() + config.timeoutSeconds * 1000 : null,
   };
   const direction = config.objective.direction;
-  const sampler = createSampler(config.sampler, config.searchSpace as never, { seed: config.seed, direction });
+  // Studies that began before the joint-width cap replay with the sampler they started with.
+  const capJointWidth = patched('tpe-joint-width-cap');
+  const sampler = createSampler(config.sampler, config.searchSpace as never, { seed: config.seed, direction, capJointWidth });
   const trials = new Map<number, TrialState>(carry.trials.map((t) => [t.number, t]));
   const running = new Map<number, CancellationScope>();
   let samplerState = carry.samplerState;

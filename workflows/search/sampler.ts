@@ -40,6 +40,7 @@ export function createSampler(kind: SamplerKind, space: SearchSpace, options: Sa
     priorWeight: options.priorWeight ?? 1,
     considerPruned: options.considerPruned ?? true,
     multivariate: options.multivariate ?? true,
+    capJointWidth: options.capJointWidth ?? true,
   };
   const draw = (rng: Rng, history: readonly TrialRecord[], index: number): ParamValues | null => {
     switch (kind) {

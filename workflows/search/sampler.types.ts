@@ -29,6 +29,8 @@ export interface SamplerOptions {
   considerPruned?: boolean;
   /** TPE: model the always-active parameters jointly (default true); false samples each parameter on its own. */
   multivariate?: boolean;
+  /** tpe: cap joint kernel widths at 0.15·n^(−1/(d+4)) of the range (default true; false is the behaviour before the cap). */
+  capJointWidth?: boolean;
   /** grid: values tried for an int or float parameter without a step (default 5). */
   gridPoints?: number;
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createSampler } from './sampler';
 import type { Direction, TrialRecord } from './sampler.types';
 import type { ParamValues, SearchSpace } from './search-space';
+import { fitJointParzen } from './joint-parzen';
 import { goodCount, recencyWeights } from './tpe-sampler';
 
 function run(kind: 'random' | 'tpe', space: SearchSpace, seed: number, n: number, objective: (p: ParamValues) => number, direction: Direction = 'minimize', multivariate?: boolean): TrialRecord[] {
@@ -128,5 +129,18 @@ describe('tpe helpers', () => {
     assert.ok(Math.abs(w[0] - 1 / 50) < 1e-12);
     assert.ok(w.slice(25).every((x) => x === 1));
     assert.ok(w.slice(0, 25).every((x, i, a) => i === 0 || x > a[i - 1]));
+  });
+
+  it('fitJointParzen caps a kernel as wide as its neighbour gap at 0.15·n^(−1/(d+4)) of the range, unless told not to', () => {
+    const space: SearchSpace = { x: { type: 'float', low: 0, high: 10 }, y: { type: 'float', low: 0, high: 10 } };
+    const trials = [{ params: { x: 0, y: 5 }, weight: 1 }, { params: { x: 10, y: 5 }, weight: 1 }];
+    const sigmaOf = (capped: boolean, k: number) => {
+      const d = fitJointParzen(space, ['x', 'y'], trials, 1, 2, capped).dimensions[0];
+      return d.kind === 'numeric' ? d.kernels.sigmas[k] : NaN;
+    };
+    const cap = 0.15 * 2 ** (-1 / 6) * 10;
+    assert.ok(Math.abs(sigmaOf(true, 0) - cap) < 1e-12, `${sigmaOf(true, 0)} vs ${cap}`);
+    assert.equal(sigmaOf(false, 0), 10, 'the gap to the other trial, uncapped');
+    assert.equal(sigmaOf(true, 2), 10, 'the prior kernel spans the range either way');
   });
 });

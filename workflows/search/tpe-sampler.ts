@@ -22,6 +22,8 @@ export interface TpeSettings {
   considerPruned: boolean;
   /** Model the unconditional parameters jointly (multivariate TPE) rather than one at a time. */
   multivariate: boolean;
+  /** Cap joint kernel widths (see fitJointParzen). */
+  capJointWidth: boolean;
 }
 
 /** How many of n completed trials count as good: ceil(gamma·n), or by default min(ceil(0.1·n), 25). */
@@ -107,8 +109,8 @@ function jointObservations(space: SearchSpace, names: readonly string[], trials:
 function suggestJoint(space: SearchSpace, names: readonly string[], good: readonly TrialRecord[], bad: readonly TrialRecord[], s: TpeSettings, rng: Rng): ParamValues {
   const below = jointObservations(space, names, good);
   const above = jointObservations(space, names, bad);
-  const l = fitJointParzen(space, names, below, s.priorWeight, below.length + above.length);
-  const g = fitJointParzen(space, names, above, s.priorWeight, below.length + above.length);
+  const l = fitJointParzen(space, names, below, s.priorWeight, below.length + above.length, s.capJointWidth);
+  const g = fitJointParzen(space, names, above, s.priorWeight, below.length + above.length, s.capJointWidth);
   let best: ParamValues = {};
   let bestScore = -Infinity;
   for (let c = 0; c < s.nEiCandidates; c++) {
