@@ -11,6 +11,8 @@ import type { NativeHandle } from './lightgbm-library';
 
 /** LightGBM writes text into caller buffers; this is the first guess, grown to the size it reports. */
 const INITIAL_TEXT_BYTES = 1 << 16;
+/** Room for a tree of a few dozen leaves in LightGBM's text format. */
+const TEXT_BYTES_PER_TREE = 8 << 10;
 const EVAL_NAME_BYTES = 128;
 
 /** A native booster; every method maps to one C API call. Call free() in a finally block. */
@@ -37,8 +39,9 @@ export class LightGBMBooster {
     return new LightGBMBooster(out[0] as NativeHandle);
   }
 
-  addValidData(dataset: NativeHandle): void {
-    callLightGBM('TRAINING_FAILED', 'LGBM_BoosterAddValidData', this.handle, dataset);
+  /** On the engine thread: scoring the new set runs OpenMP loops, which belong on the thread that trains. */
+  async addValidData(dataset: NativeHandle): Promise<void> {
+    await callLightGBMOffThread('TRAINING_FAILED', 'LGBM_BoosterAddValidData', this.handle, dataset);
   }
 
   /** Puts `other`'s trees in front of this booster's, as LightGBM's wrappers do to continue training. */
@@ -52,13 +55,23 @@ export class LightGBMBooster {
    * found no further split (that iteration is discarded).
    */
   async boostOneRound(evalSets: number[], metricCount: number): Promise<{ finished: boolean; metrics: number[][] }> {
-    const finished = [0];
-    const outs = evalSets.map(() => new Float64Array(metricCount));
-    await callLightGBMInOrder('TRAINING_FAILED', [
-      { name: 'LGBM_BoosterUpdateOneIter', args: [this.handle, finished] },
-      ...evalSets.map((set, i) => ({ name: 'LGBM_BoosterGetEval' as const, args: [this.handle, set, [0], outs[i]] })),
-    ]);
-    return { finished: finished[0] === 1, metrics: outs.map((o) => Array.from(o)) };
+    return (await this.boostRounds(1, evalSets, metricCount))[0]!;
+  }
+
+  /**
+   * Like boostOneRound for `count` iterations in one trip. Once one finishes, the ones after it find no split
+   * either and add nothing; callers stop at the first finished one.
+   */
+  async boostRounds(count: number, evalSets: number[], metricCount: number): Promise<{ finished: boolean; metrics: number[][] }[]> {
+    const rounds = Array.from({ length: count }, () => ({ finished: [0], outs: evalSets.map(() => new Float64Array(metricCount)) }));
+    await callLightGBMInOrder(
+      'TRAINING_FAILED',
+      rounds.flatMap(({ finished, outs }) => [
+        { name: 'LGBM_BoosterUpdateOneIter' as const, args: [this.handle, finished] },
+        ...evalSets.map((set, i) => ({ name: 'LGBM_BoosterGetEval' as const, args: [this.handle, set, [0], outs[i]] })),
+      ]),
+    );
+    return rounds.map(({ finished, outs }) => ({ finished: finished[0] === 1, metrics: outs.map((o) => Array.from(o)) }));
   }
 
   currentIteration(): number {
@@ -126,7 +139,9 @@ export class LightGBMBooster {
   }
 
   private async readText(call: 'LGBM_BoosterSaveModelToString', iterations: number): Promise<Uint8Array> {
-    let size = INITIAL_TEXT_BYTES;
+    // LightGBM writes the whole text again when the buffer is short, so start from a generous guess per tree.
+    const trees = (iterations > 0 ? iterations : this.currentIteration()) * this.treesPerIteration();
+    let size = Math.max(INITIAL_TEXT_BYTES, trees * TEXT_BYTES_PER_TREE);
     for (;;) {
       const buffer = Buffer.allocUnsafe(size);
       const outLen: (bigint | number)[] = [0];

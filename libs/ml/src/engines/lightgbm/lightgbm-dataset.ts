@@ -18,8 +18,10 @@ export async function createDataset(m: Matrix, opts: DatasetOptions, code: JobEr
   await callLightGBMOffThread(code, 'LGBM_DatasetCreateFromMat', m.data, DTYPE_FLOAT32, m.rows, m.cols, 1, opts.params, opts.reference ?? null, out);
   const handle = out[0] as NativeHandle;
   try {
-    callLightGBM(code, 'LGBM_DatasetSetField', handle, 'label', m.labels, m.rows, DTYPE_FLOAT32);
-    if (opts.initScore) callLightGBM(code, 'LGBM_DatasetSetField', handle, 'init_score', opts.initScore, opts.initScore.length, DTYPE_FLOAT64);
+    // On the engine thread: setting a field runs OpenMP loops, and an OpenMP team on the main thread as well makes
+    // libgomp throttle the engine thread's spin-waits (see EngineThread).
+    await callLightGBMOffThread(code, 'LGBM_DatasetSetField', handle, 'label', m.labels, m.rows, DTYPE_FLOAT32);
+    if (opts.initScore) await callLightGBMOffThread(code, 'LGBM_DatasetSetField', handle, 'init_score', opts.initScore, opts.initScore.length, DTYPE_FLOAT64);
     return handle;
   } catch (err) {
     freeDataset(handle);

@@ -8,6 +8,7 @@ import { createDataset, freeDataset } from './lightgbm-dataset';
 import { LightGBMCallError } from './lightgbm-errors';
 import { PREDICT_RAW_SCORE } from './lightgbm-library';
 import type { NativeHandle } from './lightgbm-library';
+import { RoundBatches, roundsToBoundary } from '../round-batches';
 import { lightgbmObjective, metricName, withWatchedMetric } from './lightgbm-objective';
 import type { LightGBMObjective } from './lightgbm-objective';
 import { resolveLightGBMParams } from './lightgbm-params';
@@ -51,28 +52,33 @@ export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGB
     const tracker = new BestRoundTracker(validation ? resolved.earlyStoppingRounds : null);
     let stoppedEarly = false;
     let cancelled = false;
-    for (let iteration = booster.currentIteration(); iteration < resolved.numRounds; iteration++) {
-      const { finished, metrics } = await booster.boostOneRound(validation ? [trainIndex, 1] : [trainIndex], names.length);
-      if (finished) break;
-      const round = iteration + 1;
-      const event: RoundEvent = {
-        round,
-        totalRounds: resolved.numRounds,
-        train: named(names, metrics[0]),
-        validation: validation ? named(names, metrics[1]) : null,
-      };
-      if (event.validation) stoppedEarly = tracker.observe(round, event.validation[objective.metric]!);
-      if (opts.checkpointEvery && opts.onCheckpoint && round % opts.checkpointEvery === 0) {
-        await opts.onCheckpoint(await booster.saveModel(), round);
+    // The last round reported; a trip may have boosted past it when training stopped mid-trip.
+    let lastRound = booster.currentIteration();
+    const batches = new RoundBatches();
+    training: while (lastRound < resolved.numRounds) {
+      const count = batches.next(roundsToBoundary(lastRound, resolved.numRounds, opts.onCheckpoint ? opts.checkpointEvery : undefined));
+      const started = performance.now();
+      const trip = await booster.boostRounds(count, validation ? [trainIndex, 1] : [trainIndex], names.length);
+      batches.observe(count, performance.now() - started);
+      for (const { finished: noSplit, metrics } of trip) {
+        if (noSplit) break training;
+        const round = ++lastRound;
+        const event: RoundEvent = {
+          round,
+          totalRounds: resolved.numRounds,
+          train: named(names, metrics[0]),
+          validation: validation ? named(names, metrics[1]) : null,
+        };
+        if (event.validation) stoppedEarly = tracker.observe(round, event.validation[objective.metric]!);
+        if ((await opts.onRound?.(event)) === 'stop') cancelled = true;
+        if (cancelled || stoppedEarly) break training;
       }
-      if ((await opts.onRound?.(event)) === 'stop') {
-        cancelled = true;
-        break;
+      if (opts.checkpointEvery && opts.onCheckpoint && lastRound % opts.checkpointEvery === 0) {
+        await opts.onCheckpoint(await booster.saveModel(lastRound), lastRound);
       }
-      if (stoppedEarly) break;
     }
 
-    const rounds = stoppedEarly && tracker.bestRound !== null ? tracker.bestRound : booster.currentIteration();
+    const rounds = stoppedEarly && tracker.bestRound !== null ? tracker.bestRound : lastRound;
     return {
       model: await booster.saveModel(rounds),
       rounds,
@@ -130,7 +136,7 @@ async function setUp(
     }
     const booster = await LightGBMBooster.create(dtrain, params, 'INVALID_HYPERPARAMETERS');
     boosters.push(booster);
-    for (const handle of evalHandles) booster.addValidData(handle);
+    for (const handle of evalHandles) await booster.addValidData(handle);
     if (start) booster.mergeFrom(start);
     // A resumed forest's own training scores start from zero, so its training rows are also scored as an eval set.
     return { booster, trainIndex: forestResume ? evalSets.length : 0 };

@@ -61,14 +61,22 @@ export class Booster {
    * overhead is what separates a service from a tight Python loop on small data.
    */
   async boostOneRound(iteration: number, dtrain: NativeHandle, sets: { name: string; handle: NativeHandle }[]): Promise<EvalResult> {
-    const out: (string | null)[] = [null];
+    return (await this.boostRounds(iteration, 1, dtrain, sets))[0]!;
+  }
+
+  /** Like boostOneRound for `count` rounds from `iteration`, all in one trip; one evaluation per round. */
+  async boostRounds(iteration: number, count: number, dtrain: NativeHandle, sets: { name: string; handle: NativeHandle }[]): Promise<EvalResult[]> {
     const handles = sets.map((s) => s.handle);
     const names = sets.map((s) => s.name);
-    await callXGBoostInOrder('TRAINING_FAILED', [
-      { name: 'XGBoosterUpdateOneIter', args: [this.handle, iteration, dtrain] },
-      { name: 'XGBoosterEvalOneIter', args: [this.handle, iteration, handles, names, sets.length, out] },
-    ]);
-    return parseEvalLine(out[0] ?? '', names);
+    const outs = Array.from({ length: count }, (): (string | null)[] => [null]);
+    await callXGBoostInOrder(
+      'TRAINING_FAILED',
+      outs.flatMap((out, k) => [
+        { name: 'XGBoosterUpdateOneIter' as const, args: [this.handle, iteration + k, dtrain] },
+        { name: 'XGBoosterEvalOneIter' as const, args: [this.handle, iteration + k, handles, names, sets.length, out] },
+      ]),
+    );
+    return outs.map((out) => parseEvalLine(out[0] ?? '', names));
   }
 
   /** Predicts into a fresh Float32Array; the native buffer belongs to the booster and is copied out. */

@@ -1,6 +1,7 @@
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import { BEST_ITERATION_ATTR, BEST_SCORE_ATTR, BestRoundTracker } from './best-round-tracker';
+import { RoundBatches, roundsToBoundary } from '../round-batches';
 import { Booster } from './xgboost-booster';
 import type { EvalResult } from './xgboost-booster';
 import { createDMatrix, freeDMatrix } from './xgboost-dmatrix';
@@ -86,23 +87,29 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
     );
     let stoppedEarly = false;
     let cancelled = false;
-    for (let iteration = booster.boostedRounds(); iteration < resolved.numRounds; iteration++) {
-      const round = iteration + 1;
-      const scores = await booster.boostOneRound(iteration, dtrain, sets);
-      const event = roundEvent(round, resolved.numRounds, scores, validation !== null);
-      if (event.validation) stoppedEarly = tracker.observe(round, event.validation[metricName(objective.evalMetric)]!);
+    // The last round reported; a trip may have boosted past it when training stopped mid-trip.
+    let lastRound = booster.boostedRounds();
+    const batches = new RoundBatches();
+    training: while (lastRound < resolved.numRounds) {
+      const count = batches.next(roundsToBoundary(lastRound, resolved.numRounds, opts.onCheckpoint ? opts.checkpointEvery : undefined));
+      const started = performance.now();
+      const trip = await booster.boostRounds(lastRound, count, dtrain, sets);
+      batches.observe(count, performance.now() - started);
+      for (const scores of trip) {
+        const round = ++lastRound;
+        const event = roundEvent(round, resolved.numRounds, scores, validation !== null);
+        if (event.validation) stoppedEarly = tracker.observe(round, event.validation[metricName(objective.evalMetric)]!);
+        if ((await opts.onRound?.(event)) === 'stop') cancelled = true;
+        if (cancelled || stoppedEarly) break training;
+      }
       recordBest(booster, tracker);
-      if (opts.checkpointEvery && opts.onCheckpoint && round % opts.checkpointEvery === 0) {
-        await opts.onCheckpoint(await booster.saveJson(), round);
+      if (opts.checkpointEvery && opts.onCheckpoint && lastRound % opts.checkpointEvery === 0) {
+        await opts.onCheckpoint(await booster.saveJson(), lastRound);
       }
-      if ((await opts.onRound?.(event)) === 'stop') {
-        cancelled = true;
-        break;
-      }
-      if (stoppedEarly) break;
     }
 
-    const final = stoppedEarly && tracker.bestRound !== null ? booster.slice(0, tracker.bestRound) : booster;
+    const keep = stoppedEarly && tracker.bestRound !== null ? tracker.bestRound : lastRound;
+    const final = keep < booster.boostedRounds() ? booster.slice(0, keep) : booster;
     if (final !== booster) {
       boosters.push(final);
       recordBest(final, tracker);
