@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
 import { defaultValidation } from '@trainyard/contracts';
 import type { Frame } from '../data/frame';
 import { frameRecords } from '../data/frame-records';
@@ -9,30 +8,8 @@ import { applyPlanToRecords } from '../preprocess/apply-plan-to-records';
 import { prepareData, type PrepareOptions } from '../preprocess/prepare-data';
 import type { PreprocessPlan } from '../preprocess/preprocess-plan';
 import { syntheticRawFrame } from '../preprocess/synthetic-frame';
-import { preprocessingModel, rawInputFeeds } from './compose-model';
 import { onnxInputSignature } from './preprocessing-graph';
-
-async function runGraph(plan: PreprocessPlan, rows: Frame | Record<string, unknown>[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(preprocessingModel(plan));
-  try {
-    const out = await session.run(rawInputFeeds(plan, rows));
-    assert.deepEqual(out.features.dims, [Array.isArray(rows) ? rows.length : rows.rowCount, plan.featureNames.length]);
-    return out.features.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
-
-/** Same float32 bits everywhere, NaN included. */
-function assertSameBits(actual: Float32Array, expected: Float32Array, plan: PreprocessPlan): void {
-  assert.equal(actual.length, expected.length);
-  const cols = plan.featureNames.length;
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      assert.fail(`row ${Math.floor(i / cols)} ${plan.featureNames[i % cols]}: graph ${actual[i]}, applyPlan ${expected[i]}`);
-    }
-  }
-}
+import { assertSameBits, runPreprocessingGraph as runGraph } from './graph-parity';
 
 const options = (overrides: Partial<PrepareOptions>): PrepareOptions => ({
   target: 'churned',

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
 import { defaultValidation, type TimeFeaturesSpec } from '@trainyard/contracts';
 import type { Frame } from '../data/frame';
 import { takeRows } from '../data/take-rows';
 import type { MlError } from '../errors';
-import { preprocessingModel, rawInputFeeds } from '../onnx/compose-model';
 import { applyPlan, encodeRows } from './apply-plan';
 import { prepareData, type PrepareOptions } from './prepare-data';
 import type { PreprocessPlan } from './preprocess-plan';
@@ -13,6 +11,7 @@ import { keptColumns, rankColumns } from './rank-columns';
 import { syntheticRawFrame } from './synthetic-frame';
 import { computeTimeFeatures } from './time-features';
 import { frameTimeOrder } from './time-order';
+import { assertSameBits, runPreprocessingGraph as runGraph } from '../onnx/graph-parity';
 
 const TIME_FEATURES: TimeFeaturesSpec = { columns: ['amount', 'visits', 'active'], lags: [1, 3], rollingMeans: [2, 4] };
 
@@ -25,24 +24,6 @@ const options = (overrides: Partial<PrepareOptions> = {}): PrepareOptions => ({
   timeFeatures: TIME_FEATURES,
   ...overrides,
 });
-
-async function runGraph(plan: PreprocessPlan, frame: Frame): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(preprocessingModel(plan));
-  try {
-    const out = await session.run(rawInputFeeds(plan, frame));
-    return out.features.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
-
-function assertSameBits(actual: Float32Array, expected: Float32Array, plan: PreprocessPlan): void {
-  assert.equal(actual.length, expected.length);
-  const cols = plan.featureNames.length;
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`row ${Math.floor(i / cols)} ${plan.featureNames[i % cols]}: graph ${actual[i]}, TypeScript ${expected[i]}`);
-  }
-}
 
 /** Rows deliberately out of time order: `t` gives the order, `x` the values (one missing). */
 const SMALL: Frame = {
