@@ -36,7 +36,7 @@ async function reportTrialProgress(deps: ActivityDeps, trial: TrialLink, e: Roun
 }
 
 /** A round's report to the study: the objective metric on validation rows where the engine computed it, else the first loss. */
-export function trialProgress(trial: TrialLink, e: RoundEvent): TrialProgress | null {
+function trialProgress(trial: TrialLink, e: RoundEvent): TrialProgress | null {
   const objective = trial.objective;
   const watched = objective ? e.validation?.[objective.metric] : undefined;
   if (objective && typeof watched === 'number' && Number.isFinite(watched)) {

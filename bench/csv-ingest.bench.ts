@@ -13,6 +13,7 @@ import { compareCsvIngest, reportCsvIngest } from './support/csv-ingest';
 import type { LoadPreprocessPhase } from './support/load-preprocess-child';
 import { writeMixedCsv } from './support/mixed-csv';
 import { peersInstalled, runNodeChild } from './support/python-peer';
+import { runBench } from './support/run-bench';
 import { fmt, report } from './support/stats';
 
 const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
@@ -46,10 +47,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

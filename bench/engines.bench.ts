@@ -21,6 +21,7 @@ import { writeMixedCsv } from './support/mixed-csv';
 import { compareMlp, reportMlp } from './support/mlp-vs-sklearn';
 import { compareInference, reportInference } from './support/onnx-vs-native';
 import { peersInstalled, runPeer } from './support/python-peer';
+import { runBench } from './support/run-bench';
 import { fmt, report } from './support/stats';
 import { syntheticBinaryMatrix } from './support/synthetic-matrix';
 import { compareTraining, reportTraining } from './support/training-vs-peers';
@@ -107,10 +108,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import { ApiClient } from '../test/support/http';
 import { binaryCsv } from '../test/support/datasets';
 import { startTestStack } from '../test/support/test-stack';
+import { runBench } from './support/run-bench';
 import { explainAnalyze, seedTrainingJobs } from './support/seed-training-jobs';
 import { fmt, percentile, report } from './support/stats';
 
@@ -117,10 +118,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

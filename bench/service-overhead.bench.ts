@@ -17,6 +17,7 @@ import { prepareData, readDataset, trainXGBoost, type Matrix } from '@trainyard/
 import { ApiClient } from '../test/support/http';
 import { binaryCsv } from '../test/support/datasets';
 import { startTestStack } from '../test/support/test-stack';
+import { runBench } from './support/run-bench';
 import { fmt, percentile, report } from './support/stats';
 import { writeSyntheticBinaryCsv } from './support/synthetic';
 
@@ -134,10 +135,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -23,6 +23,7 @@ import { withContention } from './support/cpu-contention';
 import { keepAlivePoster } from './support/keep-alive-post';
 import { writeMatrixFile } from './support/matrix-file';
 import { peersInstalled, runPeer } from './support/python-peer';
+import { runBench } from './support/run-bench';
 import { servingDataset, type RawRecord } from './support/serving-dataset';
 import { fmt, percentile, report } from './support/stats';
 
@@ -215,10 +216,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

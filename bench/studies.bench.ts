@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../test/support/http';
 import { binaryCsv } from '../test/support/datasets';
 import { startTestStack } from '../test/support/test-stack';
+import { runBench } from './support/run-bench';
 import { fmt, report } from './support/stats';
 import { busySeconds, jobFacts, runPool, spanSeconds, waitForJobFast, waitForStudy } from './support/study-runs';
 import { writeSyntheticBinaryCsv } from './support/synthetic';
@@ -157,10 +158,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

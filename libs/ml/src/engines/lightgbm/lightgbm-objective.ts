@@ -1,5 +1,6 @@
 import type { Task } from '@trainyard/contracts';
 import { MlError } from '../../errors';
+import { perRoundMetric } from '../watched-metric';
 
 export interface LightGBMObjective {
   /** LightGBM parameters selecting the objective and its eval metric. */
@@ -33,11 +34,12 @@ export function metricName(lightgbmName: string): string {
 }
 
 /**
- * The objective's params with an API metric LightGBM can also report each round (rocAuc for binary, mae for
- * regression) added to its `metric` list; the objective's own metric stays first, and early stopping reads it by name.
+ * The objective's params with an API metric LightGBM can also report each round (perRoundMetric) added to its
+ * `metric` list; the objective's own metric stays first, and early stopping reads it by name.
  */
 export function withWatchedMetric(objective: LightGBMObjective, metric: string | undefined, task: Task, numClasses: number): [string, string][] {
-  const extra = metric === 'rocAuc' && task === 'classification' && numClasses === 2 ? 'auc' : metric === 'mae' && task === 'regression' ? 'l1' : null;
-  if (!extra) return objective.params;
+  const watched = perRoundMetric(metric, task, numClasses);
+  if (watched === null) return objective.params;
+  const extra = { rocAuc: 'auc', mae: 'l1' }[watched];
   return objective.params.map(([k, v]) => (k === 'metric' ? [k, `${v},${extra}`] : [k, v]));
 }

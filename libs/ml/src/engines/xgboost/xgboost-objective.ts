@@ -1,5 +1,6 @@
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
+import { perRoundMetric } from '../watched-metric';
 
 export type XGBoostTask = 'classification' | 'regression';
 
@@ -45,9 +46,8 @@ export function metricName(xgboostName: string): string {
   return xgboostName;
 }
 
-/** XGBoost's eval metric for an API metric it can report each round besides the objective's own, or null. */
+/** XGBoost's eval metric for an API metric it can report each round besides the objective's own (perRoundMetric), or null. */
 export function extraEvalMetric(metric: string | undefined, task: XGBoostTask, numClasses: number): string | null {
-  if (metric === 'rocAuc' && task === 'classification' && numClasses === 2) return 'auc';
-  if (metric === 'mae' && task === 'regression') return 'mae';
-  return null;
+  const watched = perRoundMetric(metric, task, numClasses);
+  return watched === null ? null : { rocAuc: 'auc', mae: 'mae' }[watched];
 }
