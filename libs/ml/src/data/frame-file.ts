@@ -1,10 +1,12 @@
 import { open } from 'node:fs/promises';
 import { datasetInvalid } from './dataset-invalid';
-import type { ColumnType, Frame, FrameColumn } from './frame';
+import { type ColumnType, type Frame, type FrameColumn, stringColumn } from './frame';
+import { StringDictionary } from './string-dictionary';
 
 /**
- * Snapshot layout: 8-byte magic, uint32 LE header length, JSON header, then one 8-byte-aligned
- * block per column (little-endian float64s, or UTF-8 JSON for string columns).
+ * Snapshot layout: 8-byte magic, uint32 LE header length, JSON header, then one 8-byte-aligned block per column:
+ * little-endian float64s, or for a string column its int32 codes, the int32 ends of its dictionary's values and
+ * their UTF-8 bytes. Snapshots whose string columns are UTF-8 JSON arrays (no `dictionarySize`) still load.
  */
 const MAGIC = 'TYFRAME1';
 const ALIGN = 8;
@@ -15,6 +17,8 @@ interface ColumnEntry {
   nullCount: number;
   offset: number;
   byteLength: number;
+  /** String columns: how many distinct values the dictionary holds. */
+  dictionarySize?: number;
 }
 
 interface FrameHeader {
@@ -28,7 +32,8 @@ export async function writeFrame(frame: Frame, path: string): Promise<void> {
   const entries: ColumnEntry[] = [];
   let offset = 0;
   frame.columns.forEach((c, i) => {
-    entries.push({ name: c.name, type: c.type, nullCount: c.nullCount, offset, byteLength: blocks[i].byteLength });
+    const dictionarySize = c.type === 'string' ? c.dictionary.size : undefined;
+    entries.push({ name: c.name, type: c.type, nullCount: c.nullCount, offset, byteLength: blocks[i].byteLength, dictionarySize });
     offset = align(offset + blocks[i].byteLength);
   });
   const header = Buffer.from(JSON.stringify({ rowCount: frame.rowCount, columns: entries } satisfies FrameHeader));
@@ -65,12 +70,11 @@ export async function readFrame(path: string): Promise<Frame> {
     const header = JSON.parse(headerBytes.toString('utf8')) as FrameHeader;
     const base = align(head.length + headerLength);
     const columns: FrameColumn[] = [];
-    for (const { name, type, nullCount, offset, byteLength } of header.columns) {
+    for (const entry of header.columns) {
       // A fresh, 8-byte-aligned buffer per column, filled straight from the file.
-      const bytes = new Uint8Array(byteLength);
-      await handle.read(bytes, 0, byteLength, base + offset);
-      if (type !== 'string') columns.push({ name, type, nullCount, values: new Float64Array(bytes.buffer) });
-      else columns.push({ name, type, nullCount, values: JSON.parse(Buffer.from(bytes.buffer).toString('utf8')) as (string | null)[] });
+      const bytes = new Uint8Array(entry.byteLength);
+      await handle.read(bytes, 0, entry.byteLength, base + entry.offset);
+      columns.push(columnFrom(entry, bytes, header.rowCount));
     }
     return { rowCount: header.rowCount, columns };
   } finally {
@@ -78,9 +82,27 @@ export async function readFrame(path: string): Promise<Frame> {
   }
 }
 
+function columnFrom({ name, type, nullCount, dictionarySize }: ColumnEntry, bytes: Uint8Array<ArrayBuffer>, rowCount: number): FrameColumn {
+  if (type !== 'string') return { name, type, nullCount, values: new Float64Array(bytes.buffer) };
+  if (dictionarySize === undefined) {
+    const column = stringColumn(name, JSON.parse(Buffer.from(bytes.buffer).toString('utf8')) as (string | null)[]);
+    return { ...column, nullCount };
+  }
+  const codes = new Int32Array(bytes.buffer, 0, rowCount);
+  const ends = new Int32Array(bytes.buffer, rowCount * 4, dictionarySize);
+  const start = (rowCount + dictionarySize) * 4;
+  const values = bytes.subarray(start, start + (dictionarySize > 0 ? ends[dictionarySize - 1] : 0));
+  return { name, type, nullCount, codes, dictionary: new StringDictionary({ bytes: values, ends }) };
+}
+
 function columnBytes(column: FrameColumn): Uint8Array {
-  if (column.type === 'string') return Buffer.from(JSON.stringify(column.values));
-  return new Uint8Array(column.values.buffer, column.values.byteOffset, column.values.byteLength);
+  if (column.type !== 'string') return new Uint8Array(column.values.buffer, column.values.byteOffset, column.values.byteLength);
+  const { bytes, ends } = column.dictionary.raw;
+  const out = new Uint8Array(column.codes.byteLength + ends.byteLength + bytes.byteLength);
+  out.set(new Uint8Array(column.codes.buffer, column.codes.byteOffset, column.codes.byteLength), 0);
+  out.set(new Uint8Array(ends.buffer, ends.byteOffset, ends.byteLength), column.codes.byteLength);
+  out.set(bytes, column.codes.byteLength + ends.byteLength);
+  return out;
 }
 
 function align(n: number): number {

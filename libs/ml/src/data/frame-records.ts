@@ -1,4 +1,4 @@
-import type { Frame, FrameColumn } from './frame';
+import { type Frame, type FrameColumn, stringAt } from './frame';
 
 /** One JSON-ready record per row: numbers, booleans, ISO strings for datetimes, null when missing. */
 export function frameRecords(frame: Frame): Record<string, unknown>[] {
@@ -12,7 +12,7 @@ export function frameRecords(frame: Frame): Record<string, unknown>[] {
 }
 
 export function cellValue(column: FrameColumn, row: number): string | number | boolean | null {
-  if (column.type === 'string') return column.values[row] ?? null;
+  if (column.type === 'string') return stringAt(column, row);
   const v = column.values[row];
   if (Number.isNaN(v)) return null;
   if (column.type === 'boolean') return v !== 0;

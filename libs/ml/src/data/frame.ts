@@ -1,4 +1,5 @@
 import type { ColumnSummary } from '@trainyard/contracts';
+import { StringDictionary } from './string-dictionary';
 
 export type ColumnType = ColumnSummary['type'];
 
@@ -10,11 +11,17 @@ export interface NumericColumn {
   values: Float64Array;
 }
 
+/** Text, dictionary-encoded: each row holds the code of its value in the column's dictionary. */
 export interface StringColumn {
   name: string;
   type: 'string';
   nullCount: number;
-  values: (string | null)[];
+  /**
+   * Per row, an index into `dictionary`; -1 when missing. The dictionary may hold values no row uses, and a value
+   * under more than one code, so rows are compared by value.
+   */
+  codes: Int32Array;
+  dictionary: StringDictionary;
 }
 
 export type FrameColumn = NumericColumn | StringColumn;
@@ -31,4 +38,46 @@ export function column(frame: Frame, name: string): FrameColumn | undefined {
 
 export function summarize(frame: Frame): ColumnSummary[] {
   return frame.columns.map(({ name, type, nullCount }) => ({ name, type, nullCount }));
+}
+
+/** The text in one row of a string column, null when missing. */
+export function stringAt(column: StringColumn, row: number): string | null {
+  const code = column.codes[row];
+  return code < 0 ? null : column.dictionary.at(code);
+}
+
+/** Every row's text; makes a string per row, so meant for small frames and tests. */
+export function stringValues(column: StringColumn): (string | null)[] {
+  return Array.from(column.codes, (code) => (code < 0 ? null : column.dictionary.at(code)));
+}
+
+/** Rows of a string column's codes that are missing. */
+export function countMissing(codes: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] < 0) n++;
+  return n;
+}
+
+/** A string column from one value per row (null when missing). */
+export function stringColumn(name: string, values: ArrayLike<string | null>): StringColumn {
+  const dictionary = new StringDictionary();
+  const codes = new Int32Array(values.length);
+  // Each distinct value is encoded once; repeats are found by the JavaScript string.
+  const seen = new Map<string, number>();
+  let nullCount = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null) {
+      codes[i] = -1;
+      nullCount++;
+      continue;
+    }
+    let code = seen.get(value);
+    if (code === undefined) {
+      code = dictionary.codeOfText(value);
+      seen.set(value, code);
+    }
+    codes[i] = code;
+  }
+  return { name, type: 'string', nullCount, codes, dictionary };
 }

@@ -11,3 +11,4 @@ export { recordsToFrame } from './records-to-frame';
 export { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from './cell-values';
 export { takeRows } from './take-rows';
 export { recordBatches, type RecordBatches } from './record-batches';
+export { StringDictionary, type DictionaryParts } from './string-dictionary';

@@ -1,13 +1,13 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { type ParsedBlock, joinColumn, settleColumnType } from './csv/block-columns';
+import { ColumnAssembler } from './csv/block-columns';
 import { readCsvHeader } from './csv/csv-header';
 import { CsvWorkerPool } from './csv/csv-worker-pool';
 import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './csv/parse-csv-block';
 import { type RecordBlock, recordBlocks } from './csv/record-blocks';
 import { delimiterOf } from './csv-delimiter';
 import { datasetInvalid } from './dataset-invalid';
-import type { Frame } from './frame';
+import type { Frame, FrameColumn } from './frame';
 
 const BLOCK_BYTES = 8 * 2 ** 20;
 const DELIMITER_SAMPLE_BYTES = 64 * 1024;
@@ -22,7 +22,8 @@ export interface CsvReadTuning {
 
 /**
  * Reads a CSV in one pass, block by block, each block parsed by a worker thread straight into typed columns;
- * blocks are joined in file order once their column types agree. Memory holds the result plus a few blocks.
+ * each block is appended to the frame's columns as soon as the blocks before it are, so memory holds the result
+ * plus a few blocks.
  */
 export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadTuning = {}): Promise<Frame> {
   const blockBytes = tuning.blockBytes ?? BLOCK_BYTES;
@@ -43,12 +44,18 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
     const workers = size > blockBytes ? (tuning.workers ?? Math.min(availableParallelism(), 4)) : 0;
     pool = workers > 0 ? new CsvWorkerPool(workers) : null;
     const parse = pool ? pool.parse.bind(pool) : (bytes: Buffer, o: CsvBlockOptions, start: number) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
-    const parsed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, header.lines + 1, Math.max(1, workers) * 2);
+    const assemblers = header.names.map((name) => new ColumnAssembler(name));
+    const append = (block: PlacedBlock, result: CsvBlockResult, index: number) => {
+      // The first block's density sizes the columns for the whole file.
+      if (index === 0) for (const a of assemblers) a.reserve(Math.min(maxRows, Math.ceil((block.rows * size) / Math.max(1, block.length - block.start)) + 1024));
+      result.columns.forEach((piece, i) => assemblers[i].add(piece, block.rows, block.rows < result.rows));
+    };
+    const placed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, header.lines + 1, Math.max(1, workers) * 2, append);
 
-    const rowCount = parsed.reduce((n, b) => n + b.rows, 0);
+    const rowCount = placed.reduce((n, b) => n + b.rows, 0);
     if (rowCount === 0) throw datasetInvalid('file has a header but no data rows');
-    await rereadAsText(handle, parsed, options);
-    const columns = header.names.map((name, i) => joinColumn(name, settleColumnType(parsed.map((b) => b.columns[i].kind)), parsed, i, rowCount));
+    const columns: FrameColumn[] = [];
+    for (let i = 0; i < assemblers.length; i++) columns.push(assemblers[i].finish() ?? (await readAsText(handle, placed, options, i, header.names[i])));
     return { rowCount, columns };
   } finally {
     await pool?.close();
@@ -62,27 +69,43 @@ interface DataBlock extends RecordBlock {
   start: number;
 }
 
+/** Where a parsed block sits in the file, so it can be read again, and how many of its rows count. */
+interface PlacedBlock {
+  offset: number;
+  start: number;
+  length: number;
+  rows: number;
+}
+
 async function* withFirst(first: RecordBlock, headerEnd: number, rest: AsyncGenerator<RecordBlock>): AsyncGenerator<DataBlock> {
   yield { ...first, start: headerEnd };
   for await (const block of rest) yield { ...block, start: 0 };
 }
 
 /**
- * Keeps up to `inFlight` blocks parsing and takes their results in file order, numbering lines as it goes so
- * a bad record is reported with its line in the file.
+ * Keeps up to `inFlight` blocks parsing and hands their results to `append` in file order, numbering lines as it
+ * goes so a bad record is reported with its line in the file.
  */
-async function parseInOrder(blocks: AsyncGenerator<DataBlock>, parse: ParseBlock, options: CsvBlockOptions, firstLine: number, inFlight: number): Promise<ParsedBlock[]> {
-  const parsed: ParsedBlock[] = [];
-  const pending: { block: Omit<DataBlock, 'bytes'> & { length: number }; result: Promise<CsvBlockResult> }[] = [];
+async function parseInOrder(
+  blocks: AsyncGenerator<DataBlock>,
+  parse: ParseBlock,
+  options: CsvBlockOptions,
+  firstLine: number,
+  inFlight: number,
+  append: (block: PlacedBlock, result: CsvBlockResult, index: number) => void,
+): Promise<PlacedBlock[]> {
+  const placed: PlacedBlock[] = [];
+  const pending: { block: Omit<PlacedBlock, 'rows'>; result: Promise<CsvBlockResult> }[] = [];
   let rows = 0;
   let line = firstLine;
   const takeOne = async () => {
     const { block, result } = pending.shift()!;
-    const { error, ...done } = await result;
-    if (error) throw datasetInvalid(`line ${line + error.lineOffset}: ${error.problem}`, { line: line + error.lineOffset, ...error.details });
-    const used = Math.min(done.rows, options.maxRows - rows);
-    parsed.push({ offset: block.offset, start: block.start, length: block.length, rows: used, truncated: used < done.rows, columns: done.columns });
-    rows += used;
+    const done = await result;
+    if (done.error) throw datasetInvalid(`line ${line + done.error.lineOffset}: ${done.error.problem}`, { line: line + done.error.lineOffset, ...done.error.details });
+    const kept = { ...block, rows: Math.min(done.rows, options.maxRows - rows) };
+    append(kept, done, placed.length);
+    placed.push(kept);
+    rows += kept.rows;
     line += done.lines;
   };
   for await (const { bytes, offset, start } of blocks) {
@@ -96,22 +119,22 @@ async function parseInOrder(blocks: AsyncGenerator<DataBlock>, parse: ParseBlock
     if (rows >= options.maxRows) break;
   }
   while (pending.length > 0 && rows < options.maxRows) await takeOne();
-  return parsed;
+  return placed;
 }
 
-/** Blocks whose piece of a column was typed while the file as a whole makes it a string column are read again. */
-async function rereadAsText(handle: FileHandle, parsed: ParsedBlock[], options: CsvBlockOptions): Promise<void> {
-  const types = Array.from({ length: options.width }, (_, i) => settleColumnType(parsed.map((b) => b.columns[i].kind)));
-  for (const block of parsed) {
-    const asString = types.flatMap((type, i) => (type === 'string' && block.columns[i].kind !== 'string' && block.columns[i].kind !== 'empty' ? [i] : []));
-    if (asString.length === 0) continue;
+/** A column whose blocks disagree (text in some, typed values in others) is read again from the file as text. */
+async function readAsText(handle: FileHandle, placed: PlacedBlock[], options: CsvBlockOptions, index: number, name: string): Promise<FrameColumn> {
+  const assembler = new ColumnAssembler(name);
+  assembler.reserve(placed.reduce((n, b) => n + b.rows, 0));
+  for (const block of placed) {
     const bytes = Buffer.allocUnsafe(block.length);
     const { bytesRead } = await handle.read(bytes, 0, block.length, block.offset);
     // The file's last record may lack the line break its block was given.
     if (bytesRead < block.length) bytes[block.length - 1] = 0x0a;
-    const again = parseCsvBlock(bytes, block.start, block.length, { ...options, maxRows: block.rows, asString });
-    for (const i of asString) block.columns[i] = again.columns[i];
+    const again = parseCsvBlock(bytes, block.start, block.length, { ...options, maxRows: block.rows, asString: [index] });
+    assembler.add(again.columns[index], block.rows, false);
   }
+  return assembler.finish()!;
 }
 
 async function startsWithBom(handle: FileHandle): Promise<boolean> {

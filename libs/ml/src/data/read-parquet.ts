@@ -3,6 +3,7 @@ import { datasetInvalid } from './dataset-invalid';
 import { fileAsyncBuffer } from './file-async-buffer';
 import type { ColumnType, Frame, FrameColumn } from './frame';
 import { parquetColumnType } from './parquet-column-type';
+import { StringDictionary } from './string-dictionary';
 
 type Hyparquet = typeof import('hyparquet', { with: { 'resolution-mode': 'import' } });
 type Compressors = typeof import('hyparquet-compressors', { with: { 'resolution-mode': 'import' } });
@@ -66,17 +67,25 @@ interface ColumnSink {
 function columnSink(name: string, type: ColumnType, rowCount: number): ColumnSink {
   let nullCount = 0;
   if (type === 'string') {
-    // Array.from, not `new Array(n)`: V8 keeps the latter as a slow dictionary from 100k elements on.
-    const values = Array.from<string | null>({ length: rowCount }).fill(null);
+    const codes = new Int32Array(rowCount).fill(-1);
+    const dictionary = new StringDictionary();
+    // Each distinct value is encoded once; repeats are found by the JavaScript string.
+    const seen = new Map<string, number>();
     return {
       write(offset, chunk) {
         for (let i = 0; i < chunk.length && offset + i < rowCount; i++) {
           const v = chunk[i];
-          if (v === null || v === undefined) nullCount++;
-          else values[offset + i] = toText(v);
+          if (v === null || v === undefined) {
+            nullCount++;
+            continue;
+          }
+          const text = toText(v);
+          let code = seen.get(text);
+          if (code === undefined) seen.set(text, (code = dictionary.codeOfText(text)));
+          codes[offset + i] = code;
         }
       },
-      build: () => ({ name, type, nullCount, values }),
+      build: () => ({ name, type, nullCount, codes, dictionary }),
     };
   }
   const values = new Float64Array(rowCount).fill(NaN);

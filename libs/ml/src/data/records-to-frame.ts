@@ -1,6 +1,6 @@
 import type { ColumnSummary } from '@trainyard/contracts';
 import { isMissing, parseBoolean, parseDatetime, parseNumber } from './cell-values';
-import type { ColumnType, Frame, FrameColumn } from './frame';
+import { type ColumnType, type Frame, type FrameColumn, stringColumn } from './frame';
 
 /**
  * Builds a Frame from JSON records (e.g. prediction requests) with the given column types;
@@ -8,10 +8,7 @@ import type { ColumnType, Frame, FrameColumn } from './frame';
  */
 export function recordsToFrame(records: readonly Record<string, unknown>[], columns: readonly Pick<ColumnSummary, 'name' | 'type'>[]): Frame {
   const frameColumns = columns.map(({ name, type }): FrameColumn => {
-    if (type === 'string') {
-      const values = records.map((r) => toText(r[name]));
-      return { name, type, nullCount: values.filter((v) => v === null).length, values };
-    }
+    if (type === 'string') return stringColumn(name, records.map((r) => toText(r[name])));
     const values = new Float64Array(records.length);
     let nullCount = 0;
     records.forEach((r, i) => {

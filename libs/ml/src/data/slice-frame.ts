@@ -1,4 +1,4 @@
-import type { Frame, FrameColumn } from './frame';
+import { type Frame, type FrameColumn, countMissing } from './frame';
 
 /** Rows [start, end) as a new Frame, with null counts recomputed for the slice. */
 export function sliceFrame(frame: Frame, start: number, end: number): Frame {
@@ -9,8 +9,9 @@ export function sliceFrame(frame: Frame, start: number, end: number): Frame {
 
 function sliceColumn(column: FrameColumn, from: number, to: number): FrameColumn {
   if (column.type === 'string') {
-    const values = column.values.slice(from, to);
-    return { ...column, values, nullCount: values.filter((v) => v === null).length };
+    // The slice shares the column's dictionary, values no row of the slice holds included.
+    const codes = column.codes.slice(from, to);
+    return { ...column, codes, nullCount: countMissing(codes) };
   }
   const values = column.values.slice(from, to);
   let nullCount = 0;

@@ -1,4 +1,4 @@
-import type { Frame, FrameColumn } from './frame';
+import { type Frame, type FrameColumn, countMissing } from './frame';
 
 /** The rows at `rows`, in that order, as a new Frame. */
 export function takeRows(frame: Frame, rows: ArrayLike<number>): Frame {
@@ -7,8 +7,8 @@ export function takeRows(frame: Frame, rows: ArrayLike<number>): Frame {
 
 function takeColumn(column: FrameColumn, rows: ArrayLike<number>): FrameColumn {
   if (column.type === 'string') {
-    const values = Array.from(rows, (r) => column.values[r]);
-    return { ...column, values, nullCount: values.filter((v) => v === null).length };
+    const codes = Int32Array.from(rows, (r) => column.codes[r]);
+    return { ...column, codes, nullCount: countMissing(codes) };
   }
   const values = Float64Array.from(rows, (r) => column.values[r]);
   let nullCount = 0;

@@ -1,6 +1,6 @@
 import { parseBoolean, parseDatetime, parseNumber } from '../data/cell-values';
 import { datasetInvalid } from '../data/dataset-invalid';
-import type { Frame, FrameColumn } from '../data/frame';
+import { type Frame, type FrameColumn, type StringColumn } from '../data/frame';
 import { applyFeatureStats } from './apply-feature-stats';
 import { categoryText } from './cell-readers';
 import { computeTimeFeatures } from './time-features';
@@ -35,7 +35,7 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
   const fillers = plan.transforms.flatMap((t) => {
     const column = byName.get(t.column);
     if (!column) throw datasetInvalid(`feature column "${t.column}" is missing`, { column: t.column });
-    return featureFillers(t, column);
+    return featureFillers(t, column, rows?.length ?? frame.rowCount);
   });
   const cols = plan.featureNames.length;
   const src = rows ?? Int32Array.from({ length: frame.rowCount }, (_, i) => i);
@@ -52,20 +52,43 @@ export function encodeRows(plan: PreprocessPlan, frame: Frame, rows: ArrayLike<n
   return applyFeatureStats(plan, out);
 }
 
-/** One filler per matrix column the transform makes. */
-function featureFillers(t: FeatureTransform, column: FrameColumn): Filler[] {
+/** One filler per matrix column the transform makes; `rows` is how many rows will be encoded. */
+function featureFillers(t: FeatureTransform, column: FrameColumn, rows: number): Filler[] {
   switch (t.kind) {
     case 'numeric':
-      return [column.type === 'string' ? parsedFiller(column.values, parseNumber) : copyFiller(column.values)];
+      return [column.type === 'string' ? codeFiller(column, codeValues(column, rows, parseNumber)) : copyFiller(column.values)];
     case 'boolean':
-      return [column.type === 'string' ? parsedFiller(column.values, parseBoolean) : copyFiller(column.values)];
+      return [column.type === 'string' ? codeFiller(column, codeValues(column, rows, parseBoolean)) : copyFiller(column.values)];
     case 'datetime': {
-      const ms = column.type === 'string' ? Float64Array.from(column.values, (v) => (v === null ? NaN : parseDatetime(v))) : column.values;
+      const ms = column.type === 'string' ? Float64Array.from(column.codes, codeValues(column, rows, parseDatetime)) : column.values;
       return t.parts.map((part) => datetimeFiller(ms, datetimePart(part)));
     }
-    case 'category':
-      return [categoryFiller(column, new Map(t.categories.map((c, i) => [c, i])))];
+    case 'category': {
+      const index = new Map(t.categories.map((c, i) => [c, i]));
+      if (column.type !== 'string') return [textFiller(column, index)];
+      return [codeFiller(column, codeValues(column, rows, (text) => index.get(text) ?? NaN))];
+    }
   }
+}
+
+/**
+ * A number for each code of a string column: a table over its dictionary when that is no larger than the rows to
+ * encode, else read per row (a slice of a large frame shares the frame's whole dictionary).
+ */
+function codeValues(column: StringColumn, rows: number, valueOf: (text: string) => number): (code: number) => number {
+  const { dictionary } = column;
+  if (dictionary.size <= rows) {
+    const table = Float64Array.from(dictionary.values(), valueOf);
+    return (code) => (code < 0 ? NaN : table[code]);
+  }
+  return (code) => (code < 0 ? NaN : valueOf(dictionary.at(code)));
+}
+
+function codeFiller(column: StringColumn, valueOf: (code: number) => number): Filler {
+  const { codes } = column;
+  return (out, src, from, to, cols, c) => {
+    for (let r = from, at = from * cols + c; r < to; r++, at += cols) out[at] = valueOf(codes[src[r]]);
+  };
 }
 
 function copyFiller(values: Float64Array): Filler {
@@ -74,14 +97,6 @@ function copyFiller(values: Float64Array): Filler {
   };
 }
 
-function parsedFiller(values: (string | null)[], parse: (raw: string) => number): Filler {
-  return (out, src, from, to, cols, c) => {
-    for (let r = from, at = from * cols + c; r < to; r++, at += cols) {
-      const v = values[src[r]];
-      out[at] = v === null ? NaN : parse(v);
-    }
-  };
-}
 
 function datetimeFiller(ms: Float64Array, partOf: (ms: number) => number): Filler {
   return (out, src, from, to, cols, c) => {
@@ -92,11 +107,12 @@ function datetimeFiller(ms: Float64Array, partOf: (ms: number) => number): Fille
   };
 }
 
-function categoryFiller(column: FrameColumn, codes: Map<string, number>): Filler {
+/** Categories of a numeric, boolean or datetime column, keyed by the cell's text. */
+function textFiller(column: FrameColumn, index: Map<string, number>): Filler {
   return (out, src, from, to, cols, c) => {
     for (let r = from, at = from * cols + c; r < to; r++, at += cols) {
-      const text = column.type === 'string' ? column.values[src[r]] : categoryText(column, src[r]);
-      out[at] = text === null ? NaN : (codes.get(text) ?? NaN);
+      const text = categoryText(column, src[r]);
+      out[at] = text === null ? NaN : (index.get(text) ?? NaN);
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { Task } from '@trainyard/contracts';
-import type { Frame, FrameColumn } from '../data/frame';
+import type { Frame, FrameColumn, StringColumn } from '../data/frame';
 import { DATETIME_PARTS, transformFeatureNames, type FeatureTransform, type PreprocessPlan } from './preprocess-plan';
 
 /** Rarer categories than the most frequent this many share the unseen code, so an id column can't blow up the plan. */
@@ -33,7 +33,7 @@ export function fitPlan({ frame, target, features, task, classLabels, fitRows }:
 function fitTransform(column: FrameColumn, fitRows: ArrayLike<number>): FeatureTransform {
   switch (column.type) {
     case 'string':
-      return { column: column.name, kind: 'category', categories: vocabulary(column.values, fitRows) };
+      return { column: column.name, kind: 'category', categories: vocabulary(column, fitRows) };
     case 'boolean':
       return { column: column.name, kind: 'boolean' };
     case 'datetime':
@@ -44,11 +44,18 @@ function fitTransform(column: FrameColumn, fitRows: ArrayLike<number>): FeatureT
 }
 
 /** Categories by descending frequency, ties in code-unit order, so codes are deterministic; "" is missing, as in CSV. */
-function vocabulary(values: (string | null)[], rows: ArrayLike<number>): string[] {
-  const counts = new Map<string, number>();
+function vocabulary({ codes, dictionary }: StringColumn, rows: ArrayLike<number>): string[] {
+  const perCode = new Int32Array(dictionary.size);
   for (let i = 0; i < rows.length; i++) {
-    const v = values[rows[i]];
-    if (v !== null && v !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
+    const code = codes[rows[i]];
+    if (code >= 0) perCode[code]++;
+  }
+  // Counted by code, then by value, since a value may stand under several codes.
+  const counts = new Map<string, number>();
+  for (let code = 0; code < perCode.length; code++) {
+    if (perCode[code] === 0) continue;
+    const value = dictionary.at(code);
+    if (value !== '') counts.set(value, (counts.get(value) ?? 0) + perCode[code]);
   }
   if (counts.size <= MAX_CATEGORIES) return byFrequency([...counts.entries()]);
   // An id-like column has far more values than are kept: sort only those at or above the cut-off count.
@@ -60,7 +67,36 @@ function vocabulary(values: (string | null)[], rows: ArrayLike<number>): string[
     else if (entry[1] === cutoff) tied.push(entry[0]);
   }
   // The default sort compares strings by code unit, as byFrequency's tie-break does.
-  return [...byFrequency(above), ...tied.sort().slice(0, MAX_CATEGORIES - above.length)];
+  return [...byFrequency(above), ...smallest(tied, MAX_CATEGORIES - above.length)];
+}
+
+/** The k smallest strings in code-unit order, sorted; a bounded selection, since an id column ties a million values. */
+function smallest(values: string[], k: number): string[] {
+  if (values.length <= 4 * k) return values.sort().slice(0, k);
+  // Keeps the k smallest in a max-heap: heap[0] is the largest of them.
+  const heap: string[] = [];
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && heap[l] > heap[top]) top = l;
+      if (r < heap.length && heap[r] > heap[top]) top = r;
+      if (top === i) return;
+      [heap[i], heap[top]] = [heap[top], heap[i]];
+      i = top;
+    }
+  };
+  for (const v of values) {
+    if (heap.length < k) {
+      heap.push(v);
+      for (let i = heap.length - 1; i > 0 && heap[(i - 1) >> 1] < heap[i]; i = (i - 1) >> 1) [heap[i], heap[(i - 1) >> 1]] = [heap[(i - 1) >> 1], heap[i]];
+    } else if (k > 0 && v < heap[0]) {
+      heap[0] = v;
+      down(0);
+    }
+  }
+  return heap.sort();
 }
 
 function byFrequency(entries: [string, number][]): string[] {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultValidation, type ValidationSpec } from '@trainyard/contracts';
-import type { Frame, FrameColumn } from '../data/frame';
+import { type Frame, type FrameColumn, type StringColumn, stringColumn } from '../data/frame';
 import { MlError } from '../errors';
 import { matrixRow, type Matrix } from '../matrix';
 import { applyPlan } from './apply-plan';
@@ -20,13 +20,8 @@ const num = (name: string, values: number[], type: 'number' | 'integer' | 'boole
   nullCount: values.filter(Number.isNaN).length,
   values: Float64Array.from(values),
 });
-const str = (name: string, values: (string | null)[]): FrameColumn => ({
-  name,
-  type: 'string',
-  nullCount: values.filter((v) => v === null).length,
-  values,
-});
-const frameOf = (...columns: FrameColumn[]): Frame => ({ rowCount: columns[0].values.length, columns });
+const str = (name: string, values: (string | null)[]): FrameColumn => stringColumn(name, values);
+const frameOf = (...columns: FrameColumn[]): Frame => ({ rowCount: columns[0].type === 'string' ? columns[0].codes.length : columns[0].values.length, columns });
 
 /** 100 rows, 80% class "no" / 20% class "yes", with a numeric, a category and a date feature. */
 function churnFrame(): Frame {
@@ -85,9 +80,9 @@ describe('prepareData', () => {
 
   it('drops rows whose target is missing and counts them', () => {
     const frame = churnFrame();
-    const target = frame.columns[3] as { values: (string | null)[] };
-    target.values[3] = null;
-    target.values[4] = null;
+    const target = frame.columns[3] as StringColumn;
+    target.codes[3] = -1;
+    target.codes[4] = -1;
     const p = prepareData(frame, options());
     assert.equal(p.droppedRows, 2);
     assert.equal(p.train.rows + p.validation!.rows + p.test.rows, 98);

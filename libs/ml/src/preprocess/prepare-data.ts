@@ -117,9 +117,10 @@ function balancedWeightsFor(task: Task, classLabels: string[] | null, train: Int
 
 function presentRows(target: FrameColumn): Int32Array {
   const rows: number[] = [];
-  for (let i = 0; i < target.values.length; i++) {
-    const v = target.values[i];
-    if (v !== null && !(typeof v === 'number' && Number.isNaN(v))) rows.push(i);
+  if (target.type === 'string') {
+    for (let i = 0; i < target.codes.length; i++) if (target.codes[i] >= 0) rows.push(i);
+  } else {
+    for (let i = 0; i < target.values.length; i++) if (!Number.isNaN(target.values[i])) rows.push(i);
   }
   return Int32Array.from(rows);
 }

@@ -1,4 +1,4 @@
-import type { Frame, FrameColumn } from '../data/frame';
+import { type Frame, type FrameColumn, stringColumn } from '../data/frame';
 import { seededRandom } from './seeded-random';
 
 export const SYNTHETIC_TARGETS = ['churned', 'tier', 'spend'] as const;
@@ -50,12 +50,7 @@ export function syntheticRawFrame(rows: number, seed: number): Frame {
     nullCount: values.filter(Number.isNaN).length,
     values,
   });
-  const text = (name: string, values: (string | null)[]): FrameColumn => ({
-    name,
-    type: 'string',
-    nullCount: values.filter((v) => v === null).length,
-    values,
-  });
+  const text = (name: string, values: (string | null)[]): FrameColumn => stringColumn(name, values);
   return {
     rowCount: rows,
     columns: [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultValidation, type TimeFeaturesSpec } from '@trainyard/contracts';
-import type { Frame } from '../data/frame';
+import type { Frame, NumericColumn } from '../data/frame';
 import { takeRows } from '../data/take-rows';
 import type { MlError } from '../errors';
 import { applyPlan, encodeRows } from './apply-plan';
@@ -76,7 +76,7 @@ describe('lag and rolling-mean features', () => {
     // Each training row's amount.lag1 is the amount of the row just before it in time.
     const order = frameTimeOrder(frame, 'signup');
     const previous = new Map(Array.from(order, (row, i) => [row, i > 0 ? order[i - 1] : -1]));
-    const amount = frame.columns.find((c) => c.name === 'amount')!.values as Float64Array;
+    const amount = (frame.columns.find((c) => c.name === 'amount') as NumericColumn).values;
     const lag1 = plan.featureNames.indexOf('amount.lag1');
     frameRows!.train.forEach((row, r) => {
       const before = previous.get(row)!;

@@ -1,14 +1,19 @@
 import { parseDatetime } from '../data/cell-values';
 import { datasetInvalid } from '../data/dataset-invalid';
-import { column, type Frame } from '../data/frame';
+import { column, type Frame, stringAt } from '../data/frame';
 
 /** Each row's time in epoch ms (or the column's number); -Infinity when missing, so such rows sort first. */
 export function timeValues(frame: Frame, timeColumn: string): Float64Array {
   const time = column(frame, timeColumn);
   if (!time) throw datasetInvalid(`time column "${timeColumn}" is not in the dataset`, { column: timeColumn });
   return Float64Array.from({ length: frame.rowCount }, (_, row) => {
-    const v = time.values[row];
-    const t = typeof v === 'number' ? v : v === null ? NaN : parseDatetime(v);
+    let t: number;
+    if (time.type === 'string') {
+      const text = stringAt(time, row);
+      t = text === null ? NaN : parseDatetime(text);
+    } else {
+      t = time.values[row];
+    }
     return Number.isNaN(t) ? -Infinity : t;
   });
 }

@@ -132,6 +132,27 @@ export function datetimeFromBytes(b: Uint8Array, s: number, e: number): number {
   return ms;
 }
 
+/**
+ * Epoch ms of the `YYYY-MM-DD` at b[s] (dashes already checked), in integer arithmetic; NaN where datetimeFromBytes
+ * would give NaN (a non-digit, an impossible date, a year before 100).
+ */
+export function dateMs(b: Uint8Array, s: number): number {
+  const y0 = b[s] - ZERO, y1 = b[s + 1] - ZERO, y2 = b[s + 2] - ZERO, y3 = b[s + 3] - ZERO;
+  const m0 = b[s + 5] - ZERO, m1 = b[s + 6] - ZERO, d0 = b[s + 8] - ZERO, d1 = b[s + 9] - ZERO;
+  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9) return NaN;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  // days_from_civil for years 100-9999, where every quotient is of non-negative integers.
+  const y = month <= 2 ? year - 1 : year;
+  const era = (y / 400) | 0;
+  const yoe = y - era * 400;
+  const doy = (((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) | 0) + day - 1;
+  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
+  return (era * 146_097 + doe - 719_468) * DAY_MS;
+}
+
 /** `count` ASCII digits as a number, NaN if any is not a digit. */
 function digits(b: Uint8Array, s: number, count: number): number {
   let value = 0;

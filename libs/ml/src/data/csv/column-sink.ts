@@ -1,7 +1,7 @@
 import { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from '../cell-values';
 import type { ColumnType } from '../frame';
-import { ByteDictionary, FNV_BASIS, FNV_PRIME } from './byte-dictionary';
-import { booleanFromBytes, datetimeFromBytes, isMissingBytes, numberFromBytes, numberShape, slowNumber } from './cell-bytes';
+import { type DictionaryParts, FNV_BASIS, FNV_PRIME, StringDictionary } from '../string-dictionary';
+import { booleanFromBytes, dateMs, datetimeFromBytes, isMissingBytes, numberFromBytes, numberShape, slowNumber } from './cell-bytes';
 
 /** One column of one block: 'empty' when every cell was missing, so the other blocks decide its type. */
 export interface BlockColumn {
@@ -11,7 +11,8 @@ export interface BlockColumn {
   numbers?: Float64Array;
   /** Strings: an index into `dictionary` per row, -1 when missing. */
   codes?: Int32Array;
-  dictionary?: string[];
+  /** Strings: the block's distinct values as bytes, so no string is made until the frame is read. */
+  dictionary?: DictionaryParts;
 }
 
 const EMPTY = 0;
@@ -28,6 +29,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 const DOT = 0x2e;
+const MINUS = 0x2d;
 const ZERO = 0x30;
 const TWO_53 = 2 ** 53;
 const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -45,7 +47,7 @@ export class ColumnSink {
   private nullCount = 0;
   private numbers: Float64Array | null = null;
   private codes: Int32Array | null = null;
-  private dictionary: ByteDictionary | null = null;
+  private dictionary: StringDictionary | null = null;
 
   /** `capacity`: the most rows the block can hold (its line count), so columns are allocated once. */
   constructor(
@@ -68,8 +70,41 @@ export class ColumnSink {
   read(b: Uint8Array, i: number): number {
     if (this.kind === INTEGER || this.kind === NUMBER) return this.readNumber(b, i);
     if (this.kind === STRING) return this.readString(b, i);
-    if (this.kind === BOOLEAN || this.kind === DATETIME) return this.readBooleanOrDatetime(b, i);
+    if (this.kind === DATETIME) return this.readDate(b, i);
+    if (this.kind === BOOLEAN) return this.readBoolean(b, i);
     return this.readOther(b, i);
+  }
+
+  /** `YYYY-MM-DD` ending the cell, the usual date shape, parsed in place; every other shape takes the general path. */
+  private readDate(b: Uint8Array, start: number): number {
+    const e = start + 10;
+    const after = b[e];
+    if ((after === this.delimiter || after === LF || (after === CR && b[e + 1] === LF)) && b[start + 4] === MINUS && b[start + 7] === MINUS) {
+      const ms = dateMs(b, start);
+      if (ms === ms) {
+        this.pushNumber(this.rows++, ms);
+        return after === CR ? e + 1 : e;
+      }
+    }
+    return this.readBooleanOrDatetime(b, start);
+  }
+
+  /** `true` / `false` ending the cell, parsed in place; other spellings take the general path. */
+  private readBoolean(b: Uint8Array, start: number): number {
+    const c = b[start];
+    const e = c === 0x74 ? start + 4 : c === 0x66 ? start + 5 : -1;
+    if (e > 0) {
+      const after = b[e];
+      if (after === this.delimiter || after === LF) {
+        const yes = c === 0x74 && b[start + 1] === 0x72 && b[start + 2] === 0x75 && b[start + 3] === 0x65;
+        const no = c === 0x66 && b[start + 1] === 0x61 && b[start + 2] === 0x6c && b[start + 3] === 0x73 && b[start + 4] === 0x65;
+        if (yes || no) {
+          this.pushNumber(this.rows++, yes ? 1 : 0);
+          return e;
+        }
+      }
+    }
+    return this.readBooleanOrDatetime(b, start);
   }
 
   /** Plain cells parse straight from their bytes; padded, quoted-looking or odd ones take push()'s full path. */
@@ -110,8 +145,45 @@ export class ColumnSink {
     return i;
   }
 
-  /** A number cell in one pass; anything off the plain grammar (spaces, tokens, exponents) goes to readOther. */
+  /**
+   * A number of at most nine digits in one pass, its mantissa in int32 arithmetic; longer numbers take readWideNumber
+   * and anything off the plain grammar (spaces, tokens, exponents) goes to readOther.
+   */
   private readNumber(b: Uint8Array, start: number): number {
+    let i = start;
+    let c = b[i];
+    const negative = c === 0x2d;
+    if (negative || c === 0x2b) c = b[++i];
+    const digitsStart = i;
+    let mantissa = 0;
+    for (; (c - ZERO) >>> 0 < 10; c = b[++i]) mantissa = (mantissa * 10 + (c - ZERO)) | 0;
+    let digits = i - digitsStart;
+    let fraction = 0;
+    const dotted = c === DOT;
+    if (dotted) {
+      const dot = i;
+      for (c = b[++i]; (c - ZERO) >>> 0 < 10; c = b[++i]) mantissa = (mantissa * 10 + (c - ZERO)) | 0;
+      fraction = i - dot - 1;
+      digits += fraction;
+    }
+    if (digits > 9) return this.readWideNumber(b, start);
+    const cellEnd = i;
+    if (c === CR && b[i + 1] === LF) c = b[++i];
+    if (c !== this.delimiter && c !== LF) return this.readOther(b, start);
+    if (cellEnd === start) {
+      this.nullCount++;
+      this.pushNumber(this.rows++, NaN);
+      return i;
+    }
+    if (digits === 0) return this.readOther(b, start);
+    const magnitude = fraction === 0 ? mantissa : mantissa / EXACT_POW10[fraction];
+    if (dotted) this.kind = NUMBER;
+    this.pushNumber(this.rows++, negative ? -magnitude : magnitude);
+    return i;
+  }
+
+  /** readNumber's grammar for mantissas of any length, in float64 arithmetic (exact below 2^53). */
+  private readWideNumber(b: Uint8Array, start: number): number {
     let i = start;
     let c = b[i];
     const negative = c === 0x2d;
@@ -171,7 +243,7 @@ export class ColumnSink {
   finish(): BlockColumn {
     const { nullCount } = this;
     const kind = KIND_NAMES[this.kind];
-    if (this.kind === STRING) return { kind, nullCount, codes: this.codes!, dictionary: this.dictionary!.values() };
+    if (this.kind === STRING) return { kind, nullCount, codes: this.codes!, dictionary: this.dictionary!.toParts() };
     if (this.kind === EMPTY || this.kind === DEMOTED) return { kind: 'empty', nullCount };
     return { kind, nullCount, numbers: this.numbers! };
   }
@@ -249,7 +321,7 @@ export class ColumnSink {
 
   private becomeString(): void {
     this.kind = STRING;
-    this.dictionary = new ByteDictionary();
+    this.dictionary = new StringDictionary();
     this.codes = new Int32Array(Math.max(this.capacity, this.rows * 2)).fill(-1, 0, this.rows);
   }
 

@@ -11,6 +11,8 @@ export interface CsvBlockTask {
 
 parentPort!.on('message', ({ buffer, start, length, options }: CsvBlockTask) => {
   const result = parseCsvBlock(new Uint8Array(buffer, 0, length), start, length, options);
-  const transfer = result.columns.flatMap((c) => [c.numbers?.buffer, c.codes?.buffer]).filter((x): x is ArrayBuffer => x !== undefined);
+  const transfer = result.columns
+    .flatMap((c) => [c.numbers?.buffer, c.codes?.buffer, c.dictionary?.bytes.buffer, c.dictionary?.ends.buffer])
+    .filter((x): x is ArrayBuffer => x !== undefined);
   parentPort!.postMessage(result, transfer);
 });
