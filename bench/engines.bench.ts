@@ -30,8 +30,8 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const ROWS = env('BENCH_ENGINE_ROWS', 1_000_000);
 const ROUNDS = env('BENCH_ENGINE_ROUNDS', 100);
 const THREADS = env('BENCH_ENGINE_THREADS', availableParallelism());
-const SMALL_REPEATS = env('BENCH_SMALL_REPEATS', 3);
-const LARGE_REPEATS = env('BENCH_LARGE_REPEATS', 1);
+const SMALL_REPEATS = env('BENCH_SMALL_REPEATS', 5);
+const LARGE_REPEATS = env('BENCH_LARGE_REPEATS', 3);
 const ONNX_ROWS = env('BENCH_ONNX_ROWS', 200_000);
 const CSV_ROWS = env('BENCH_CSV_ROWS', 1_000_000);
 const MLP_ROWS = env('BENCH_MLP_ROWS', 50_000);

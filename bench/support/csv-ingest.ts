@@ -15,6 +15,8 @@ export interface IngestComparison {
   trainyard: IngestRun;
   polars: IngestRun;
   pandas: IngestRun;
+  /** Trainyard / polars time of each repeat, the two read back to back. */
+  pairedRatios?: number[];
 }
 
 /**
@@ -31,11 +33,12 @@ export async function compareCsvIngest(path: string, repeats: number): Promise<I
       pandas: await runPeer<IngestRun>('read_csv.py', ['pandas', path, dates]),
     });
   }
-  const median = (side: keyof IngestComparison) => {
+  const median = (side: 'trainyard' | 'polars' | 'pandas') => {
     const target = percentile(runs.map((r) => r[side].seconds), 50);
     return runs.find((r) => r[side].seconds === target)![side];
   };
-  return { trainyard: median('trainyard'), polars: median('polars'), pandas: median('pandas') };
+  const pairedRatios = runs.map((r) => r.trainyard.seconds / r.polars.seconds);
+  return { trainyard: median('trainyard'), polars: median('polars'), pandas: median('pandas'), pairedRatios };
 }
 
 export function reportCsvIngest(c: IngestComparison): void {
@@ -43,6 +46,7 @@ export function reportCsvIngest(c: IngestComparison): void {
   const { trainyard: t, polars: p, pandas: d } = c;
   report('read time Trainyard / polars / pandas (s)', `${fmt(t.seconds)} / ${fmt(p.seconds)} / ${fmt(d.seconds)}`);
   report('Trainyard / polars', fmt(t.seconds / p.seconds, 2), '≤ 1.5');
+  if ((c.pairedRatios?.length ?? 0) > 1) report('Trainyard / polars per repeat, lowest to highest', [...c.pairedRatios!].sort((a, b) => a - b).map((r) => fmt(r, 2)).join(' '));
   report('Trainyard / pandas', fmt(t.seconds / d.seconds, 2));
   report('peak RSS Trainyard / polars / pandas (MB)', `${mb(t.peakRss)} / ${mb(p.peakRss)} / ${mb(d.peakRss)}`);
   report('peak − RSS at start, same order (MB)', `${mb(t.peakRss - t.startRss)} / ${mb(p.peakRss - p.startRss)} / ${mb(d.peakRss - d.startRss)}`);

@@ -14,6 +14,8 @@ export interface TrainingComparison {
   peerSeconds: number;
   trainyardAuc: number;
   peerAuc: number;
+  /** Trainyard / peer time of each repeat (the two sides run back to back), to show the spread behind the median. */
+  pairedRatios: number[];
   /** Trainyard's model, for the inference comparison. */
   model: Uint8Array;
   /** CPU share other processes took meanwhile (see withContention). */
@@ -45,12 +47,17 @@ async function trainBothSides(engine: GbdtEngine, split: BenchSplit, spec: GbdtS
   }
   const trainyardAuc = auc(split.test, await trainyard.positiveProbability(model!, split.test));
   const peerAuc = auc(split.test, await readFloat32File(predictionsPath));
-  return { trainyardSeconds: percentile(ours, 50), peerSeconds: percentile(theirs, 50), trainyardAuc, peerAuc, model: model! };
+  const pairedRatios = ours.map((t, i) => t / theirs[i]!);
+  return { trainyardSeconds: percentile(ours, 50), peerSeconds: percentile(theirs, 50), pairedRatios, trainyardAuc, peerAuc, model: model! };
 }
 
 export function reportTraining(label: string, c: TrainingComparison): void {
   report(`${label}: Trainyard / python (s), others ${fmt(100 * c.othersShare, 0)}% CPU`, `${fmt(c.trainyardSeconds)} / ${fmt(c.peerSeconds)}`);
   report(`${label}: time ratio`, fmt(c.trainyardSeconds / c.peerSeconds, 3), '≤ 1.05');
+  if (c.pairedRatios.length > 1) {
+    const sorted = [...c.pairedRatios].sort((a, b) => a - b);
+    report(`${label}: ratio per repeat, lowest to highest`, sorted.map((r) => fmt(r, 3)).join(' '));
+  }
   report(`${label}: |Δ rocAuc| (${fmt(c.trainyardAuc, 4)} vs ${fmt(c.peerAuc, 4)})`, fmt(Math.abs(c.trainyardAuc - c.peerAuc), 4), '≤ 0.005');
 }
 
