@@ -146,8 +146,8 @@ export class ColumnSink {
   }
 
   /**
-   * A number of at most nine digits in one pass, its mantissa in int32 arithmetic; longer numbers take readWideNumber
-   * and anything off the plain grammar (spaces, tokens, exponents) goes to readOther.
+   * A number cell in one pass, its mantissa in int32 arithmetic while it has at most nine digits (wideNumber takes
+   * longer ones); anything off the plain grammar (spaces, tokens, exponents) goes to readOther.
    */
   private readNumber(b: Uint8Array, start: number): number {
     let i = start;
@@ -166,40 +166,6 @@ export class ColumnSink {
       fraction = i - dot - 1;
       digits += fraction;
     }
-    if (digits > 9) return this.readWideNumber(b, start);
-    const cellEnd = i;
-    if (c === CR && b[i + 1] === LF) c = b[++i];
-    if (c !== this.delimiter && c !== LF) return this.readOther(b, start);
-    if (cellEnd === start) {
-      this.nullCount++;
-      this.pushNumber(this.rows++, NaN);
-      return i;
-    }
-    if (digits === 0) return this.readOther(b, start);
-    const magnitude = fraction === 0 ? mantissa : mantissa / EXACT_POW10[fraction];
-    if (dotted) this.kind = NUMBER;
-    this.pushNumber(this.rows++, negative ? -magnitude : magnitude);
-    return i;
-  }
-
-  /** readNumber's grammar for mantissas of any length, in float64 arithmetic (exact below 2^53). */
-  private readWideNumber(b: Uint8Array, start: number): number {
-    let i = start;
-    let c = b[i];
-    const negative = c === 0x2d;
-    if (negative || c === 0x2b) c = b[++i];
-    const digitsStart = i;
-    let mantissa = 0;
-    for (; c >= ZERO && c <= ZERO + 9; c = b[++i]) mantissa = mantissa * 10 + (c - ZERO);
-    let digits = i - digitsStart;
-    let fraction = 0;
-    const dotted = c === DOT;
-    if (dotted) {
-      const dot = i;
-      for (c = b[++i]; c >= ZERO && c <= ZERO + 9; c = b[++i]) mantissa = mantissa * 10 + (c - ZERO);
-      fraction = i - dot - 1;
-      digits += fraction;
-    }
     const cellEnd = i;
     if (c === CR && b[i + 1] === LF) c = b[++i];
     if (c !== this.delimiter && c !== LF) return this.readOther(b, start);
@@ -210,8 +176,9 @@ export class ColumnSink {
     }
     if (digits === 0) return this.readOther(b, start);
     let value: number;
-    if (mantissa >= TWO_53 || fraction > 22) {
-      value = slowNumber(b, start, cellEnd);
+    if (digits > 9) {
+      // The int32 mantissa has wrapped: read the digits again in float64.
+      value = wideNumber(b, start, cellEnd);
       if (!numberShape.integral) this.kind = NUMBER;
     } else {
       const magnitude = fraction === 0 ? mantissa : mantissa / EXACT_POW10[fraction];
@@ -353,6 +320,30 @@ export class ColumnSink {
     }
     this.codes![row] = code;
   }
+}
+
+/**
+ * The value of a plain number cell b[s, e) (sign, digits, an optional dot and digits) of more than nine digits, in
+ * float64 arithmetic, exact below 2^53; longer mantissas go to Number(). Sets numberShape.integral.
+ */
+function wideNumber(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const negative = b[i] === 0x2d;
+  if (negative || b[i] === 0x2b) i++;
+  let mantissa = 0;
+  let fraction = 0;
+  let dotted = false;
+  for (; i < e; i++) {
+    if (b[i] === DOT) dotted = true;
+    else {
+      mantissa = mantissa * 10 + (b[i] - ZERO);
+      if (dotted) fraction++;
+    }
+  }
+  if (mantissa >= TWO_53 || fraction > 22) return slowNumber(b, s, e);
+  numberShape.integral = !dotted;
+  const magnitude = fraction === 0 ? mantissa : mantissa / EXACT_POW10[fraction];
+  return negative ? -magnitude : magnitude;
 }
 
 function decode(b: Uint8Array, s: number, e: number): string {
