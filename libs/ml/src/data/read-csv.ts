@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ColumnAssembler } from './csv/block-columns';
+import { columnBuffers } from './csv/column-sink';
 import { readCsvHeader } from './csv/csv-header';
 import { CsvWorkerPool } from './csv/csv-worker-pool';
 import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './csv/parse-csv-block';
@@ -32,7 +33,7 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
   try {
     const { size } = await handle.stat();
     const bom = await startsWithBom(handle);
-    const blocks = recordBlocks(handle, bom ? UTF8_BOM.length : 0, blockBytes);
+    const blocks = recordBlocks(handle, bom ? UTF8_BOM.length : 0, blockBytes, (bytes) => pool?.spareBlock(bytes));
     const first = await blocks.next();
     if (first.done) throw datasetInvalid('file is empty');
     const head = first.value.bytes;
@@ -49,6 +50,8 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
       // The first block's density sizes the columns for the whole file.
       if (index === 0) for (const a of assemblers) a.reserve(Math.min(maxRows, Math.ceil((block.rows * size) / Math.max(1, block.length - block.start)) + 1024));
       result.columns.forEach((piece, i) => assemblers[i].add(piece, block.rows, block.rows < result.rows));
+      // Copied out above: the workers may write the next blocks into the same, already paged-in, memory.
+      pool?.recycle(columnBuffers(result.columns));
     };
     const placed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, header.lines + 1, Math.max(1, workers) * 2, append);
 

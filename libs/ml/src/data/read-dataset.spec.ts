@@ -24,6 +24,11 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Each column's name, type, null count and values; strings by value, since blocks' dictionaries may number them differently. */
+function cellsOf(frame: Frame) {
+  return frame.columns.map((c) => ({ name: c.name, type: c.type, nullCount: c.nullCount, values: c.type === 'string' ? stringValues(c) : [...c.values] }));
+}
+
 async function csvFile(name: string, text: string): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, text);
@@ -174,6 +179,21 @@ describe('readCsv in blocks on worker threads', () => {
     assert.equal(v.type, 'number');
     assert.deepEqual([...v.values], [1.5, -0.25, NaN, 0.001, 7, 0.5, 123456789012345678, 0.1234567890123456789, NaN, 2]);
     assert.equal(v.nullCount, 2);
+  });
+
+  it('reads into reused buffers without stale values leaking between blocks of different lengths and types', async () => {
+    // Blocks of one to a few records, columns empty in some blocks and typed in others: every later block is parsed
+    // into buffers an earlier one filled, and read into an earlier block's bytes.
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const sometimes = (every: number, cell: string) => (i % every === 0 ? '' : cell);
+      return [i, sometimes(3, String(i * 0.5)), sometimes(7, `c${i % 11}`), sometimes(5, i % 2 === 0 ? 'true' : 'false'), i % 13 === 0 ? 'long text to vary block sizes' : 'x'].join(',');
+    });
+    const path = await csvFile('reuse.csv', `n,half,cat,flag,note\n${rows.join('\n')}\n`);
+    const whole = await readCsv(path, Infinity, { workers: 0 });
+    for (const blockBytes of [16, 40, 97]) {
+      assert.deepEqual(cellsOf(await readCsv(path, Infinity, { blockBytes, workers: 2 })), cellsOf(whole), `blocks of ${blockBytes} bytes`);
+    }
+    assert.deepEqual([...numeric(whole, 'half').values].slice(0, 4), [NaN, 0.5, 1, NaN]);
   });
 
   it('rejects quotes in the wrong place with the line', async () => {

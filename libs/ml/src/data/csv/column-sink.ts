@@ -2,6 +2,7 @@ import { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } fro
 import type { ColumnType } from '../frame';
 import { type DictionaryParts, FNV_BASIS, FNV_PRIME, StringDictionary } from '../string-dictionary';
 import { booleanFromBytes, dateMs, datetimeFromBytes, isMissingBytes, numberFromBytes, numberShape, slowNumber } from './cell-bytes';
+import { type ColumnArrays, FRESH_ARRAYS } from './spare-buffers';
 
 /** One column of one block: 'empty' when every cell was missing, so the other blocks decide its type. */
 export interface BlockColumn {
@@ -13,6 +14,15 @@ export interface BlockColumn {
   codes?: Int32Array;
   /** Strings: the block's distinct values as bytes, so no string is made until the frame is read. */
   dictionary?: DictionaryParts;
+}
+
+/** The buffers behind a block's columns: what moves between threads, and what is handed back to be reused. */
+export function columnBuffers(columns: readonly BlockColumn[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const c of columns) {
+    for (const array of [c.numbers, c.codes, c.dictionary?.bytes, c.dictionary?.ends]) if (array) buffers.add(array.buffer as ArrayBuffer);
+  }
+  return [...buffers];
 }
 
 const EMPTY = 0;
@@ -54,6 +64,7 @@ export class ColumnSink {
     private readonly delimiter: number,
     private readonly capacity: number,
     asString: boolean,
+    private readonly arrays: ColumnArrays = FRESH_ARRAYS,
   ) {
     if (asString) this.becomeString();
   }
@@ -282,14 +293,14 @@ export class ColumnSink {
   /** Earlier rows of the block were all missing. */
   private becomeNumeric(kind: number, value: number): number {
     this.kind = kind;
-    this.numbers = new Float64Array(Math.max(this.capacity, this.rows * 2)).fill(NaN, 0, this.rows);
+    this.numbers = this.arrays.float64(Math.max(this.capacity, this.rows * 2)).fill(NaN, 0, this.rows);
     return value;
   }
 
   private becomeString(): void {
     this.kind = STRING;
     this.dictionary = new StringDictionary();
-    this.codes = new Int32Array(Math.max(this.capacity, this.rows * 2)).fill(-1, 0, this.rows);
+    this.codes = this.arrays.int32(Math.max(this.capacity, this.rows * 2)).fill(-1, 0, this.rows);
   }
 
   private demote(): void {
@@ -305,7 +316,7 @@ export class ColumnSink {
 
   private pushNumber(row: number, value: number): void {
     if (row >= this.numbers!.length) {
-      const bigger = new Float64Array(this.numbers!.length * 2);
+      const bigger = this.arrays.float64(this.numbers!.length * 2);
       bigger.set(this.numbers!);
       this.numbers = bigger;
     }
@@ -314,7 +325,7 @@ export class ColumnSink {
 
   private pushCode(row: number, code: number): void {
     if (row >= this.codes!.length) {
-      const bigger = new Int32Array(this.codes!.length * 2);
+      const bigger = this.arrays.int32(this.codes!.length * 2);
       bigger.set(this.codes!);
       this.codes = bigger;
     }

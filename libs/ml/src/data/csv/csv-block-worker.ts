@@ -1,18 +1,31 @@
 /** Worker-thread entry: parses the blocks it is sent and hands the typed columns back without copying them. */
 import { parentPort } from 'node:worker_threads';
-import { type CsvBlockOptions, parseCsvBlock } from './parse-csv-block';
+import { columnBuffers } from './column-sink';
+import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './parse-csv-block';
+import { SpareBuffers } from './spare-buffers';
 
 export interface CsvBlockTask {
   buffer: ArrayBuffer;
   start: number;
   length: number;
   options: CsvBlockOptions;
+  /** Buffers of earlier blocks' columns, copied out and sent back for this worker to reuse. */
+  spare: ArrayBuffer[];
 }
 
-parentPort!.on('message', ({ buffer, start, length, options }: CsvBlockTask) => {
-  const result = parseCsvBlock(new Uint8Array(buffer, 0, length), start, length, options);
-  const transfer = result.columns
-    .flatMap((c) => [c.numbers?.buffer, c.codes?.buffer, c.dictionary?.bytes.buffer, c.dictionary?.ends.buffer])
-    .filter((x): x is ArrayBuffer => x !== undefined);
-  parentPort!.postMessage(result, transfer);
+export interface CsvBlockReply {
+  result: CsvBlockResult;
+  input: ArrayBuffer;
+}
+
+/** About two blocks' worth of column buffers for a wide file. */
+const SPARE_LIMIT = 128;
+const spare = new SpareBuffers(SPARE_LIMIT);
+
+parentPort!.on('message', (task: CsvBlockTask) => {
+  spare.give(task.spare);
+  const result = parseCsvBlock(new Uint8Array(task.buffer, 0, task.length), task.start, task.length, task.options, spare);
+  // The block's bytes go back too, for the main thread to read a later block into.
+  const reply: CsvBlockReply = { result, input: task.buffer };
+  parentPort!.postMessage(reply, [task.buffer, ...columnBuffers(result.columns)]);
 });

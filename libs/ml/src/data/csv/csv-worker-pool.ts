@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CsvBlockTask } from './csv-block-worker';
+import type { CsvBlockReply, CsvBlockTask } from './csv-block-worker';
 import type { CsvBlockOptions, CsvBlockResult } from './parse-csv-block';
 
 interface Job {
@@ -14,11 +14,18 @@ export class CsvWorkerPool {
   private readonly idle: Worker[] = [];
   private readonly queue: Job[] = [];
   private readonly running = new Map<Worker, Job>();
+  /** Column buffers copied out of earlier results, going back with the next task to be reused. */
+  private spare: ArrayBuffer[] = [];
+  /** Blocks' byte buffers the workers are done with. */
+  private readonly inputs: ArrayBuffer[] = [];
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(join(__dirname, 'csv-block-worker.js'));
-      worker.on('message', (result: CsvBlockResult) => this.settle(worker, (job) => job.resolve(result)));
+      worker.on('message', ({ result, input }: CsvBlockReply) => {
+        this.inputs.push(input);
+        this.settle(worker, (job) => job.resolve(result));
+      });
       worker.on('error', (err) => this.settle(worker, (job) => job.reject(err)));
       this.idle.push(worker);
     }
@@ -26,11 +33,22 @@ export class CsvWorkerPool {
 
   /** Parses bytes[start, end) in a worker; the block's buffer moves to the worker and is unusable here afterwards. */
   parse(bytes: Buffer, options: CsvBlockOptions, start: number): Promise<CsvBlockResult> {
-    const task: CsvBlockTask = { buffer: bytes.buffer as ArrayBuffer, start, length: bytes.length, options };
+    const task: CsvBlockTask = { buffer: bytes.buffer as ArrayBuffer, start, length: bytes.length, options, spare: [] };
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /** A block buffer of at least `bytes` that a worker has finished parsing, to read another block into. */
+  spareBlock(bytes: number): ArrayBuffer | undefined {
+    const i = this.inputs.findIndex((b) => b.byteLength >= bytes);
+    return i < 0 ? undefined : this.inputs.splice(i, 1)[0];
+  }
+
+  /** Hands back a result's buffers once nothing here uses them any more; they are unusable here afterwards. */
+  recycle(buffers: readonly ArrayBuffer[]): void {
+    this.spare.push(...buffers);
   }
 
   async close(): Promise<void> {
@@ -50,7 +68,9 @@ export class CsvWorkerPool {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.running.set(worker, job);
-      worker.postMessage(job.task, [job.task.buffer]);
+      const spare = this.spare;
+      this.spare = [];
+      worker.postMessage({ ...job.task, spare }, [job.task.buffer, ...spare]);
     }
   }
 }

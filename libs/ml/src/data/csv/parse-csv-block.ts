@@ -1,4 +1,5 @@
 import { type BlockColumn, ColumnSink } from './column-sink';
+import { type ColumnArrays, FRESH_ARRAYS } from './spare-buffers';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -33,12 +34,12 @@ export interface CsvBlockResult {
  * Parses whole RFC 4180 records (LF or CRLF, "" escapes, blank lines skipped) from b[start, end) straight
  * into typed columns. A column that changes type mid-block is read once more as text.
  */
-export function parseCsvBlock(b: Uint8Array, start: number, end: number, options: CsvBlockOptions): CsvBlockResult {
+export function parseCsvBlock(b: Uint8Array, start: number, end: number, options: CsvBlockOptions, arrays: ColumnArrays = FRESH_ARRAYS): CsvBlockResult {
   if (end > start && b[end - 1] !== LF) throw new Error('a CSV block must end with a line break');
-  const first = parseRecords(b, start, end, options);
+  const first = parseRecords(b, start, end, options, arrays);
   const demoted = first.sinks.flatMap((sink, i) => (sink.demoted ? [i] : []));
   if (demoted.length === 0 || first.error) return finish(first);
-  const again = parseRecords(b, start, end, { ...options, asString: demoted });
+  const again = parseRecords(b, start, end, { ...options, asString: demoted }, arrays);
   return finish({ ...first, sinks: first.sinks.map((sink, i) => (sink.demoted ? again.sinks[i] : sink)) });
 }
 
@@ -53,13 +54,13 @@ interface ParsedRecords {
   error?: CsvBlockError;
 }
 
-function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlockOptions): ParsedRecords {
+function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlockOptions, arrays: ColumnArrays): ParsedRecords {
   const { delimiter, width, maxRows } = options;
   const asString = new Set(options.asString ?? []);
   let capacity = 0;
   for (let nl = b.indexOf(LF, start); nl >= 0 && nl < end; nl = b.indexOf(LF, nl + 1)) capacity++;
   capacity = Math.min(capacity, maxRows);
-  const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i)));
+  const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i), arrays));
   let rows = 0;
   let lines = 0;
   let i = start;

@@ -16,18 +16,23 @@ export interface RecordBlock {
   offset: number;
 }
 
+/** A buffer of at least `bytes` that an earlier block is done with, if there is one. */
+export type SpareBlock = (bytes: number) => ArrayBuffer | undefined;
+
 /**
  * Reads a file in blocks of about `blockBytes` that each end at a record boundary: the last line break with
- * an even number of quotes before it. Memory stays at a few blocks whatever the file's size.
+ * an even number of quotes before it. Memory stays at a few blocks whatever the file's size; `spare` lets a
+ * block be read into memory an earlier one used, already paged in.
  */
-export async function* recordBlocks(handle: FileHandle, from: number, blockBytes: number): AsyncGenerator<RecordBlock> {
+export async function* recordBlocks(handle: FileHandle, from: number, blockBytes: number, spare: SpareBlock = () => undefined): AsyncGenerator<RecordBlock> {
   const fileSize = (await handle.stat()).size;
   let carry = Buffer.alloc(0);
   let offset = from;
   for (;;) {
     // One byte past the end makes a short read, which is how the last block knows it is last.
     const size = Math.min(Math.max(blockBytes, carry.length * 2), fileSize - offset + 1);
-    const buffer = Buffer.allocUnsafeSlow(size);
+    const reused = spare(size);
+    const buffer = reused ? Buffer.from(reused, 0, size) : Buffer.allocUnsafeSlow(size);
     carry.copy(buffer, 0);
     const wanted = size - carry.length;
     const { bytesRead } = await handle.read(buffer, carry.length, wanted, offset + carry.length);
