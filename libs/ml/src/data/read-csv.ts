@@ -43,7 +43,7 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
 
     const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows };
     const workers = size > blockBytes ? (tuning.workers ?? Math.min(availableParallelism(), 4)) : 0;
-    pool = workers > 0 ? new CsvWorkerPool(workers) : null;
+    pool = workers > 0 ? CsvWorkerPool.acquire(workers) : null;
     const parse = pool ? pool.parse.bind(pool) : (bytes: Buffer, o: CsvBlockOptions, start: number) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
     const assemblers = header.names.map((name) => new ColumnAssembler(name));
     const append = (block: PlacedBlock, result: CsvBlockResult, index: number) => {
@@ -61,7 +61,7 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
     for (let i = 0; i < assemblers.length; i++) columns.push(assemblers[i].finish() ?? (await readAsText(handle, placed, options, i, header.names[i])));
     return { rowCount, columns };
   } finally {
-    await pool?.close();
+    pool?.release();
     await handle.close();
   }
 }

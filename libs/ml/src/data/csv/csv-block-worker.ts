@@ -13,6 +13,9 @@ export interface CsvBlockTask {
   spare: ArrayBuffer[];
 }
 
+/** A block to parse, or word that the read is over and the spare memory can go. */
+export type CsvWorkerMessage = CsvBlockTask | { trim: true };
+
 export interface CsvBlockReply {
   result: CsvBlockResult;
   input: ArrayBuffer;
@@ -20,9 +23,13 @@ export interface CsvBlockReply {
 
 /** About two blocks' worth of column buffers for a wide file. */
 const SPARE_LIMIT = 128;
-const spare = new SpareBuffers(SPARE_LIMIT);
+let spare = new SpareBuffers(SPARE_LIMIT);
 
-parentPort!.on('message', (task: CsvBlockTask) => {
+parentPort!.on('message', (task: CsvWorkerMessage) => {
+  if ('trim' in task) {
+    spare = new SpareBuffers(SPARE_LIMIT);
+    return;
+  }
   spare.give(task.spare);
   const result = parseCsvBlock(new Uint8Array(task.buffer, 0, task.length), task.start, task.length, task.options, spare);
   // The block's bytes go back too, for the main thread to read a later block into.

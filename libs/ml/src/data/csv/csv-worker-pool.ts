@@ -1,41 +1,72 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CsvBlockReply, CsvBlockTask } from './csv-block-worker';
+import type { CsvBlockReply, CsvWorkerMessage } from './csv-block-worker';
 import type { CsvBlockOptions, CsvBlockResult } from './parse-csv-block';
 
+/**
+ * Idle workers are kept this long for the next read: a long-running process (a Temporal worker) then reads with
+ * threads whose parser V8 has already compiled, which on a fresh thread costs its first two blocks half again.
+ */
+const KEEP_IDLE_MS = 5 * 60_000;
+
 interface Job {
-  task: CsvBlockTask;
+  task: CsvWorkerMessage;
+  transfer: ArrayBuffer[];
   resolve: (result: CsvBlockResult) => void;
   reject: (err: unknown) => void;
 }
 
-/** A few worker threads parsing CSV blocks; results come back in any order, each to its own promise. */
+/**
+ * A few worker threads parsing CSV blocks, shared by the reads of the process; results come back in any order,
+ * each to its own promise. Threads start on first use, do not keep the process alive while idle, and end after
+ * KEEP_IDLE_MS without a read; the memory they keep for reuse is given up as soon as no read is under way.
+ */
 export class CsvWorkerPool {
+  private static readonly pools = new Map<number, CsvWorkerPool>();
+
+  private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly queue: Job[] = [];
   private readonly running = new Map<Worker, Job>();
   /** Column buffers copied out of earlier results, going back with the next task to be reused. */
   private spare: ArrayBuffer[] = [];
   /** Blocks' byte buffers the workers are done with. */
-  private readonly inputs: ArrayBuffer[] = [];
+  private inputs: ArrayBuffer[] = [];
+  private reads = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(join(__dirname, 'csv-block-worker.js'));
-      worker.on('message', ({ result, input }: CsvBlockReply) => {
-        this.inputs.push(input);
-        this.settle(worker, (job) => job.resolve(result));
-      });
-      worker.on('error', (err) => this.settle(worker, (job) => job.reject(err)));
-      this.idle.push(worker);
-    }
+  private constructor(private readonly size: number) {}
+
+  /** The process's pool of `size` workers, for one read; call release() when the read is over. */
+  static acquire(size: number): CsvWorkerPool {
+    let pool = CsvWorkerPool.pools.get(size);
+    if (!pool) CsvWorkerPool.pools.set(size, (pool = new CsvWorkerPool(size)));
+    pool.reads++;
+    if (pool.idleTimer) clearTimeout(pool.idleTimer);
+    pool.idleTimer = null;
+    return pool;
+  }
+
+  /** Threads running now, idle or at work. */
+  get threads(): number {
+    return this.workers.size;
+  }
+
+  /** A read is over: with none left, the reusable memory goes and the threads are kept a while, then ended. */
+  release(): void {
+    if (--this.reads > 0) return;
+    this.spare = [];
+    this.inputs = [];
+    for (const worker of this.idle) worker.postMessage({ trim: true } satisfies CsvWorkerMessage);
+    this.idleTimer = setTimeout(() => void this.close(), KEEP_IDLE_MS).unref();
   }
 
   /** Parses bytes[start, end) in a worker; the block's buffer moves to the worker and is unusable here afterwards. */
   parse(bytes: Buffer, options: CsvBlockOptions, start: number): Promise<CsvBlockResult> {
-    const task: CsvBlockTask = { buffer: bytes.buffer as ArrayBuffer, start, length: bytes.length, options, spare: [] };
+    if (bytes.byteOffset !== 0) throw new Error('a CSV block must start at the start of its own buffer');
+    const buffer = bytes.buffer as ArrayBuffer;
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ task: { buffer, start, length: bytes.length, options, spare: [] }, transfer: [buffer], resolve, reject });
       this.dispatch();
     });
   }
@@ -52,25 +83,57 @@ export class CsvWorkerPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.idle, ...this.running.keys()].map((w) => w.terminate()));
+    this.idleTimer = null;
+    const workers = [...this.workers];
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(join(__dirname, 'csv-block-worker.js'));
+    worker.unref();
+    worker.on('message', ({ result, input }: CsvBlockReply) => {
+      // Kept only while a read may want it; a failed read's last blocks may still come back after it is over.
+      if (this.reads > 0) this.inputs.push(input);
+      this.settle(worker, (job) => job.resolve(result));
+    });
+    worker.on('error', (err) => this.lose(worker, err));
+    worker.on('exit', (code) => this.lose(worker, new Error(`CSV worker thread exited with code ${code}`)));
+    this.workers.add(worker);
+    return worker;
   }
 
   private settle(worker: Worker, complete: (job: Job) => void): void {
     const job = this.running.get(worker);
     this.running.delete(worker);
+    worker.unref();
     this.idle.push(worker);
     if (job) complete(job);
     this.dispatch();
   }
 
+  /** A thread that died fails the block it had; the next block starts a new one. */
+  private lose(worker: Worker, err: unknown): void {
+    if (!this.workers.delete(worker)) return;
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+    const job = this.running.get(worker);
+    this.running.delete(worker);
+    job?.reject(err);
+    this.dispatch();
+  }
+
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.workers.size < this.size ? this.spawn() : null);
+      if (!worker) return;
       const job = this.queue.shift()!;
       this.running.set(worker, job);
+      // A thread at work keeps the process alive until its block is back.
+      worker.ref();
       const spare = this.spare;
       this.spare = [];
-      worker.postMessage({ ...job.task, spare }, [job.task.buffer, ...spare]);
+      if ('buffer' in job.task) job.task.spare = spare;
+      worker.postMessage(job.task, [...job.transfer, ...spare]);
     }
   }
 }
