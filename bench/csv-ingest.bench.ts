@@ -1,7 +1,7 @@
 /**
  * Issue #3, on its own: CSV ingest vs polars and pandas on the same mixed-type file (wall time and peak RSS,
- * each reader in a fresh process; target ≤ 1.5× polars), then a training job's load-features + preprocess
- * steps on that file, phase by phase.
+ * each reader in a fresh process, then a second read in that process as a long-running service reads; target
+ * ≤ 1.5× polars), then a training job's load-features + preprocess steps on that file, phase by phase.
  * Sizes: BENCH_CSV_ROWS (default 1,000,000; 100000 for a quick run), BENCH_CSV_REPEATS (default 3).
  * Needs no database or Temporal; needs the Python peers in bench/.venv (scripts/bench.mjs installs them).
  */
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const path = join(dir, 'mixed.csv');
     await writeMixedCsv(path, ROWS);
     const { size } = await stat(path);
-    console.log(`CSV ingest: ${ROWS} rows × 30 mixed columns (${mb(size)} MB), each reader in a fresh process, median of ${REPEATS}`);
+    console.log(`CSV ingest: ${ROWS} rows × 30 mixed columns (${mb(size)} MB), each reader in a fresh process and then once more in that process, median of ${REPEATS}`);
     const ingest = await withContention(() => compareCsvIngest(path, REPEATS));
     reportCsvIngest(ingest.result);
     report('CPU share taken by other processes meanwhile', `${fmt(100 * ingest.othersShare, 0)}%`);
