@@ -46,14 +46,19 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
     pool = workers > 0 ? CsvWorkerPool.acquire(workers) : null;
     const parse = pool ? pool.parse.bind(pool) : (bytes: Buffer, o: CsvBlockOptions, start: number) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
     const assemblers = header.names.map((name) => new ColumnAssembler(name));
+    // Records per byte in the first block: it sizes the frame's columns, and each later block's.
+    let density = 0;
     const append = (block: PlacedBlock, result: CsvBlockResult, index: number) => {
-      // The first block's density sizes the columns for the whole file.
-      if (index === 0) for (const a of assemblers) a.reserve(Math.min(maxRows, Math.ceil((block.rows * size) / Math.max(1, block.length - block.start)) + 1024));
+      if (index === 0) {
+        density = block.rows / Math.max(1, block.length - block.start);
+        for (const a of assemblers) a.reserve(Math.min(maxRows, Math.ceil(density * size) + 1024));
+      }
       result.columns.forEach((piece, i) => assemblers[i].add(piece, block.rows, block.rows < result.rows));
       // Copied out above: the workers may write the next blocks into the same, already paged-in, memory.
       pool?.recycle(columnBuffers(result.columns));
     };
-    const placed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, header.lines + 1, Math.max(1, workers) * 2, append);
+    const optionsFor = (bytes: number): CsvBlockOptions => (density > 0 ? { ...options, rowsHint: Math.ceil(bytes * density * 1.1) + 64 } : options);
+    const placed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, optionsFor, header.lines + 1, Math.max(1, workers) * 2, append);
 
     const rowCount = placed.reduce((n, b) => n + b.rows, 0);
     if (rowCount === 0) throw datasetInvalid('file has a header but no data rows');
@@ -93,6 +98,7 @@ async function parseInOrder(
   blocks: AsyncGenerator<DataBlock>,
   parse: ParseBlock,
   options: CsvBlockOptions,
+  optionsFor: (bytes: number) => CsvBlockOptions,
   firstLine: number,
   inFlight: number,
   append: (block: PlacedBlock, result: CsvBlockResult, index: number) => void,
@@ -114,7 +120,7 @@ async function parseInOrder(
   for await (const { bytes, offset, start } of blocks) {
     // Taken before parse(), which may move the bytes to a worker and leave `bytes` empty.
     const block = { offset, start, length: bytes.length };
-    const result = parse(bytes, options, start);
+    const result = parse(bytes, optionsFor(bytes.length - start), start);
     // Awaited in order below; this only keeps a failure from counting as unhandled while it waits its turn.
     result.catch(() => undefined);
     pending.push({ block, result });

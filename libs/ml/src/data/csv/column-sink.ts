@@ -44,6 +44,10 @@ const ZERO = 0x30;
 const TWO_53 = 2 ** 53;
 const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+// Module-level copies: a hot loop reads these as constants, not as properties of another module's exports.
+const HASH_BASIS = FNV_BASIS;
+const HASH_PRIME = FNV_PRIME;
+
 const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
 /**
@@ -140,19 +144,21 @@ export class ColumnSink {
   private readString(b: Uint8Array, start: number): number {
     const delimiter = this.delimiter;
     let i = start;
-    let hash = FNV_BASIS;
+    let hash = HASH_BASIS;
     for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) {
       if (c === QUOTE) return -1;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
+      hash = Math.imul(hash ^ c, HASH_PRIME);
     }
     const first = b[start];
     const last = b[i - 1];
-    // Edges that might be trimmed (spaces, CR, Unicode) and short cells that might be missing-value tokens.
-    if (i - start <= 4 || isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
+    // Edges that might be trimmed (spaces, CR, Unicode) take push()'s full path.
+    if (i === start || isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
       this.push(b, start, last === CR && b[i] === LF ? i - 1 : i, false);
       return i;
     }
-    this.pushCode(this.rows++, this.dictionary!.codeOfHashed(b, start, i, hash));
+    // Short cells may be missing-value tokens (NA, null, ...); with no space to trim, that is all push() would check.
+    if (i - start <= 4 && isMissingBytes(b, start, i)) this.pushMissing(this.rows++);
+    else this.pushCode(this.rows++, this.dictionary!.codeOfHashed(b, start, i, hash));
     return i;
   }
 

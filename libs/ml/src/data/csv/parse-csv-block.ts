@@ -13,6 +13,8 @@ export interface CsvBlockOptions {
   maxRows: number;
   /** Columns to keep as text whatever they hold: they turned out to be strings elsewhere in the file. */
   asString?: readonly number[];
+  /** About how many records the block holds, from the blocks before it; columns are sized by it and grow past it. Without it the line breaks are counted. */
+  rowsHint?: number;
 }
 
 /** A problem in the block; `lineOffset` counts line breaks from the block's start to the bad record. */
@@ -57,9 +59,7 @@ interface ParsedRecords {
 function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlockOptions, arrays: ColumnArrays): ParsedRecords {
   const { delimiter, width, maxRows } = options;
   const asString = new Set(options.asString ?? []);
-  let capacity = 0;
-  for (let nl = b.indexOf(LF, start); nl >= 0 && nl < end; nl = b.indexOf(LF, nl + 1)) capacity++;
-  capacity = Math.min(capacity, maxRows);
+  const capacity = Math.min(options.rowsHint ?? lineBreaks(b, start, end), maxRows);
   const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i), arrays));
   let rows = 0;
   let lines = 0;
@@ -109,6 +109,13 @@ function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlo
     rows++;
   }
   return { rows, lines, sinks };
+}
+
+/** Line breaks in b[start, end): the most records the block can hold. */
+function lineBreaks(b: Uint8Array, start: number, end: number): number {
+  let count = 0;
+  for (let nl = b.indexOf(LF, start); nl >= 0 && nl < end; nl = b.indexOf(LF, nl + 1)) count++;
+  return count;
 }
 
 /** Past an extra cell of a ragged record, which is reported, not stored. */
