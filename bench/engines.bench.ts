@@ -7,6 +7,7 @@
  *  (4) the MLP family vs scikit-learn's MLPClassifier.
  * Needs no database or Temporal; needs the Python peers in bench/.venv (scripts/bench.mjs installs them).
  * Sizes: BENCH_ENGINE_ROWS, BENCH_ENGINE_ROUNDS, BENCH_ONNX_ROWS, BENCH_CSV_ROWS, BENCH_MLP_ROWS, BENCH_MLP_EPOCHS;
+ * repeats: BENCH_LARGE_REPEATS (5), BENCH_SMALL_REPEATS (5), BENCH_SMALL_TRAININGS (15 trainings per small repeat);
  * BENCH_ONLY=train,onnx,csv,mlp picks parts.
  */
 import { availableParallelism, tmpdir } from 'node:os';
@@ -31,7 +32,9 @@ const ROWS = env('BENCH_ENGINE_ROWS', 1_000_000);
 const ROUNDS = env('BENCH_ENGINE_ROUNDS', 100);
 const THREADS = env('BENCH_ENGINE_THREADS', availableParallelism());
 const SMALL_REPEATS = env('BENCH_SMALL_REPEATS', 5);
-const LARGE_REPEATS = env('BENCH_LARGE_REPEATS', 3);
+const LARGE_REPEATS = env('BENCH_LARGE_REPEATS', 5);
+/** The small dataset trains in tens of milliseconds: each repeat is the median of this many trainings per side. */
+const SMALL_TRAININGS = env('BENCH_SMALL_TRAININGS', 15);
 const ONNX_ROWS = env('BENCH_ONNX_ROWS', 200_000);
 const CSV_ROWS = env('BENCH_CSV_ROWS', 1_000_000);
 const MLP_ROWS = env('BENCH_MLP_ROWS', 50_000);
@@ -44,8 +47,8 @@ async function training(synthetic: BenchSplit, real: BenchSplit, dir: string): P
   const models = new Map<GbdtEngine, Uint8Array>();
   // The small case first: it also loads both native libraries before the large case is timed.
   for (const engine of ENGINES) {
-    const label = `${engine} ${real.name}, median of ${SMALL_REPEATS}`;
-    reportTraining(label, await compareTraining(engine, real, gbdtSpec(engine, ROUNDS, THREADS), SMALL_REPEATS, dir));
+    const label = `${engine} ${real.name} (${SMALL_REPEATS} repeats, each the median of ${SMALL_TRAININGS})`;
+    reportTraining(label, await compareTraining(engine, real, gbdtSpec(engine, ROUNDS, THREADS), SMALL_REPEATS, dir, SMALL_TRAININGS));
   }
   for (const engine of ENGINES) {
     const result = await compareTraining(engine, synthetic, gbdtSpec(engine, ROUNDS, THREADS), LARGE_REPEATS, dir);

@@ -70,10 +70,16 @@ def train_lightgbm(spec, train, validation, test):
 
 def main() -> None:
     engine, train_path, validation_path, test_path, spec_json, predictions_path = sys.argv[1:7]
+    # Small datasets train in milliseconds: the median of several trainings in this process steadies the figure.
+    trainings = int(sys.argv[7]) if len(sys.argv) > 7 else 1
     spec = json.loads(spec_json)
     train, validation, test = read_matrix(train_path), read_matrix(validation_path), read_matrix(test_path)
     trainer = {"xgboost": train_xgboost, "lightgbm": train_lightgbm}[engine]
-    seconds, predicted, version = trainer(spec, train, validation, test)
+    times = []
+    for _ in range(trainings):
+        seconds, predicted, version = trainer(spec, train, validation, test)
+        times.append(seconds)
+    seconds = sorted(times)[len(times) // 2]
     write_float32(predictions_path, predicted)
     print(json.dumps({"trainSeconds": seconds, "version": version}))
 

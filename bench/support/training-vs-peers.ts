@@ -26,23 +26,28 @@ export interface TrainingComparison {
  * Trains with Trainyard and with the engine's Python package on one split, alternating sides each repeat so a
  * neighbour's load hits both; both AUCs come from Trainyard's rocAuc on the same test rows.
  */
-export async function compareTraining(engine: GbdtEngine, split: BenchSplit, spec: GbdtSpec, repeats: number, dir: string): Promise<TrainingComparison> {
-  const { result, othersShare } = await withContention(() => trainBothSides(engine, split, spec, repeats, dir));
+export async function compareTraining(engine: GbdtEngine, split: BenchSplit, spec: GbdtSpec, repeats: number, dir: string, trainings = 1): Promise<TrainingComparison> {
+  const { result, othersShare } = await withContention(() => trainBothSides(engine, split, spec, repeats, dir, trainings));
   return { ...result, othersShare };
 }
 
-async function trainBothSides(engine: GbdtEngine, split: BenchSplit, spec: GbdtSpec, repeats: number, dir: string): Promise<Omit<TrainingComparison, 'othersShare'>> {
+/** Each repeat times the median of `trainings` trainings on each side, so runs of milliseconds still compare. */
+async function trainBothSides(engine: GbdtEngine, split: BenchSplit, spec: GbdtSpec, repeats: number, dir: string, trainings: number): Promise<Omit<TrainingComparison, 'othersShare'>> {
   const trainyard = TRAINYARD_GBDT[engine];
   const ours: number[] = [];
   const theirs: number[] = [];
   const predictionsPath = join(dir, `${split.name}.${engine}.peer-predictions.bin`);
   let model: Uint8Array | null = null;
   for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    model = await trainyard.train(spec, split.train, split.validation);
-    ours.push((performance.now() - t0) / 1000);
+    const times: number[] = [];
+    for (let k = 0; k < trainings; k++) {
+      const t0 = performance.now();
+      model = await trainyard.train(spec, split.train, split.validation);
+      times.push((performance.now() - t0) / 1000);
+    }
+    ours.push(percentile(times, 50));
     const { paths } = split;
-    const peer = await runPeer<{ trainSeconds: number }>('gbdt_train.py', [engine, paths.train, paths.validation, paths.test, JSON.stringify(spec), predictionsPath]);
+    const peer = await runPeer<{ trainSeconds: number }>('gbdt_train.py', [engine, paths.train, paths.validation, paths.test, JSON.stringify(spec), predictionsPath, String(trainings)]);
     theirs.push(peer.trainSeconds);
   }
   const trainyardAuc = auc(split.test, await trainyard.positiveProbability(model!, split.test));
