@@ -25,22 +25,31 @@ export function columnBuffers(columns: readonly BlockColumn[]): ArrayBuffer[] {
   return [...buffers];
 }
 
-const EMPTY = 0;
-const INTEGER = 1;
-const NUMBER = 2;
-const BOOLEAN = 3;
-const DATETIME = 4;
-const STRING = 5;
-/** A typed column met a cell of another type: its text must be read again from the start of the block. */
-const DEMOTED = 6;
+/**
+ * What a column has held so far, named by KIND_NAMES; DEMOTED: a typed column met a cell of another type, so its
+ * text must be read again from the start of the block.
+ */
+const enum Kind {
+  EMPTY = 0,
+  INTEGER = 1,
+  NUMBER = 2,
+  BOOLEAN = 3,
+  DATETIME = 4,
+  STRING = 5,
+  DEMOTED = 6,
+}
+
+/** Bytes the parser tests for: as a const enum each use compiles to a literal, not a load of a module variable. */
+const enum Byte {
+  LF = 0x0a,
+  CR = 0x0d,
+  QUOTE = 0x22,
+  DOT = 0x2e,
+  MINUS = 0x2d,
+  ZERO = 0x30,
+}
 const KIND_NAMES = ['empty', 'integer', 'number', 'boolean', 'datetime', 'string'] as const;
 
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
-const DOT = 0x2e;
-const MINUS = 0x2d;
-const ZERO = 0x30;
 const TWO_53 = 2 ** 53;
 const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -56,7 +65,7 @@ const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
  * makes the column a string column, whose text the block parser then reads again.
  */
 export class ColumnSink {
-  private kind = EMPTY;
+  private kind: Kind = Kind.EMPTY;
   private rows = 0;
   private nullCount = 0;
   private numbers: Float64Array | null = null;
@@ -74,7 +83,7 @@ export class ColumnSink {
   }
 
   get demoted(): boolean {
-    return this.kind === DEMOTED;
+    return this.kind === Kind.DEMOTED;
   }
 
   /**
@@ -83,10 +92,10 @@ export class ColumnSink {
    * Number and string cells are typed in the pass that finds their end; everything unusual goes through push().
    */
   read(b: Uint8Array, i: number): number {
-    if (this.kind === INTEGER || this.kind === NUMBER) return this.readNumber(b, i);
-    if (this.kind === STRING) return this.readString(b, i);
-    if (this.kind === DATETIME) return this.readDate(b, i);
-    if (this.kind === BOOLEAN) return this.readBoolean(b, i);
+    if (this.kind === Kind.INTEGER || this.kind === Kind.NUMBER) return this.readNumber(b, i);
+    if (this.kind === Kind.STRING) return this.readString(b, i);
+    if (this.kind === Kind.DATETIME) return this.readDate(b, i);
+    if (this.kind === Kind.BOOLEAN) return this.readBoolean(b, i);
     return this.readOther(b, i);
   }
 
@@ -94,11 +103,11 @@ export class ColumnSink {
   private readDate(b: Uint8Array, start: number): number {
     const e = start + 10;
     const after = b[e];
-    if ((after === this.delimiter || after === LF || (after === CR && b[e + 1] === LF)) && b[start + 4] === MINUS && b[start + 7] === MINUS) {
+    if ((after === this.delimiter || after === Byte.LF || (after === Byte.CR && b[e + 1] === Byte.LF)) && b[start + 4] === Byte.MINUS && b[start + 7] === Byte.MINUS) {
       const ms = dateMs(b, start);
       if (ms === ms) {
         this.pushNumber(this.rows++, ms);
-        return after === CR ? e + 1 : e;
+        return after === Byte.CR ? e + 1 : e;
       }
     }
     return this.readBooleanOrDatetime(b, start);
@@ -110,7 +119,7 @@ export class ColumnSink {
     const e = c === 0x74 ? start + 4 : c === 0x66 ? start + 5 : -1;
     if (e > 0) {
       const after = b[e];
-      if (after === this.delimiter || after === LF) {
+      if (after === this.delimiter || after === Byte.LF) {
         const yes = c === 0x74 && b[start + 1] === 0x72 && b[start + 2] === 0x75 && b[start + 3] === 0x65;
         const no = c === 0x66 && b[start + 1] === 0x61 && b[start + 2] === 0x6c && b[start + 3] === 0x73 && b[start + 4] === 0x65;
         if (yes || no) {
@@ -126,9 +135,9 @@ export class ColumnSink {
   private readBooleanOrDatetime(b: Uint8Array, start: number): number {
     const delimiter = this.delimiter;
     let i = start;
-    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) if (c === QUOTE) return -1;
-    const value = i === start ? NaN : this.kind === BOOLEAN ? booleanFromBytes(b, start, i) : datetimeFromBytes(b, start, i);
-    if (Number.isNaN(value)) this.push(b, start, i > start && b[i - 1] === CR && b[i] === LF ? i - 1 : i, false);
+    for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) if (c === Byte.QUOTE) return -1;
+    const value = i === start ? NaN : this.kind === Kind.BOOLEAN ? booleanFromBytes(b, start, i) : datetimeFromBytes(b, start, i);
+    if (Number.isNaN(value)) this.push(b, start, i > start && b[i - 1] === Byte.CR && b[i] === Byte.LF ? i - 1 : i, false);
     else this.pushNumber(this.rows++, value);
     return i;
   }
@@ -136,8 +145,8 @@ export class ColumnSink {
   private readOther(b: Uint8Array, start: number): number {
     const delimiter = this.delimiter;
     let i = start;
-    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) if (c === QUOTE) return -1;
-    this.push(b, start, i > start && b[i - 1] === CR && b[i] === LF ? i - 1 : i, false);
+    for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) if (c === Byte.QUOTE) return -1;
+    this.push(b, start, i > start && b[i - 1] === Byte.CR && b[i] === Byte.LF ? i - 1 : i, false);
     return i;
   }
 
@@ -145,15 +154,15 @@ export class ColumnSink {
     const delimiter = this.delimiter;
     let i = start;
     let hash = HASH_BASIS;
-    for (let c = b[i]; c !== delimiter && c !== LF; c = b[++i]) {
-      if (c === QUOTE) return -1;
+    for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) {
+      if (c === Byte.QUOTE) return -1;
       hash = Math.imul(hash ^ c, HASH_PRIME);
     }
     const first = b[start];
     const last = b[i - 1];
     // Edges that might be trimmed (spaces, CR, Unicode) take push()'s full path.
     if (i === start || isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
-      this.push(b, start, last === CR && b[i] === LF ? i - 1 : i, false);
+      this.push(b, start, last === Byte.CR && b[i] === Byte.LF ? i - 1 : i, false);
       return i;
     }
     // Short cells may be missing-value tokens (NA, null, ...); with no space to trim, that is all push() would check.
@@ -173,19 +182,19 @@ export class ColumnSink {
     if (negative || c === 0x2b) c = b[++i];
     const digitsStart = i;
     let mantissa = 0;
-    for (; (c - ZERO) >>> 0 < 10; c = b[++i]) mantissa = (mantissa * 10 + (c - ZERO)) | 0;
+    for (; (c - Byte.ZERO) >>> 0 < 10; c = b[++i]) mantissa = (mantissa * 10 + (c - Byte.ZERO)) | 0;
     let digits = i - digitsStart;
     let fraction = 0;
-    const dotted = c === DOT;
+    const dotted = c === Byte.DOT;
     if (dotted) {
       const dot = i;
-      for (c = b[++i]; (c - ZERO) >>> 0 < 10; c = b[++i]) mantissa = (mantissa * 10 + (c - ZERO)) | 0;
+      for (c = b[++i]; (c - Byte.ZERO) >>> 0 < 10; c = b[++i]) mantissa = (mantissa * 10 + (c - Byte.ZERO)) | 0;
       fraction = i - dot - 1;
       digits += fraction;
     }
     const cellEnd = i;
-    if (c === CR && b[i + 1] === LF) c = b[++i];
-    if (c !== this.delimiter && c !== LF) return this.readOther(b, start);
+    if (c === Byte.CR && b[i + 1] === Byte.LF) c = b[++i];
+    if (c !== this.delimiter && c !== Byte.LF) return this.readOther(b, start);
     if (cellEnd === start) {
       this.nullCount++;
       this.pushNumber(this.rows++, NaN);
@@ -196,11 +205,11 @@ export class ColumnSink {
     if (digits > 9) {
       // The int32 mantissa has wrapped: read the digits again in float64.
       value = wideNumber(b, start, cellEnd);
-      if (!numberShape.integral) this.kind = NUMBER;
+      if (!numberShape.integral) this.kind = Kind.NUMBER;
     } else {
       const magnitude = fraction === 0 ? mantissa : mantissa / EXACT_POW10[fraction];
       value = negative ? -magnitude : magnitude;
-      if (dotted) this.kind = NUMBER;
+      if (dotted) this.kind = Kind.NUMBER;
     }
     this.pushNumber(this.rows++, value);
     return i;
@@ -209,7 +218,7 @@ export class ColumnSink {
   /** The raw cell b[s, e); `escaped` when it was quoted and holds doubled quotes. */
   push(b: Uint8Array, s: number, e: number, escaped: boolean): void {
     const row = this.rows++;
-    if (this.kind === DEMOTED) return;
+    if (this.kind === Kind.DEMOTED) return;
     if (escaped) return this.pushText(row, decode(b, s, e).replaceAll('""', '"'));
     let ts = s;
     let te = e;
@@ -218,32 +227,31 @@ export class ColumnSink {
     // Non-ASCII at an edge may be Unicode whitespace, which only the string path trims.
     if (ts < te && (b[ts] >= 0x80 || b[te - 1] >= 0x80)) return this.pushText(row, decode(b, s, e));
     if (isMissingBytes(b, ts, te)) return this.pushMissing(row);
-    if (this.kind === STRING) return this.pushCode(row, this.dictionary!.codeOf(b, s, e));
+    if (this.kind === Kind.STRING) return this.pushCode(row, this.dictionary!.codeOf(b, s, e));
     const value = this.parseFast(b, ts, te);
     if (Number.isNaN(value)) return this.pushText(row, decode(b, s, e));
     this.pushNumber(row, value);
   }
 
   finish(): BlockColumn {
-    const { nullCount } = this;
-    const kind = KIND_NAMES[this.kind];
-    if (this.kind === STRING) return { kind, nullCount, codes: this.codes!, dictionary: this.dictionary!.toParts() };
-    if (this.kind === EMPTY || this.kind === DEMOTED) return { kind: 'empty', nullCount };
-    return { kind, nullCount, numbers: this.numbers! };
+    const { nullCount, kind } = this;
+    if (kind === Kind.STRING) return { kind: 'string', nullCount, codes: this.codes!, dictionary: this.dictionary!.toParts() };
+    if (kind === Kind.EMPTY || kind === Kind.DEMOTED) return { kind: 'empty', nullCount };
+    return { kind: KIND_NAMES[kind], nullCount, numbers: this.numbers! };
   }
 
   private parseFast(b: Uint8Array, s: number, e: number): number {
     switch (this.kind) {
-      case INTEGER: {
+      case Kind.INTEGER: {
         const value = numberFromBytes(b, s, e);
-        if (!numberShape.integral && !Number.isNaN(value)) this.kind = NUMBER;
+        if (!numberShape.integral && !Number.isNaN(value)) this.kind = Kind.NUMBER;
         return value;
       }
-      case NUMBER:
+      case Kind.NUMBER:
         return numberFromBytes(b, s, e);
-      case BOOLEAN:
+      case Kind.BOOLEAN:
         return booleanFromBytes(b, s, e);
-      case DATETIME:
+      case Kind.DATETIME:
         return datetimeFromBytes(b, s, e);
       default:
         return this.classifyFast(b, s, e);
@@ -252,35 +260,35 @@ export class ColumnSink {
 
   private classifyFast(b: Uint8Array, s: number, e: number): number {
     let value = numberFromBytes(b, s, e);
-    if (!Number.isNaN(value)) return this.becomeNumeric(numberShape.integral ? INTEGER : NUMBER, value);
+    if (!Number.isNaN(value)) return this.becomeNumeric(numberShape.integral ? Kind.INTEGER : Kind.NUMBER, value);
     value = booleanFromBytes(b, s, e);
-    if (!Number.isNaN(value)) return this.becomeNumeric(BOOLEAN, value);
+    if (!Number.isNaN(value)) return this.becomeNumeric(Kind.BOOLEAN, value);
     value = datetimeFromBytes(b, s, e);
-    if (!Number.isNaN(value)) return this.becomeNumeric(DATETIME, value);
+    if (!Number.isNaN(value)) return this.becomeNumeric(Kind.DATETIME, value);
     return NaN;
   }
 
   /** The string path, exact by definition: cells the fast path declined, quoted text and non-ASCII edges. */
   private pushText(row: number, text: string): void {
     if (isMissing(text)) return this.pushMissing(row);
-    if (this.kind === EMPTY) this.classifyText(text);
+    if (this.kind === Kind.EMPTY) this.classifyText(text);
     let value = NaN;
     switch (this.kind) {
-      case STRING: {
+      case Kind.STRING: {
         const bytes = Buffer.from(text);
         return this.pushCode(row, this.dictionary!.codeOf(bytes, 0, bytes.length));
       }
-      case INTEGER:
+      case Kind.INTEGER:
         value = parseNumber(text);
-        if (Number.isNaN(parseInteger(text))) this.kind = NUMBER;
+        if (Number.isNaN(parseInteger(text))) this.kind = Kind.NUMBER;
         break;
-      case NUMBER:
+      case Kind.NUMBER:
         value = parseNumber(text);
         break;
-      case BOOLEAN:
+      case Kind.BOOLEAN:
         value = parseBoolean(text);
         break;
-      case DATETIME:
+      case Kind.DATETIME:
         value = parseDatetime(text);
         break;
     }
@@ -289,28 +297,28 @@ export class ColumnSink {
   }
 
   private classifyText(text: string): void {
-    if (!Number.isNaN(parseInteger(text))) this.becomeNumeric(INTEGER, 0);
-    else if (!Number.isNaN(parseNumber(text))) this.becomeNumeric(NUMBER, 0);
-    else if (!Number.isNaN(parseBoolean(text))) this.becomeNumeric(BOOLEAN, 0);
-    else if (!Number.isNaN(parseDatetime(text))) this.becomeNumeric(DATETIME, 0);
+    if (!Number.isNaN(parseInteger(text))) this.becomeNumeric(Kind.INTEGER, 0);
+    else if (!Number.isNaN(parseNumber(text))) this.becomeNumeric(Kind.NUMBER, 0);
+    else if (!Number.isNaN(parseBoolean(text))) this.becomeNumeric(Kind.BOOLEAN, 0);
+    else if (!Number.isNaN(parseDatetime(text))) this.becomeNumeric(Kind.DATETIME, 0);
     else this.becomeString();
   }
 
   /** Earlier rows of the block were all missing. */
-  private becomeNumeric(kind: number, value: number): number {
+  private becomeNumeric(kind: Kind, value: number): number {
     this.kind = kind;
     this.numbers = this.arrays.float64(Math.max(this.capacity, this.rows * 2)).fill(NaN, 0, this.rows);
     return value;
   }
 
   private becomeString(): void {
-    this.kind = STRING;
+    this.kind = Kind.STRING;
     this.dictionary = new StringDictionary();
     this.codes = this.arrays.int32(Math.max(this.capacity, this.rows * 2)).fill(-1, 0, this.rows);
   }
 
   private demote(): void {
-    this.kind = DEMOTED;
+    this.kind = Kind.DEMOTED;
     this.numbers = null;
   }
 
@@ -351,9 +359,9 @@ function wideNumber(b: Uint8Array, s: number, e: number): number {
   let fraction = 0;
   let dotted = false;
   for (; i < e; i++) {
-    if (b[i] === DOT) dotted = true;
+    if (b[i] === Byte.DOT) dotted = true;
     else {
-      mantissa = mantissa * 10 + (b[i] - ZERO);
+      mantissa = mantissa * 10 + (b[i] - Byte.ZERO);
       if (dotted) fraction++;
     }
   }

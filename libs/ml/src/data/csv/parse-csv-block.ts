@@ -1,9 +1,12 @@
 import { type BlockColumn, ColumnSink } from './column-sink';
 import { type ColumnArrays, FRESH_ARRAYS } from './spare-buffers';
 
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
+/** As a const enum each use compiles to a literal, not a load of a module variable. */
+const enum Byte {
+  LF = 0x0a,
+  CR = 0x0d,
+  QUOTE = 0x22,
+}
 
 export interface CsvBlockOptions {
   delimiter: number;
@@ -37,7 +40,7 @@ export interface CsvBlockResult {
  * into typed columns. A column that changes type mid-block is read once more as text.
  */
 export function parseCsvBlock(b: Uint8Array, start: number, end: number, options: CsvBlockOptions, arrays: ColumnArrays = FRESH_ARRAYS): CsvBlockResult {
-  if (end > start && b[end - 1] !== LF) throw new Error('a CSV block must end with a line break');
+  if (end > start && b[end - 1] !== Byte.LF) throw new Error('a CSV block must end with a line break');
   const first = parseRecords(b, start, end, options, arrays);
   const demoted = first.sinks.flatMap((sink, i) => (sink.demoted ? [i] : []));
   if (demoted.length === 0 || first.error) return finish(first);
@@ -61,38 +64,33 @@ function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlo
   const asString = new Set(options.asString ?? []);
   const capacity = Math.min(options.rowsHint ?? lineBreaks(b, start, end), maxRows);
   const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i), arrays));
+  // No closure captures these, so V8 keeps them in registers through the loop.
   let rows = 0;
   let lines = 0;
   let i = start;
-  const fail = (lineOffset: number, problem: string, details: Record<string, unknown> = {}): ParsedRecords => ({
-    rows,
-    lines,
-    sinks,
-    error: { lineOffset, problem, details },
-  });
 
   while (i < end && rows < maxRows) {
-    if (b[i] === LF || (b[i] === CR && b[i + 1] === LF)) {
-      i += b[i] === LF ? 1 : 2;
+    if (b[i] === Byte.LF || (b[i] === Byte.CR && b[i + 1] === Byte.LF)) {
+      i += b[i] === Byte.LF ? 1 : 2;
       lines++;
       continue;
     }
     const recordLine = lines;
     let field = 0;
     for (;;) {
-      if (b[i] === QUOTE) {
+      if (b[i] === Byte.QUOTE) {
         const cell = quotedCell(b, i, end);
-        if (!cell) return fail(recordLine, 'CSV could not be parsed: a quoted field is never closed', { reason: 'UNCLOSED_QUOTE' });
+        if (!cell) return failed({ rows, lines, sinks }, recordLine, 'CSV could not be parsed: a quoted field is never closed', { reason: 'UNCLOSED_QUOTE' });
         lines += cell.lineBreaks;
         i = cell.next;
-        if (b[i] === CR && b[i + 1] === LF) i++;
-        if (i < end && b[i] !== delimiter && b[i] !== LF) {
-          return fail(lines, `CSV could not be parsed: unexpected text after the closing quote of field ${field + 1}`, { reason: 'INVALID_CLOSING_QUOTE' });
+        if (b[i] === Byte.CR && b[i + 1] === Byte.LF) i++;
+        if (i < end && b[i] !== delimiter && b[i] !== Byte.LF) {
+          return failed({ rows, lines, sinks }, lines, `CSV could not be parsed: unexpected text after the closing quote of field ${field + 1}`, { reason: 'INVALID_CLOSING_QUOTE' });
         }
         if (field < width) sinks[field].push(b, cell.start, cell.end, cell.escaped);
       } else {
         i = field < width ? sinks[field].read(b, i) : skipCell(b, i, delimiter);
-        if (i < 0) return fail(lines, `CSV could not be parsed: a quote inside unquoted field ${field + 1}`, { reason: 'INVALID_OPENING_QUOTE' });
+        if (i < 0) return failed({ rows, lines, sinks }, lines, `CSV could not be parsed: a quote inside unquoted field ${field + 1}`, { reason: 'INVALID_OPENING_QUOTE' });
       }
       field++;
       if (i < end && b[i] === delimiter) {
@@ -105,22 +103,26 @@ function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlo
       }
       break;
     }
-    if (field !== width) return fail(recordLine, `expected ${width} fields, found ${field}`, { expected: width, found: field });
+    if (field !== width) return failed({ rows, lines, sinks }, recordLine, `expected ${width} fields, found ${field}`, { expected: width, found: field });
     rows++;
   }
   return { rows, lines, sinks };
 }
 
+function failed(parsed: ParsedRecords, lineOffset: number, problem: string, details: Record<string, unknown>): ParsedRecords {
+  return { ...parsed, error: { lineOffset, problem, details } };
+}
+
 /** Line breaks in b[start, end): the most records the block can hold. */
 function lineBreaks(b: Uint8Array, start: number, end: number): number {
   let count = 0;
-  for (let nl = b.indexOf(LF, start); nl >= 0 && nl < end; nl = b.indexOf(LF, nl + 1)) count++;
+  for (let nl = b.indexOf(Byte.LF, start); nl >= 0 && nl < end; nl = b.indexOf(Byte.LF, nl + 1)) count++;
   return count;
 }
 
 /** Past an extra cell of a ragged record, which is reported, not stored. */
 function skipCell(b: Uint8Array, i: number, delimiter: number): number {
-  while (b[i] !== delimiter && b[i] !== LF) i++;
+  while (b[i] !== delimiter && b[i] !== Byte.LF) i++;
   return i;
 }
 
@@ -130,15 +132,15 @@ function quotedCell(b: Uint8Array, open: number, end: number) {
   let escaped = false;
   let i = start;
   for (;;) {
-    const quote = b.indexOf(QUOTE, i);
+    const quote = b.indexOf(Byte.QUOTE, i);
     if (quote < 0 || quote >= end) return null;
-    if (quote + 1 < end && b[quote + 1] === QUOTE) {
+    if (quote + 1 < end && b[quote + 1] === Byte.QUOTE) {
       escaped = true;
       i = quote + 2;
       continue;
     }
     let lineBreaks = 0;
-    for (let nl = b.indexOf(LF, start); nl >= 0 && nl < quote; nl = b.indexOf(LF, nl + 1)) lineBreaks++;
+    for (let nl = b.indexOf(Byte.LF, start); nl >= 0 && nl < quote; nl = b.indexOf(Byte.LF, nl + 1)) lineBreaks++;
     return { start, end: quote, escaped, lineBreaks, next: quote + 1 };
   }
 }
