@@ -196,6 +196,21 @@ describe('readCsv in blocks on worker threads', () => {
     assert.deepEqual([...numeric(whole, 'half').values].slice(0, 4), [NaN, 0.5, 1, NaN]);
   });
 
+  it('stores an id-like column without lookups and still reads its values, missing tokens and repeats exactly', async () => {
+    // Far more distinct values than the probe at which a block stops looking them up, then repeats and tokens.
+    const ids = Array.from({ length: 9000 }, (_, i) => (i % 1000 === 7 ? 'NA' : i % 1500 === 3 ? '' : `user_${i.toString(36)}`));
+    const values = [...ids, 'user_0', 'user_1', 'null', 'ab'];
+    // A second column, since a record of one empty field would be a blank line.
+    const path = await csvFile('ids.csv', `n,id\n${values.map((v, i) => `${i},${v}`).join('\n')}\n`);
+    const expected = values.map((v) => (v === 'NA' || v === '' || v === 'null' ? null : v));
+    for (const tuning of [{ workers: 0 }, { blockBytes: 64 * 1024, workers: 2 }]) {
+      const ids = strings(await readCsv(path, Infinity, tuning), 'id');
+      assert.deepEqual(stringValues(ids), expected);
+      assert.equal(ids.nullCount, expected.filter((v) => v === null).length);
+      assert.equal(ids.dictionary.at(ids.dictionary.find('user_1')), 'user_1', 'a lookup after values were stored without one');
+    }
+  });
+
   it('rejects quotes in the wrong place with the line', async () => {
     await rejectsWith(readCsv(await csvFile('inner-quote.csv', 'a,b\n1,2\n3,x"y\n'), Infinity, tiny), 'DATASET_INVALID', /line 3: CSV could not be parsed/);
     await rejectsWith(readCsv(await csvFile('after-quote.csv', 'a,b\n1,"x"y\n'), Infinity, tiny), 'DATASET_INVALID', /line 2: CSV could not be parsed/);

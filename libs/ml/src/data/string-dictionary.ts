@@ -11,7 +11,8 @@ export interface DictionaryParts {
  * The values of a string column, stored as UTF-8 bytes end to end, each numbered by its code. A value becomes a
  * JavaScript string only when it is asked for, so an id-like column of a million rows costs one buffer, not a
  * million strings. Values added one at a time are distinct; `append` adds another dictionary's values as they
- * are, so a value may then stand under more than one code (compare values, not codes). The hash index behind
+ * are, and `appendValue` a value without looking for it, so a value may then stand under more than one code
+ * (compare values, not codes). The hash index behind
  * lookups is built on the first one.
  */
 export class StringDictionary {
@@ -91,6 +92,17 @@ export class StringDictionary {
   }
 
   /**
+   * Adds the bytes b[s, e) as a new value without looking for them, as `append` does a whole dictionary's, and
+   * returns its code: for columns whose values hardly repeat, where a lookup per value would find nothing. A
+   * repeated value then stands under several codes. The hash index is dropped, to be rebuilt by the next lookup.
+   */
+  appendValue(b: Uint8Array, s: number, e: number): number {
+    this.slots = null;
+    this.hashes = null;
+    return this.add(b, s, e, 0);
+  }
+
+  /**
    * Adds every value of `parts` in order, without looking for them among the values already here, and returns the
    * code the first one got: the codes of `parts` shifted by it. Fast, since nothing is hashed.
    */
@@ -160,7 +172,7 @@ export class StringDictionary {
     const code = this.count++;
     if (code === this.ends.length) {
       this.ends = grow(this.ends, Math.max(16, code * 2));
-      this.hashes = grow(this.hashes!, this.ends.length);
+      if (this.hashes) this.hashes = grow(this.hashes, this.ends.length);
     }
     if (this.arenaLength + (e - s) > this.arena.length) {
       const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + (e - s)));
@@ -174,7 +186,7 @@ export class StringDictionary {
     if (this.bytesSeen >= 0) this.bytesSeen |= seen;
     this.arenaLength += e - s;
     this.ends[code] = this.arenaLength;
-    this.hashes![code] = hash;
+    if (this.hashes) this.hashes[code] = hash;
     this.decoded = null;
     return code;
   }

@@ -50,6 +50,9 @@ const enum Byte {
 }
 const KIND_NAMES = ['empty', 'integer', 'number', 'boolean', 'datetime', 'string'] as const;
 
+/** After this many strings in a block, a column holding at least UNIQUE_SHARE distinct values stops looking them up. */
+const UNIQUE_PROBE = 4096;
+const UNIQUE_SHARE = 0.9;
 const TWO_53 = 2 ** 53;
 const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -71,6 +74,9 @@ export class ColumnSink {
   private numbers: Float64Array | null = null;
   private codes: Int32Array | null = null;
   private dictionary: StringDictionary | null = null;
+  /** Present strings so far, and whether they are stored without a lookup (see pushString). */
+  private strings = 0;
+  private unique = false;
 
   /** `capacity`: the most rows the block can hold (its line count), so columns are allocated once. */
   constructor(
@@ -154,9 +160,13 @@ export class ColumnSink {
     const delimiter = this.delimiter;
     let i = start;
     let hash = HASH_BASIS;
-    for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) {
-      if (c === Byte.QUOTE) return -1;
-      hash = Math.imul(hash ^ c, HASH_PRIME);
+    if (this.unique) {
+      for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) if (c === Byte.QUOTE) return -1;
+    } else {
+      for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) {
+        if (c === Byte.QUOTE) return -1;
+        hash = Math.imul(hash ^ c, HASH_PRIME);
+      }
     }
     const first = b[start];
     const last = b[i - 1];
@@ -167,7 +177,7 @@ export class ColumnSink {
     }
     // Short cells may be missing-value tokens (NA, null, ...); with no space to trim, that is all push() would check.
     if (i - start <= 4 && isMissingBytes(b, start, i)) this.pushMissing(this.rows++);
-    else this.pushCode(this.rows++, this.dictionary!.codeOfHashed(b, start, i, hash));
+    else this.pushString(this.rows++, b, start, i, hash);
     return i;
   }
 
@@ -227,7 +237,7 @@ export class ColumnSink {
     // Non-ASCII at an edge may be Unicode whitespace, which only the string path trims.
     if (ts < te && (b[ts] >= 0x80 || b[te - 1] >= 0x80)) return this.pushText(row, decode(b, s, e));
     if (isMissingBytes(b, ts, te)) return this.pushMissing(row);
-    if (this.kind === Kind.STRING) return this.pushCode(row, this.dictionary!.codeOf(b, s, e));
+    if (this.kind === Kind.STRING) return this.pushString(row, b, s, e, null);
     const value = this.parseFast(b, ts, te);
     if (Number.isNaN(value)) return this.pushText(row, decode(b, s, e));
     this.pushNumber(row, value);
@@ -276,7 +286,7 @@ export class ColumnSink {
     switch (this.kind) {
       case Kind.STRING: {
         const bytes = Buffer.from(text);
-        return this.pushCode(row, this.dictionary!.codeOf(bytes, 0, bytes.length));
+        return this.pushString(row, bytes, 0, bytes.length, null);
       }
       case Kind.INTEGER:
         value = parseNumber(text);
@@ -335,6 +345,17 @@ export class ColumnSink {
       this.numbers = bigger;
     }
     this.numbers![row] = value;
+  }
+
+  /**
+   * A present string cell b[s, e) (its FNV-1a hash if the scan took it). Once a block's first UNIQUE_PROBE strings are
+   * nearly all distinct, like an id column's, the rest are stored without a lookup, which would find nothing.
+   */
+  private pushString(row: number, b: Uint8Array, s: number, e: number, hash: number | null): void {
+    const dictionary = this.dictionary!;
+    const code = this.unique ? dictionary.appendValue(b, s, e) : hash === null ? dictionary.codeOf(b, s, e) : dictionary.codeOfHashed(b, s, e, hash);
+    if (++this.strings === UNIQUE_PROBE) this.unique = dictionary.size >= UNIQUE_PROBE * UNIQUE_SHARE;
+    this.pushCode(row, code);
   }
 
   private pushCode(row: number, code: number): void {
