@@ -2,7 +2,7 @@
  * Issue #3, on its own: CSV ingest vs polars and pandas on the same mixed-type file (wall time and peak RSS,
  * each reader in a fresh process, then a second read in that process as a long-running service reads; target
  * ≤ 1.5× polars), then a training job's load-features + preprocess steps on that file, phase by phase.
- * Sizes: BENCH_CSV_ROWS (default 1,000,000; 100000 for a quick run), BENCH_CSV_REPEATS (default 3).
+ * Sizes: BENCH_CSV_ROWS (default 1,000,000; 100000 for a quick run), BENCH_CSV_REPEATS (default 5).
  * Needs no database or Temporal; needs the Python peers in bench/.venv (scripts/bench.mjs installs them).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { runBench } from './support/run-bench';
 import { fmt, report } from './support/stats';
 
 const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
-const REPEATS = Number(process.env.BENCH_CSV_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_CSV_REPEATS ?? 5);
 const mb = (bytes: number) => fmt(bytes / 2 ** 20, 0);
 
 async function loadAndPreprocess(path: string): Promise<void> {
