@@ -3,10 +3,13 @@ import type { Matrix } from '../../matrix';
 import { callXGBoost, callXGBoostOffThread } from './xgboost-library';
 import type { NativeHandle } from './xgboost-library';
 
-/** Copies a matrix (and optionally its labels) into a native DMatrix; NaN stays missing. */
-export async function createDMatrix(m: Matrix, withLabels: boolean, code: JobErrorCode): Promise<NativeHandle> {
+/**
+ * Copies a matrix (and optionally its labels) into a native DMatrix on `threads` threads (0: XGBoost's default, every
+ * core), as the Python package does; the plain XGDMatrixCreateFromMat copies on one. NaN stays missing.
+ */
+export async function createDMatrix(m: Matrix, withLabels: boolean, code: JobErrorCode, threads = 0): Promise<NativeHandle> {
   const out: (NativeHandle | null)[] = [null];
-  await callXGBoostOffThread(code, 'XGDMatrixCreateFromMat', m.data, m.rows, m.cols, Number.NaN, out);
+  await callXGBoostOffThread(code, 'XGDMatrixCreateFromMat_omp', m.data, m.rows, m.cols, Number.NaN, out, threads);
   const handle = out[0] as NativeHandle;
   if (!withLabels) return handle;
   try {

@@ -10,8 +10,8 @@ const SIGNATURES = {
   XGBoostVersion: 'void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)',
   XGBGetLastError: 'const char *XGBGetLastError()',
   XGBuildInfo: 'int XGBuildInfo(_Out_ const char **out)',
-  XGDMatrixCreateFromMat:
-    'int XGDMatrixCreateFromMat(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out)',
+  XGDMatrixCreateFromMat_omp:
+    'int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out, int nthread)',
   XGDMatrixSetFloatInfo: 'int XGDMatrixSetFloatInfo(void *handle, const char *field, const float *array, uint64_t len)',
   XGDMatrixFree: 'int XGDMatrixFree(void *handle)',
   XGBoosterCreate: 'int XGBoosterCreate(void **dmats, uint64_t len, _Out_ void **out)',

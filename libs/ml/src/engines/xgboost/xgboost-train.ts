@@ -67,11 +67,12 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
   const dmatrices: NativeHandle[] = [];
   const boosters: Booster[] = [];
   try {
-    const dtrain = await createDMatrix(opts.train, true, 'TRAINING_FAILED');
+    const threads = nativeThreads(resolved.native);
+    const dtrain = await createDMatrix(opts.train, true, 'TRAINING_FAILED', threads);
     dmatrices.push(dtrain);
     const sets = [{ name: 'train', handle: dtrain }];
     if (validation) {
-      const dvalid = await createDMatrix(validation, true, 'TRAINING_FAILED');
+      const dvalid = await createDMatrix(validation, true, 'TRAINING_FAILED', threads);
       dmatrices.push(dvalid);
       sets.push({ name: 'validation', handle: dvalid });
     }
@@ -160,6 +161,12 @@ function applyParams(booster: Booster, objective: Objective, native: [string, st
   ];
   for (const [name, value] of all) booster.setParam(name, value, 'INVALID_HYPERPARAMETERS');
   booster.configure('INVALID_HYPERPARAMETERS');
+}
+
+/** The nthread the booster will use, for building its matrices too; 0 when unset (every core). */
+function nativeThreads(native: [string, string][]): number {
+  const nthread = native.find(([name]) => name === 'nthread');
+  return nthread ? Number(nthread[1]) : 0;
 }
 
 function roundEvent(round: number, totalRounds: number, scores: EvalResult, hasValidation: boolean): XGBoostRoundEvent {
