@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -181,12 +181,29 @@ describe('prepareData', () => {
     assert.ok(newestTrain < oldestTest);
   });
 
-  it('saves and loads prepared data unchanged', async () => {
-    const p = prepareData(churnFrame(), options());
+  it('saves and loads prepared data unchanged, sample weights and frame rows included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trainyard-prepared-'));
     try {
-      await savePrepared(p, dir);
-      assert.deepEqual(await loadPrepared(dir), p);
+      for (const p of [prepareData(churnFrame(), options()), prepareData(churnFrame(), options({ classWeights: 'balanced' }))]) {
+        await savePrepared(p, dir);
+        assert.deepEqual(await loadPrepared(dir), p);
+      }
+      assert.ok((await loadPrepared(dir)).train.weights, 'the second one has weights');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a prepared split whose file is shorter or longer than its manifest says', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trainyard-prepared-'));
+    try {
+      await savePrepared(prepareData(churnFrame(), options()), dir);
+      const file = join(dir, 'test.bin');
+      const bytes = await readFile(file);
+      await writeFile(file, bytes.subarray(0, bytes.length - 4));
+      await assert.rejects(loadPrepared(dir), /shorter than prepared.json says/);
+      await writeFile(file, Buffer.concat([bytes, Buffer.alloc(4)]));
+      await assert.rejects(loadPrepared(dir), /holds \d+ bytes, prepared.json says/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MlError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { PreparedData } from './prepared-data';
 import type { PreprocessPlan } from './preprocess-plan';
@@ -56,13 +57,9 @@ export async function loadPrepared(dir: string): Promise<PreparedData> {
   const load = async (split: (typeof SPLITS)[number]): Promise<Matrix | null> => {
     const s = manifest.matrices[split];
     if (!s) return null;
-    const file = await readFile(join(dir, `${split}.bin`));
-    // Copy out of the file buffer, whose byte offset need not be 4-byte aligned.
-    const floats = new Float32Array(file.byteLength / 4);
-    new Uint8Array(floats.buffer).set(file);
-    const cells = s.rows * s.cols;
-    const m: Matrix = { rows: s.rows, cols: s.cols, data: floats.slice(0, cells), labels: floats.slice(cells, cells + s.rows) };
-    if (manifest.weighted) m.weights = floats.slice(cells + s.rows);
+    const m: Matrix = { rows: s.rows, cols: s.cols, data: new Float32Array(s.rows * s.cols), labels: new Float32Array(s.rows) };
+    if (manifest.weighted) m.weights = new Float32Array(s.rows);
+    await readInto(join(dir, `${split}.bin`), [m.data, m.labels, m.weights]);
     return m;
   };
   const [train, validation, test] = await Promise.all(SPLITS.map(load));
@@ -78,12 +75,9 @@ export async function loadPrepared(dir: string): Promise<PreparedData> {
   };
   if (manifest.classWeights) prepared.classWeights = manifest.classWeights;
   if (manifest.frameRows) {
-    const file = await readFile(join(dir, 'rows.bin'));
-    const all = new Int32Array(file.byteLength / 4);
-    new Uint8Array(all.buffer).set(file);
-    const n = (m: Matrix | null) => m?.rows ?? 0;
-    const [a, b] = [n(prepared.train), n(prepared.train) + n(validation)];
-    prepared.frameRows = { train: all.slice(0, a), validation: all.slice(a, b), test: all.slice(b) };
+    const rows = (m: Matrix | null) => new Int32Array(m?.rows ?? 0);
+    prepared.frameRows = { train: rows(prepared.train), validation: rows(validation), test: rows(prepared.test) };
+    await readInto(join(dir, 'rows.bin'), [prepared.frameRows.train, prepared.frameRows.validation, prepared.frameRows.test]);
   }
   return prepared;
 }
@@ -99,4 +93,29 @@ function shape(m: Matrix | null): { rows: number; cols: number } | null {
 
 function bytes(a: Float32Array | Int32Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * Reads a file straight into the arrays, one after another: a million-row matrix is read once into its own memory
+ * instead of into a file buffer and then copied out. The file must hold exactly their bytes.
+ */
+async function readInto(path: string, arrays: readonly (Float32Array | Int32Array | undefined)[]): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    let position = 0;
+    for (const array of arrays) {
+      if (!array) continue;
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      for (let done = 0; done < bytes.length; ) {
+        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, position + done);
+        if (bytesRead === 0) throw new MlError('INTERNAL', `${path} is shorter than prepared.json says`);
+        done += bytesRead;
+      }
+      position += bytes.length;
+    }
+    const { size } = await handle.stat();
+    if (size !== position) throw new MlError('INTERNAL', `${path} holds ${size} bytes, prepared.json says ${position}`);
+  } finally {
+    await handle.close();
+  }
 }
