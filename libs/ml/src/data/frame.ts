@@ -48,7 +48,7 @@ export function stringAt(column: StringColumn, row: number): string | null {
 
 /** Every row's text; makes a string per row, so meant for small frames and tests. */
 export function stringValues(column: StringColumn): (string | null)[] {
-  return Array.from(column.codes, (code) => (code < 0 ? null : column.dictionary.at(code)));
+  return Array.from(column.codes, (_, row) => stringAt(column, row));
 }
 
 /** Rows of a string column's codes that are missing. */
@@ -61,23 +61,13 @@ export function countMissing(codes: Int32Array): number {
 /** A string column from one value per row (null when missing). */
 export function stringColumn(name: string, values: ArrayLike<string | null>): StringColumn {
   const dictionary = new StringDictionary();
+  const codeOf = dictionary.textCoder();
   const codes = new Int32Array(values.length);
-  // Each distinct value is encoded once; repeats are found by the JavaScript string.
-  const seen = new Map<string, number>();
   let nullCount = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    if (value === null) {
-      codes[i] = -1;
-      nullCount++;
-      continue;
-    }
-    let code = seen.get(value);
-    if (code === undefined) {
-      code = dictionary.codeOfText(value);
-      seen.set(value, code);
-    }
-    codes[i] = code;
+    if (value === null) nullCount++;
+    codes[i] = value === null ? -1 : codeOf(value);
   }
   return { name, type: 'string', nullCount, codes, dictionary };
 }

@@ -69,20 +69,13 @@ function columnSink(name: string, type: ColumnType, rowCount: number): ColumnSin
   if (type === 'string') {
     const codes = new Int32Array(rowCount).fill(-1);
     const dictionary = new StringDictionary();
-    // Each distinct value is encoded once; repeats are found by the JavaScript string.
-    const seen = new Map<string, number>();
+    const codeOf = dictionary.textCoder();
     return {
       write(offset, chunk) {
         for (let i = 0; i < chunk.length && offset + i < rowCount; i++) {
           const v = chunk[i];
-          if (v === null || v === undefined) {
-            nullCount++;
-            continue;
-          }
-          const text = toText(v);
-          let code = seen.get(text);
-          if (code === undefined) seen.set(text, (code = dictionary.codeOfText(text)));
-          codes[offset + i] = code;
+          if (v === null || v === undefined) nullCount++;
+          else codes[offset + i] = codeOf(toText(v));
         }
       },
       build: () => ({ name, type, nullCount, codes, dictionary }),

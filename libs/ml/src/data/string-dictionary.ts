@@ -12,8 +12,7 @@ export interface DictionaryParts {
  * JavaScript string only when it is asked for, so an id-like column of a million rows costs one buffer, not a
  * million strings. Values added one at a time are distinct; `append` adds another dictionary's values as they
  * are, and `appendValue` a value without looking for it, so a value may then stand under more than one code
- * (compare values, not codes). The hash index behind
- * lookups is built on the first one.
+ * (compare values, not codes). The hash index behind lookups is built on the first one.
  */
 export class StringDictionary {
   private arena: Uint8Array<ArrayBuffer>;
@@ -81,6 +80,16 @@ export class StringDictionary {
     return this.codeOfHashed(bytes, 0, bytes.length, hashOf(bytes, 0, bytes.length));
   }
 
+  /** codeOfText with each distinct JavaScript string encoded once: for columns built from one string per row. */
+  textCoder(): (text: string) => number {
+    const seen = new Map<string, number>();
+    return (text) => {
+      let code = seen.get(text);
+      if (code === undefined) seen.set(text, (code = this.codeOfText(text)));
+      return code;
+    };
+  }
+
   /** The code of the bytes b[s, e), added when new. */
   codeOf(b: Uint8Array, s: number, e: number): number {
     return this.codeOfHashed(b, s, e, hashOf(b, s, e));
@@ -110,12 +119,7 @@ export class StringDictionary {
     const base = this.count;
     const n = parts.ends.length;
     const added = n > 0 ? parts.ends[n - 1] : 0;
-    if (this.arenaLength + added > this.arena.length) {
-      const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + added));
-      arena.set(this.arena.subarray(0, this.arenaLength));
-      this.arena = arena;
-      this.view = null;
-    }
+    this.reserveArena(added);
     this.arena.set(parts.bytes.subarray(0, added), this.arenaLength);
     if (base + n > this.ends.length) this.ends = grow(this.ends, Math.max(16, base + n, this.ends.length * 2));
     for (let k = 0; k < n; k++) this.ends[base + k] = this.arenaLength + parts.ends[k];
@@ -174,12 +178,7 @@ export class StringDictionary {
       this.ends = grow(this.ends, Math.max(16, code * 2));
       if (this.hashes) this.hashes = grow(this.hashes, this.ends.length);
     }
-    if (this.arenaLength + (e - s) > this.arena.length) {
-      const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + (e - s)));
-      arena.set(this.arena.subarray(0, this.arenaLength));
-      this.arena = arena;
-      this.view = null;
-    }
+    this.reserveArena(e - s);
     const arena = this.arena;
     let seen = 0;
     for (let i = s, at = this.arenaLength; i < e; i++, at++) seen |= arena[at] = b[i];
@@ -189,6 +188,15 @@ export class StringDictionary {
     if (this.hashes) this.hashes[code] = hash;
     this.decoded = null;
     return code;
+  }
+
+  /** Room for `bytes` more value bytes, doubling the arena when it is short. */
+  private reserveArena(bytes: number): void {
+    if (this.arenaLength + bytes <= this.arena.length) return;
+    const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + bytes));
+    arena.set(this.arena.subarray(0, this.arenaLength));
+    this.arena = arena;
+    this.view = null;
   }
 
   /** (Re)builds the hash index at twice the entries' count or more, hashing the stored values once if needed. */

@@ -97,7 +97,6 @@ function copyFiller(values: Float64Array): Filler {
   };
 }
 
-
 function datetimeFiller(ms: Float64Array, partOf: (ms: number) => number): Filler {
   return (out, src, from, to, cols, c) => {
     for (let r = from, at = from * cols + c; r < to; r++, at += cols) {

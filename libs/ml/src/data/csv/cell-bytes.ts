@@ -112,12 +112,8 @@ export function datetimeFromBytes(b: Uint8Array, s: number, e: number): number {
   if (n > 10 && b[e - 1] === 0x5a) n--;
   if (n !== 10 && n !== 16 && n !== 19) return NaN;
   if (b[s + 4] !== MINUS || b[s + 7] !== MINUS) return NaN;
-  const year = digits(b, s, 4);
-  const month = digits(b, s + 5, 2);
-  const day = digits(b, s + 8, 2);
-  // Date.UTC maps years 0–99 to 1900–1999; the string path keeps that quirk.
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-  let ms = daysFromCivil(year, month, day) * DAY_MS;
+  let ms = dayMs(digits(b, s, 4), digits(b, s + 5, 2), digits(b, s + 8, 2));
+  if (Number.isNaN(ms)) return NaN;
   if (n === 10) return e - s === 10 ? ms : NaN;
   if ((b[s + 10] !== 0x54 && b[s + 10] !== 0x20) || b[s + 13] !== COLON) return NaN;
   const hour = digits(b, s + 11, 2);
@@ -140,17 +136,14 @@ export function dateMs(b: Uint8Array, s: number): number {
   const y0 = b[s] - ZERO, y1 = b[s + 1] - ZERO, y2 = b[s + 2] - ZERO, y3 = b[s + 3] - ZERO;
   const m0 = b[s + 5] - ZERO, m1 = b[s + 6] - ZERO, d0 = b[s + 8] - ZERO, d1 = b[s + 9] - ZERO;
   if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9) return NaN;
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = m0 * 10 + m1;
-  const day = d0 * 10 + d1;
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-  // days_from_civil for years 100-9999, where every quotient is of non-negative integers.
-  const y = month <= 2 ? year - 1 : year;
-  const era = (y / 400) | 0;
-  const yoe = y - era * 400;
-  const doy = (((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) | 0) + day - 1;
-  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
-  return (era * 146_097 + doe - 719_468) * DAY_MS;
+  return dayMs(y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1);
+}
+
+/** Epoch ms of midnight UTC on a calendar date; NaN for an impossible one or a year before 100 (NaN parts included). */
+function dayMs(year: number, month: number, day: number): number {
+  // Date.UTC maps years 0–99 to 1900–1999; the string path keeps that quirk.
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+  return daysFromCivil(year, month, day) * DAY_MS;
 }
 
 /** `count` ASCII digits as a number, NaN if any is not a digit. */

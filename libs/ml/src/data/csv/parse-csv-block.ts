@@ -113,7 +113,7 @@ function failed(parsed: ParsedRecords, lineOffset: number, problem: string, deta
   return { ...parsed, error: { lineOffset, problem, details } };
 }
 
-/** Line breaks in b[start, end): the most records the block can hold. */
+/** Line breaks in b[start, end): the most records a block can hold, or those inside a quoted cell. */
 function lineBreaks(b: Uint8Array, start: number, end: number): number {
   let count = 0;
   for (let nl = b.indexOf(Byte.LF, start); nl >= 0 && nl < end; nl = b.indexOf(Byte.LF, nl + 1)) count++;
@@ -139,8 +139,6 @@ function quotedCell(b: Uint8Array, open: number, end: number) {
       i = quote + 2;
       continue;
     }
-    let lineBreaks = 0;
-    for (let nl = b.indexOf(Byte.LF, start); nl >= 0 && nl < quote; nl = b.indexOf(Byte.LF, nl + 1)) lineBreaks++;
-    return { start, end: quote, escaped, lineBreaks, next: quote + 1 };
+    return { start, end: quote, escaped, lineBreaks: lineBreaks(b, start, quote), next: quote + 1 };
   }
 }
