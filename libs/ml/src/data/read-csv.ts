@@ -58,7 +58,7 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
       pool?.recycle(columnBuffers(result.columns));
     };
     const optionsFor = (bytes: number): CsvBlockOptions => (density > 0 ? { ...options, rowsHint: Math.ceil(bytes * density * 1.1) + 64 } : options);
-    const placed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, options, optionsFor, header.lines + 1, Math.max(1, workers) * 2, append);
+    const placed = await parseInOrder(withFirst(first.value, header.end, blocks), parse, optionsFor, maxRows, header.lines + 1, Math.max(1, workers) * 2, append);
 
     const rowCount = placed.reduce((n, b) => n + b.rows, 0);
     if (rowCount === 0) throw datasetInvalid('file has a header but no data rows');
@@ -97,8 +97,8 @@ async function* withFirst(first: RecordBlock, headerEnd: number, rest: AsyncGene
 async function parseInOrder(
   blocks: AsyncGenerator<DataBlock>,
   parse: ParseBlock,
-  options: CsvBlockOptions,
   optionsFor: (bytes: number) => CsvBlockOptions,
+  maxRows: number,
   firstLine: number,
   inFlight: number,
   append: (block: PlacedBlock, result: CsvBlockResult, index: number) => void,
@@ -111,7 +111,7 @@ async function parseInOrder(
     const { block, result } = pending.shift()!;
     const done = await result;
     if (done.error) throw datasetInvalid(`line ${line + done.error.lineOffset}: ${done.error.problem}`, { line: line + done.error.lineOffset, ...done.error.details });
-    const kept = { ...block, rows: Math.min(done.rows, options.maxRows - rows) };
+    const kept = { ...block, rows: Math.min(done.rows, maxRows - rows) };
     append(kept, done, placed.length);
     placed.push(kept);
     rows += kept.rows;
@@ -125,9 +125,9 @@ async function parseInOrder(
     result.catch(() => undefined);
     pending.push({ block, result });
     if (pending.length >= inFlight) await takeOne();
-    if (rows >= options.maxRows) break;
+    if (rows >= maxRows) break;
   }
-  while (pending.length > 0 && rows < options.maxRows) await takeOne();
+  while (pending.length > 0 && rows < maxRows) await takeOne();
   return placed;
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CsvBlockReply, CsvWorkerMessage } from './csv-block-worker';
+import type { CsvBlockReply, CsvBlockTask, CsvWorkerMessage } from './csv-block-worker';
 import type { CsvBlockOptions, CsvBlockResult } from './parse-csv-block';
 
 /**
@@ -10,8 +10,7 @@ import type { CsvBlockOptions, CsvBlockResult } from './parse-csv-block';
 const KEEP_IDLE_MS = 5 * 60_000;
 
 interface Job {
-  task: CsvWorkerMessage;
-  transfer: ArrayBuffer[];
+  task: CsvBlockTask;
   resolve: (result: CsvBlockResult) => void;
   reject: (err: unknown) => void;
 }
@@ -66,7 +65,7 @@ export class CsvWorkerPool {
     if (bytes.byteOffset !== 0) throw new Error('a CSV block must start at the start of its own buffer');
     const buffer = bytes.buffer as ArrayBuffer;
     return new Promise((resolve, reject) => {
-      this.queue.push({ task: { buffer, start, length: bytes.length, options, spare: [] }, transfer: [buffer], resolve, reject });
+      this.queue.push({ task: { buffer, start, length: bytes.length, options, spare: [] }, resolve, reject });
       this.dispatch();
     });
   }
@@ -132,8 +131,7 @@ export class CsvWorkerPool {
       worker.ref();
       const spare = this.spare;
       this.spare = [];
-      if ('buffer' in job.task) job.task.spare = spare;
-      worker.postMessage(job.task, [...job.transfer, ...spare]);
+      worker.postMessage({ ...job.task, spare } satisfies CsvWorkerMessage, [job.task.buffer, ...spare]);
     }
   }
 }
