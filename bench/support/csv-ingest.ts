@@ -1,6 +1,6 @@
 import { MIXED_COLUMNS } from './mixed-csv';
 import { runNodeChild, runPeer } from './python-peer';
-import { fmt, percentile, report } from './stats';
+import { fmt, percentile, report, reportPairedRatio } from './stats';
 
 interface IngestRun {
   seconds: number;
@@ -56,30 +56,15 @@ export function reportCsvIngest(c: IngestComparison): void {
   const mb = (bytes: number) => fmt(bytes / 2 ** 20, 0);
   const { trainyard: t, polars: p, pandas: d } = c;
   report('read time Trainyard / polars / pandas (s)', `${fmt(t.seconds)} / ${fmt(p.seconds)} / ${fmt(d.seconds)}`);
-  reportRatios('Trainyard / polars', t.seconds / p.seconds, c.pairedRatios);
+  reportPairedRatio('Trainyard / polars', t.seconds / p.seconds, c.pairedRatios ?? [], '≤ 1.5', 2);
   report('Trainyard / pandas', fmt(t.seconds / d.seconds, 2));
   if (c.again) {
     const a = c.again;
     report('second read in the same process, Trainyard / polars / pandas (s)', `${fmt(a.trainyard)} / ${fmt(a.polars)} / ${fmt(a.pandas)}`);
-    reportRatios('second read: Trainyard / polars', a.trainyard / a.polars, a.pairedRatios);
+    reportPairedRatio('second read: Trainyard / polars', a.trainyard / a.polars, a.pairedRatios, '≤ 1.5', 2);
   }
   report('peak RSS Trainyard / polars / pandas (MB)', `${mb(t.peakRss)} / ${mb(p.peakRss)} / ${mb(d.peakRss)}`);
   report('peak − RSS at start, same order (MB)', `${mb(t.peakRss - t.startRss)} / ${mb(p.peakRss - p.startRss)} / ${mb(d.peakRss - d.startRss)}`);
   const types = Object.entries(t.types ?? {}).map(([k, v]) => `${v} ${k}`).join(', ');
   report(`Trainyard types: ${types}`, `${t.rows} × ${t.cols}`);
-}
-
-/**
- * The two sides of a repeat run back to back, so the median of their ratios cancels most of a neighbour's drifting
- * load; it is the figure held to the target, with the ratio of the median times beside it.
- */
-function reportRatios(label: string, ofMedians: number, paired: number[] | undefined): void {
-  if (!paired || paired.length < 2) {
-    report(label, fmt(ofMedians, 2), '≤ 1.5');
-    return;
-  }
-  const sorted = [...paired].sort((a, b) => a - b);
-  report(`${label}, median of paired repeats`, fmt(percentile(sorted, 50), 2), '≤ 1.5');
-  report(`${label} per repeat, lowest to highest`, sorted.map((r) => fmt(r, 2)).join(' '));
-  report(`${label}, ratio of median times`, fmt(ofMedians, 2));
 }

@@ -7,7 +7,7 @@ import type { GbdtEngine, GbdtSpec } from './gbdt-engines';
 import { TRAINYARD_GBDT } from './gbdt-engines';
 import { readFloat32File } from './matrix-file';
 import { runPeer } from './python-peer';
-import { fmt, percentile, report } from './stats';
+import { fmt, percentile, report, reportPairedRatio } from './stats';
 
 export interface TrainingComparison {
   trainyardSeconds: number;
@@ -58,16 +58,7 @@ async function trainBothSides(engine: GbdtEngine, split: BenchSplit, spec: GbdtS
 
 export function reportTraining(label: string, c: TrainingComparison): void {
   report(`${label}: Trainyard / python (s), others ${fmt(100 * c.othersShare, 0)}% CPU`, `${fmt(c.trainyardSeconds)} / ${fmt(c.peerSeconds)}`);
-  if (c.pairedRatios.length > 1) {
-    // Each repeat trains both sides back to back, so its ratio cancels most of a neighbour's drifting load;
-    // the median of those ratios is the steadier figure, the ratio of the two medians is shown beside it.
-    const sorted = [...c.pairedRatios].sort((a, b) => a - b);
-    report(`${label}: time ratio, median of paired repeats`, fmt(percentile(sorted, 50), 3), '≤ 1.05');
-    report(`${label}: ratio per repeat, lowest to highest`, sorted.map((r) => fmt(r, 3)).join(' '));
-    report(`${label}: ratio of median times`, fmt(c.trainyardSeconds / c.peerSeconds, 3));
-  } else {
-    report(`${label}: time ratio`, fmt(c.trainyardSeconds / c.peerSeconds, 3), '≤ 1.05');
-  }
+  reportPairedRatio(`${label}: time ratio`, c.trainyardSeconds / c.peerSeconds, c.pairedRatios, '≤ 1.05', 3);
   report(`${label}: |Δ rocAuc| (${fmt(c.trainyardAuc, 4)} vs ${fmt(c.peerAuc, 4)})`, fmt(Math.abs(c.trainyardAuc - c.peerAuc), 4), '≤ 0.005');
 }
 
