@@ -41,10 +41,12 @@ export interface CsvBlockResult {
  */
 export function parseCsvBlock(b: Uint8Array, start: number, end: number, options: CsvBlockOptions, arrays: ColumnArrays = FRESH_ARRAYS): CsvBlockResult {
   if (end > start && b[end - 1] !== Byte.LF) throw new Error('a CSV block must end with a line break');
-  const first = parseRecords(b, start, end, options, arrays);
+  const { delimiter, width, maxRows } = options;
+  const capacity = Math.min(options.rowsHint ?? lineBreaks(b, start, end), maxRows);
+  const first = parseRecords(b, start, end, delimiter, width, maxRows, sinksFor(options, capacity, options.asString ?? [], arrays));
   const demoted = first.sinks.flatMap((sink, i) => (sink.demoted ? [i] : []));
   if (demoted.length === 0 || first.error) return finish(first);
-  const again = parseRecords(b, start, end, { ...options, asString: demoted }, arrays);
+  const again = parseRecords(b, start, end, delimiter, width, maxRows, sinksFor(options, capacity, demoted, arrays));
   return finish({ ...first, sinks: first.sinks.map((sink, i) => (sink.demoted ? again.sinks[i] : sink)) });
 }
 
@@ -59,11 +61,16 @@ interface ParsedRecords {
   error?: CsvBlockError;
 }
 
-function parseRecords(b: Uint8Array, start: number, end: number, options: CsvBlockOptions, arrays: ColumnArrays): ParsedRecords {
-  const { delimiter, width, maxRows } = options;
-  const asString = new Set(options.asString ?? []);
-  const capacity = Math.min(options.rowsHint ?? lineBreaks(b, start, end), maxRows);
-  const sinks = Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, asString.has(i), arrays));
+function sinksFor({ delimiter, width }: CsvBlockOptions, capacity: number, asString: readonly number[], arrays: ColumnArrays): ColumnSink[] {
+  const strings = new Set(asString);
+  return Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, strings.has(i), arrays));
+}
+
+/**
+ * The record loop. It takes plain numbers rather than the options object, whose shape differs between a file's
+ * first block and the rest (rowsHint): a new shape here would throw away the loop's optimised code on the second block.
+ */
+function parseRecords(b: Uint8Array, start: number, end: number, delimiter: number, width: number, maxRows: number, sinks: ColumnSink[]): ParsedRecords {
   // No closure captures these, so V8 keeps them in registers through the loop.
   let rows = 0;
   let lines = 0;
