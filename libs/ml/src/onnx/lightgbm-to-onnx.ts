@@ -3,6 +3,7 @@ import { isLightGBMLeaf, parseLightGBMDump } from '../engines/lightgbm/lightgbm-
 import type { LightGBMModelDump, LightGBMNodeJson, LightGBMSplitJson } from '../engines/lightgbm/lightgbm-model-json';
 import { FLOAT, INT64, attribute, encodeModel, node, tensorValue } from './onnx-builders';
 import type { OnnxMessage } from './onnx-builders';
+import { binaryClassifierOutputs } from './binary-outputs';
 
 export interface LightGBMToOnnxOptions {
   featureCount: number;
@@ -39,7 +40,7 @@ export function lightgbmToOnnx(dump: LightGBMModelDump | string, opts: LightGBMT
   if (opts.task === 'regression') {
     expectObjective(objective.name, ['regression'], model.objective);
     const trees = flattenTrees(model, () => 0, scale);
-    return encodeModel({ ...common, nodes: [regressorNode(trees)], outputs: [tensorValue('variable', FLOAT, ['N', 1])] });
+    return encodeModel({ ...common, nodes: [regressorNode(trees, 'variable')], outputs: [tensorValue('variable', FLOAT, ['N', 1])] });
   }
   expectObjective(objective.name, ['binary', 'multiclass'], model.objective);
   const classes = objective.name === 'binary' ? 2 : model.num_class;
@@ -47,10 +48,10 @@ export function lightgbmToOnnx(dump: LightGBMModelDump | string, opts: LightGBMT
     throw new MlError('INTERNAL', `Model has ${classes} classes but ${opts.classLabels.length} class labels were given`);
   }
   const trees = flattenTrees(model, (tree) => (classes === 2 ? 0 : tree % perIteration), scale);
-  if (classes === 2) addNegativeVote(trees, model.tree_info.length);
+  const nodes = classes === 2 ? [regressorNode(trees, 'margin'), ...binaryClassifierOutputs('margin')] : [classifierNode(trees, classes)];
   return encodeModel({
     ...common,
-    nodes: [classifierNode(trees, classes)],
+    nodes,
     outputs: [tensorValue('label', INT64, ['N']), tensorValue('probabilities', FLOAT, ['N', classes])],
   });
 }
@@ -84,8 +85,8 @@ function branchAttributes(flat: FlatTrees): OnnxMessage[] {
   ];
 }
 
+/** multiclass: one tree per class and iteration, each adding to its class's margin. */
 function classifierNode(trees: FlatTrees, classes: number): OnnxMessage {
-  // Binary models score one raw margin; ORT's LOGISTIC turns it into [1-p, p].
   return node(
     'TreeEnsembleClassifier',
     ['features'],
@@ -97,17 +98,18 @@ function classifierNode(trees: FlatTrees, classes: number): OnnxMessage {
       attribute('class_ids', trees.leafOutputIds),
       attribute('class_weights', { floats: trees.leafWeights }),
       attribute('classlabels_int64s', Array.from({ length: classes }, (_, i) => i)),
-      attribute('post_transform', classes === 2 ? 'LOGISTIC' : 'SOFTMAX'),
+      attribute('post_transform', 'SOFTMAX'),
     ],
     ML_DOMAIN,
   );
 }
 
-function regressorNode(trees: FlatTrees): OnnxMessage {
+/** The sum of every tree's leaf as one output [N, 1]: a regression's value, or a binary model's margin. */
+function regressorNode(trees: FlatTrees, output: string): OnnxMessage {
   return node(
     'TreeEnsembleRegressor',
     ['features'],
-    ['variable'],
+    [output],
     [
       ...branchAttributes(trees),
       attribute('target_treeids', trees.leafTreeIds),
@@ -143,14 +145,6 @@ function pushLeaf(flat: FlatTrees, tree: number, id: number, output: number, wei
   flat.leafWeights.push(weight);
 }
 
-/**
- * onnxruntime reads a binary ensemble whose leaf weights are all >= 0 as probabilities and labels it by score > 0.5;
- * a one-leaf tree voting the smallest negative float keeps it on the margin path (label by score > 0) at no cost.
- */
-function addNegativeVote(flat: FlatTrees, tree: number): void {
-  if (flat.leafWeights.some((w) => w < 0)) return;
-  pushLeaf(flat, tree, 0, 0, -(2 ** -149));
-}
 
 /** Flattens every tree, numbering nodes depth-first; `scale` multiplies each leaf value. */
 function flattenTrees(model: LightGBMModelDump, outputOf: (tree: number) => number, scale: number): FlatTrees {

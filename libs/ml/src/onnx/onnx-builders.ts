@@ -19,7 +19,7 @@ export function attribute(name: string, value: AttributeValue): OnnxMessage {
   return { name, type: AttributeType.INTS, ints: value.ints };
 }
 
-export function node(opType: string, inputs: string[], outputs: string[], attrs: OnnxMessage[], domain = ''): OnnxMessage {
+export function node(opType: string, inputs: string[], outputs: string[], attrs: OnnxMessage[] = [], domain = ''): OnnxMessage {
   return { opType, input: inputs, output: outputs, name: `${opType}_${outputs[0]}`, domain, attribute: attrs };
 }
 

@@ -3,6 +3,7 @@ import { readXGBoostModel } from '../engines/xgboost/xgboost-model-json';
 import type { XGBoostModelSummary } from '../engines/xgboost/xgboost-model-json';
 import { FLOAT, INT64, attribute, encodeModel, node, tensorValue } from './onnx-builders';
 import type { OnnxMessage } from './onnx-builders';
+import { binaryClassifierOutputs } from './binary-outputs';
 import { flattenTrees } from './tree-ensemble-nodes';
 
 export interface XGBoostToOnnxOptions {
@@ -31,25 +32,26 @@ export function xgboostToOnnx(modelJson: Uint8Array, opts: XGBoostToOnnxOptions)
 
   if (opts.task === 'regression') {
     expectObjective(model, ['reg:squarederror']);
-    return encodeModel({ ...common, nodes: [regressorNode(model)], outputs: [tensorValue('variable', FLOAT, ['N', 1])] });
+    return encodeModel({ ...common, nodes: [regressorNode(model, model.baseScore[0]!, 'variable')], outputs: [tensorValue('variable', FLOAT, ['N', 1])] });
   }
   expectObjective(model, ['binary:logistic', 'multi:softprob']);
   const classes = model.objective === 'binary:logistic' ? 2 : model.numClass;
   if (opts.classLabels && opts.classLabels.length !== classes) {
     throw new MlError('INTERNAL', `Model has ${classes} classes but ${opts.classLabels.length} class labels were given`);
   }
+  const nodes = model.objective === 'binary:logistic'
+    ? [regressorNode(model, probabilityToMargin(model.baseScore[0]!), 'margin'), ...binaryClassifierOutputs('margin')]
+    : [classifierNode(model, classes)];
   return encodeModel({
     ...common,
-    nodes: [classifierNode(model, classes)],
+    nodes,
     outputs: [tensorValue('label', INT64, ['N']), tensorValue('probabilities', FLOAT, ['N', classes])],
   });
 }
 
+/** multi:softprob: one tree per class and round, each adding to its class's margin. */
 function classifierNode(model: XGBoostModelSummary, classes: number): OnnxMessage {
-  const binary = classes === 2 && model.objective === 'binary:logistic';
-  // Binary models have one output group scored as a margin; ORT's LOGISTIC turns it into [1-p, p].
-  const nodes = flattenTrees(model, (tree) => (binary ? 0 : model.treeInfo[tree]!));
-  const baseValues = binary ? [probabilityToMargin(model.baseScore[0]!)] : perClass(model.baseScore, classes);
+  const nodes = flattenTrees(model, (tree) => model.treeInfo[tree]!);
   return node(
     'TreeEnsembleClassifier',
     ['features'],
@@ -61,19 +63,20 @@ function classifierNode(model: XGBoostModelSummary, classes: number): OnnxMessag
       attribute('class_ids', nodes.leafOutputIds),
       attribute('class_weights', { floats: nodes.leafWeights }),
       attribute('classlabels_int64s', Array.from({ length: classes }, (_, i) => i)),
-      attribute('base_values', { floats: baseValues }),
-      attribute('post_transform', binary ? 'LOGISTIC' : 'SOFTMAX'),
+      attribute('base_values', { floats: perClass(model.baseScore, classes) }),
+      attribute('post_transform', 'SOFTMAX'),
     ],
     ML_DOMAIN,
   );
 }
 
-function regressorNode(model: XGBoostModelSummary): OnnxMessage {
+/** The sum of every tree's leaf and `base` as one output [N, 1]: a regression's value, or a binary model's margin. */
+function regressorNode(model: XGBoostModelSummary, base: number, output: string): OnnxMessage {
   const nodes = flattenTrees(model, () => 0);
   return node(
     'TreeEnsembleRegressor',
     ['features'],
-    ['variable'],
+    [output],
     [
       ...nodes.branchAttributes,
       attribute('target_treeids', nodes.leafTreeIds),
@@ -81,7 +84,7 @@ function regressorNode(model: XGBoostModelSummary): OnnxMessage {
       attribute('target_ids', nodes.leafOutputIds),
       attribute('target_weights', { floats: nodes.leafWeights }),
       attribute('n_targets', 1),
-      attribute('base_values', { floats: [model.baseScore[0]!] }),
+      attribute('base_values', { floats: [base] }),
       attribute('aggregate_function', 'SUM'),
       attribute('post_transform', 'NONE'),
     ],
