@@ -32,6 +32,9 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
   let pool: CsvWorkerPool | null = null;
   try {
     const { size } = await handle.stat();
+    const workers = size > blockBytes ? (tuning.workers ?? Math.min(availableParallelism(), 4)) : 0;
+    // Started now, so the threads boot while the first block is read and its header parsed.
+    pool = workers > 0 ? CsvWorkerPool.acquire(workers).start() : null;
     const bom = await startsWithBom(handle);
     const blocks = recordBlocks(handle, bom ? UTF8_BOM.length : 0, blockBytes, (bytes) => pool?.spareBlock(bytes));
     const first = await blocks.next();
@@ -42,8 +45,6 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
     if (!header) throw datasetInvalid('file is empty');
 
     const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows };
-    const workers = size > blockBytes ? (tuning.workers ?? Math.min(availableParallelism(), 4)) : 0;
-    pool = workers > 0 ? CsvWorkerPool.acquire(workers) : null;
     const parse = pool ? pool.parse.bind(pool) : (bytes: Buffer, o: CsvBlockOptions, start: number) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
     const assemblers = header.names.map((name) => new ColumnAssembler(name));
     // Records per byte in the first block: it sizes the frame's columns, and each later block's.

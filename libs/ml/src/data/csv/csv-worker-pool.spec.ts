@@ -36,10 +36,19 @@ describe('CsvWorkerPool', () => {
     pool.release();
   });
 
+  it('starts its threads up front when asked, and parses on them', async () => {
+    const pool = CsvWorkerPool.acquire(3).start();
+    assert.equal(pool.threads, 3);
+    const parsed = await Promise.all(['1,a\n', '2,b\n3,c\n', '4,d\n', '5,e\n'].map((text) => pool.parse(block(text), OPTIONS, 0)));
+    assert.deepEqual(parsed.map((r) => r.rows), [1, 2, 1, 1]);
+    assert.equal(pool.threads, 3, 'no thread beyond the pool size');
+    pool.release();
+  });
+
   it('does not keep the process alive once the read is over', async () => {
     const script = `
       const { CsvWorkerPool } = require(${JSON.stringify(require.resolve('./csv-worker-pool'))});
-      const pool = CsvWorkerPool.acquire(2);
+      const pool = CsvWorkerPool.acquire(2).start();
       const bytes = Buffer.allocUnsafeSlow(4);
       bytes.write('1,a\\n');
       pool.parse(bytes, { delimiter: 44, width: 2, maxRows: Infinity }, 0).then((r) => { pool.release(); console.log(r.rows); });`;

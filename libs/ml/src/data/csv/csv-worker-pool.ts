@@ -46,6 +46,12 @@ export class CsvWorkerPool {
     return pool;
   }
 
+  /** Starts the pool's missing threads now rather than at the first block, so they boot meanwhile. */
+  start(): this {
+    while (this.workers.size < this.size) this.idle.push(this.spawn());
+    return this;
+  }
+
   /** Threads running now, idle or at work. */
   get threads(): number {
     return this.workers.size;
@@ -89,7 +95,6 @@ export class CsvWorkerPool {
 
   private spawn(): Worker {
     const worker = new Worker(join(__dirname, 'csv-block-worker.js'));
-    worker.unref();
     worker.on('message', ({ result, input }: CsvBlockReply) => {
       // Kept only while a read may want it; a failed read's last blocks may still come back after it is over.
       if (this.reads > 0) this.inputs.push(input);
@@ -97,6 +102,8 @@ export class CsvWorkerPool {
     });
     worker.on('error', (err) => this.lose(worker, err));
     worker.on('exit', (code) => this.lose(worker, new Error(`CSV worker thread exited with code ${code}`)));
+    // After the listeners: adding one refs the thread again.
+    worker.unref();
     this.workers.add(worker);
     return worker;
   }
