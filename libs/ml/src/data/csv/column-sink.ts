@@ -168,10 +168,14 @@ export class ColumnSink {
         hash = Math.imul(hash ^ c, HASH_PRIME);
       }
     }
+    if (i === start) {
+      this.pushMissing(this.rows++);
+      return i;
+    }
     const first = b[start];
     const last = b[i - 1];
     // Edges that might be trimmed (spaces, CR, Unicode) take push()'s full path.
-    if (i === start || isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
+    if (isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80) {
       this.push(b, start, last === Byte.CR && b[i] === Byte.LF ? i - 1 : i, false);
       return i;
     }
