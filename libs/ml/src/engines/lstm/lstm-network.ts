@@ -1,5 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { seededRandom } from '../../preprocess/seeded-random';
+import { fastGradientMatMul } from '../mlp/tfjs-wasm';
 import type { Tf } from '../mlp/tfjs-wasm';
 import { LSTM_VARIABLES, variableShapes } from './lstm-model';
 import type { LstmWeights } from './lstm-model';
@@ -53,18 +54,19 @@ export class LstmNetwork {
     const [kernel, recurrent, bias, dense, denseBias] = this.variables as tfTypes.Tensor[];
     const [window, batch, features] = sequences.shape;
     const units = this.shape.units;
+    const matMul = fastGradientMatMul(tf);
     // Every step's input projection in one matmul.
-    const projected = tf.add(tf.matMul(tf.reshape(sequences, [window * batch, features]), kernel as tfTypes.Tensor2D), bias!);
+    const projected = tf.add(matMul(tf.reshape(sequences, [window * batch, features]), kernel as tfTypes.Tensor2D), bias!);
     const steps = tf.unstack(tf.reshape(projected, [window, batch, 4 * units])) as tfTypes.Tensor2D[];
     let h: tfTypes.Tensor2D = tf.zeros([batch, units]);
     let c: tfTypes.Tensor2D = tf.zeros([batch, units]);
     for (const step of steps) {
-      const z = tf.add(step, tf.matMul(h, recurrent as tfTypes.Tensor2D));
+      const z = tf.add(step, matMul(h, recurrent as tfTypes.Tensor2D));
       const [i, f, g, o] = tf.split(z, 4, 1) as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor2D];
       c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
       h = tf.mul(tf.sigmoid(o), tf.tanh(c));
     }
-    return tf.add(tf.matMul(h, dense as tfTypes.Tensor2D), denseBias!);
+    return tf.add(matMul(h, dense as tfTypes.Tensor2D), denseBias!);
   }
 
   snapshot(): LstmWeights {

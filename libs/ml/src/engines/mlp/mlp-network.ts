@@ -2,6 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { seededRandom } from '../../preprocess/seeded-random';
 import type { MlpLayerWeights } from './mlp-model';
 import type { MlpActivation } from './mlp-params';
+import { fastGradientMatMul } from './tfjs-wasm';
 import type { Tf } from './tfjs-wasm';
 
 let networkCount = 0;
@@ -42,10 +43,11 @@ export class MlpNetwork {
   /** Output-layer pre-activations; `masks[i]` (already scaled by 1/(1−rate)) multiplies hidden layer i. */
   logits(x: tfTypes.Tensor2D, masks: tfTypes.Tensor2D[] | null = null): tfTypes.Tensor2D {
     const tf = this.tf;
+    const matMul = fastGradientMatMul(tf);
     const count = this.variables.length / 2;
     let h = x;
     for (let i = 0; i < count; i++) {
-      h = tf.add(tf.matMul(h, this.variables[2 * i] as tfTypes.Tensor2D), this.variables[2 * i + 1]!);
+      h = tf.add(matMul(h, this.variables[2 * i] as tfTypes.Tensor2D), this.variables[2 * i + 1]!);
       if (i === count - 1) break;
       h = this.activation === 'relu' ? tf.relu(h) : tf.tanh(h);
       if (masks) h = tf.mul(h, masks[i]!);
