@@ -135,7 +135,7 @@ describe('lightgbmToOnnx parity with LightGBM', () => {
   });
 
   it('binary labels stay right when every leaf value is positive', async () => {
-    // onnxruntime labels all-positive binary ensembles by score > 0.5 unless told otherwise.
+    // A two-class TreeEnsembleClassifier read such ensembles as probabilities; the summed margin must not be.
     const train = syntheticMatrix({ rows: 800, cols: 3, seed: 25 }, binaryLabel);
     const trained = await trainLightGBM({ task: 'classification', numClasses: 2, train, params: { numRounds: 10 } });
     const text = Buffer.from(trained.model).toString('utf8')

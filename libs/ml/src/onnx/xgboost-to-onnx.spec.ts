@@ -40,7 +40,7 @@ describe('xgboostToOnnx parity with XGBoost', () => {
   });
 
   it('binary: stays exact when every leaf weight is positive', async () => {
-    // onnxruntime has a separate binary path when all class weights are non-negative.
+    // A two-class TreeEnsembleClassifier read such ensembles as probabilities; the summed margin must not be.
     const text = Buffer.from(binary.model).toString('utf8');
     const trees = JSON.parse(text).learner.gradient_booster.model.trees as { left_children: number[]; split_conditions: number[] }[];
     // Rewrite only split_conditions in the text: XGBoost rejects floats re-serialised as JSON integers.
