@@ -105,13 +105,13 @@ async function readInto(path: string, arrays: readonly (Float32Array | Int32Arra
     let position = 0;
     for (const array of arrays) {
       if (!array) continue;
-      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-      for (let done = 0; done < bytes.length; ) {
-        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, position + done);
+      const target = bytes(array);
+      for (let done = 0; done < target.length; ) {
+        const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
         if (bytesRead === 0) throw new MlError('INTERNAL', `${path} is shorter than prepared.json says`);
         done += bytesRead;
       }
-      position += bytes.length;
+      position += target.length;
     }
     const { size } = await handle.stat();
     if (size !== position) throw new MlError('INTERNAL', `${path} holds ${size} bytes, prepared.json says ${position}`);
