@@ -118,10 +118,11 @@ export class EngineThread {
       workerData: this.library,
       resourceLimits: { stackSizeMb: STACK_MB },
     });
-    worker.unref();
     worker.on('message', (reply: EngineCallReply) => this.settle(reply));
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => this.failAll(new Error(`engine thread exited with code ${code}`)));
+    // After the listeners: adding one refs the thread again.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
