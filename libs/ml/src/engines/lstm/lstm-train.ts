@@ -3,6 +3,7 @@ import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import { seededRandom } from '../../preprocess/seeded-random';
 import { checkDenseInputs, withoutMissing } from '../linear/dense-inputs';
+import { FlatAdam } from '../mlp/flat-adam';
 import { reportedLoss, targetScale } from '../mlp/mlp-losses';
 import { outputUnits } from '../mlp/mlp-model';
 import { loadTf, yieldToEventLoop } from '../mlp/tfjs-wasm';
@@ -30,7 +31,7 @@ interface Run {
   params: LstmParams;
   model: LstmModel;
   network: LstmNetwork;
-  optimizer: tfTypes.AdamOptimizer;
+  optimizer: FlatAdam;
 }
 
 /**
@@ -58,12 +59,12 @@ export async function trainLstm(opts: FamilyTrainOptions): Promise<LstmTrainOutc
     training: null,
   };
   const network = new LstmNetwork(tf, model.weights, { featureCount: model.featureCount, units: model.units, outputs });
-  const optimizer = tf.train.adam(params.learningRate);
+  let optimizer: FlatAdam | null = null;
   try {
-    if (model.training) await restoreAdam(tf, optimizer, network, model.training.adamIterations, model.training.adamMoments);
+    optimizer = new FlatAdam(tf, network.variables, params.learningRate, model.training);
     return await epochs({ tf, opts, params, model, network, optimizer }, validation);
   } finally {
-    optimizer.dispose();
+    optimizer?.dispose();
     network.dispose();
   }
 }
@@ -94,7 +95,7 @@ async function epochs(run: Run, validation: Matrix | null): Promise<LstmTrainOut
     }
     stoppedEarly = params.earlyStoppingRounds !== null && bestEpoch !== null && epoch - bestEpoch >= params.earlyStoppingRounds;
     if (opts.checkpointEvery && opts.onCheckpoint && epoch % opts.checkpointEvery === 0) {
-      const adam = await saveAdam(optimizer);
+      const adam = await optimizer.state();
       const training = { ...adam, bestEpoch, bestLoss: Number.isFinite(bestLoss) ? bestLoss : null, bestWeights };
       await opts.onCheckpoint(encodeLstmModel({ ...model, weights: network.snapshot(), epochs: epoch, training }), epoch);
     }
@@ -142,27 +143,23 @@ async function trainEpoch(run: Run, trainX: Float32Array, epoch: number): Promis
       // Weighted batches average over Σ weights, so class weights rebalance without changing the step size.
       const ws = w && tf.tensor2d(w, [count, 1]);
       const mean = tf.Reduction.MEAN;
-      optimizer.minimize(
-        () => {
-          const logits = network.logits(xs);
-          let loss: tfTypes.Scalar =
-            opts.task === 'regression'
+      optimizer.minimize(() => {
+        const logits = network.logits(xs);
+        let loss: tfTypes.Scalar =
+          opts.task === 'regression'
+            ? ws
+              ? tf.losses.meanSquaredError(ys, logits, ws, mean)
+              : tf.losses.meanSquaredError(ys, logits)
+            : outputs === 1
               ? ws
-                ? tf.losses.meanSquaredError(ys, logits, ws, mean)
-                : tf.losses.meanSquaredError(ys, logits)
-              : outputs === 1
-                ? ws
-                  ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean)
-                  : tf.losses.sigmoidCrossEntropy(ys, logits)
-                : ws
-                  ? tf.losses.softmaxCrossEntropy(ys, logits, ws.reshape([count]), 0, mean)
-                  : tf.losses.softmaxCrossEntropy(ys, logits);
-          if (params.l2 > 0) for (const v of network.penalised) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(v))));
-          return loss;
-        },
-        false,
-        network.variables,
-      );
+                ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean)
+                : tf.losses.sigmoidCrossEntropy(ys, logits)
+              : ws
+                ? tf.losses.softmaxCrossEntropy(ys, logits, ws.reshape([count]), 0, mean)
+                : tf.losses.softmaxCrossEntropy(ys, logits);
+        if (params.l2 > 0) for (const v of network.penalised) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(v))));
+        return loss;
+      });
     });
     await yieldToEventLoop();
   }
@@ -177,24 +174,6 @@ function shuffledRows(rows: number, random: () => number): Uint32Array {
     order[j] = t;
   }
   return order;
-}
-
-async function saveAdam(optimizer: tfTypes.AdamOptimizer): Promise<{ adamIterations: number; adamMoments: Float32Array[] }> {
-  const [iterations, ...moments] = await optimizer.getWeights();
-  const adamIterations = (await iterations!.tensor.data())[0]!;
-  const adamMoments = await Promise.all(moments.map(async (m) => Float32Array.from((await m.tensor.data()) as Float32Array)));
-  return { adamIterations, adamMoments };
-}
-
-async function restoreAdam(tf: Tf, optimizer: tfTypes.AdamOptimizer, network: LstmNetwork, iterations: number, moments: Float32Array[]): Promise<void> {
-  const count = network.variables.length;
-  if (moments.length !== 2 * count) throw new MlError('INVALID_HYPERPARAMETERS', 'startFrom has optimizer state for a different network');
-  const named = [
-    { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
-    ...moments.map((m, i) => ({ name: `${network.variables[i % count]!.name}/${i < count ? 'm' : 'v'}`, tensor: tf.tensor(m, network.variables[i % count]!.shape) })),
-  ];
-  await optimizer.setWeights(named);
-  for (const n of named) n.tensor.dispose();
 }
 
 function compatibleStart(model: LstmModel, opts: FamilyTrainOptions, params: LstmParams): LstmModel {

@@ -4,6 +4,7 @@ import type { Matrix } from '../../matrix';
 import type { FamilyTrainOptions } from '../model-family';
 import { seededRandom } from '../../preprocess/seeded-random';
 import { checkDenseInputs, withoutMissing } from '../linear/dense-inputs';
+import { FlatAdam } from './flat-adam';
 import { reportedLoss, targetScale } from './mlp-losses';
 import { decodeMlpModel, encodeMlpModel, outputUnits } from './mlp-model';
 import type { MlpModel } from './mlp-model';
@@ -43,12 +44,12 @@ export async function trainMlp(opts: FamilyTrainOptions): Promise<MlpTrainOutcom
     training: null,
   };
   const network = new MlpNetwork(tf, model.layers, model.activation);
-  const optimizer = tf.train.adam(params.learningRate);
+  let optimizer: FlatAdam | null = null;
   try {
-    if (model.training) await restoreAdam(tf, optimizer, network, model.training.adamIterations, model.training.adamMoments);
+    optimizer = new FlatAdam(tf, network.variables, params.learningRate, model.training);
     return await epochs(tf, opts, params, model, network, optimizer, validation);
   } finally {
-    optimizer.dispose();
+    optimizer?.dispose();
     network.dispose();
   }
 }
@@ -59,7 +60,7 @@ async function epochs(
   params: MlpParams,
   model: MlpModel,
   network: MlpNetwork,
-  optimizer: tfTypes.AdamOptimizer,
+  optimizer: FlatAdam,
   validation: Matrix | null,
 ): Promise<MlpTrainOutcome> {
   const trainX = withoutMissing(opts.train.data);
@@ -85,7 +86,7 @@ async function epochs(
     }
     stoppedEarly = params.earlyStoppingRounds !== null && bestEpoch !== null && epoch - bestEpoch >= params.earlyStoppingRounds;
     if (opts.checkpointEvery && opts.onCheckpoint && epoch % opts.checkpointEvery === 0) {
-      const adam = await saveAdam(optimizer);
+      const adam = await optimizer.state();
       const training = { ...adam, bestEpoch, bestLoss: Number.isFinite(bestLoss) ? bestLoss : null, bestLayers };
       await opts.onCheckpoint(encodeMlpModel({ ...model, layers: network.snapshot(), epochs: epoch, training }), epoch);
     }
@@ -114,7 +115,7 @@ async function trainEpoch(
   params: MlpParams,
   model: MlpModel,
   network: MlpNetwork,
-  optimizer: tfTypes.AdamOptimizer,
+  optimizer: FlatAdam,
   trainX: Float32Array,
   epoch: number,
 ): Promise<void> {
@@ -146,27 +147,23 @@ async function trainEpoch(
       // Weighted batches average over Σ weights, so class weights rebalance without changing the step size.
       const ws = w && tf.tensor2d(w, [count, 1]);
       const mean = tf.Reduction.MEAN;
-      optimizer.minimize(
-        () => {
-          const logits = network.logits(xs, maskTensors);
-          let loss: tfTypes.Scalar =
-            opts.task === 'regression'
+      optimizer.minimize(() => {
+        const logits = network.logits(xs, maskTensors);
+        let loss: tfTypes.Scalar =
+          opts.task === 'regression'
+            ? ws
+              ? tf.losses.meanSquaredError(ys, logits, ws, mean)
+              : tf.losses.meanSquaredError(ys, logits)
+            : outputs === 1
               ? ws
-                ? tf.losses.meanSquaredError(ys, logits, ws, mean)
-                : tf.losses.meanSquaredError(ys, logits)
-              : outputs === 1
-                ? ws
-                  ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean)
-                  : tf.losses.sigmoidCrossEntropy(ys, logits)
-                : ws
-                  ? tf.losses.softmaxCrossEntropy(ys, logits, ws.reshape([count]), 0, mean)
-                  : tf.losses.softmaxCrossEntropy(ys, logits);
-          if (params.l2 > 0) for (const w of network.weights) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(w))));
-          return loss;
-        },
-        false,
-        network.variables,
-      );
+                ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean)
+                : tf.losses.sigmoidCrossEntropy(ys, logits)
+              : ws
+                ? tf.losses.softmaxCrossEntropy(ys, logits, ws.reshape([count]), 0, mean)
+                : tf.losses.softmaxCrossEntropy(ys, logits);
+        if (params.l2 > 0) for (const w of network.weights) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(w))));
+        return loss;
+      });
     });
     await yieldToEventLoop();
   }
@@ -187,24 +184,6 @@ function shuffledRows(rows: number, random: () => number): Uint32Array {
 function dropoutMask(size: number, rate: number, random: () => number): Float32Array {
   const keep = 1 / (1 - rate);
   return Float32Array.from({ length: size }, () => (random() < rate ? 0 : keep));
-}
-
-async function saveAdam(optimizer: tfTypes.AdamOptimizer): Promise<{ adamIterations: number; adamMoments: Float32Array[] }> {
-  const [iterations, ...moments] = await optimizer.getWeights();
-  const adamIterations = (await iterations!.tensor.data())[0]!;
-  const adamMoments = await Promise.all(moments.map(async (m) => Float32Array.from((await m.tensor.data()) as Float32Array)));
-  return { adamIterations, adamMoments };
-}
-
-async function restoreAdam(tf: Tf, optimizer: tfTypes.AdamOptimizer, network: MlpNetwork, iterations: number, moments: Float32Array[]): Promise<void> {
-  const count = network.variables.length;
-  if (moments.length !== 2 * count) throw new MlError('INVALID_HYPERPARAMETERS', 'startFrom has optimizer state for a different network');
-  const named = [
-    { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
-    ...moments.map((m, i) => ({ name: `${network.variables[i % count]!.name}/${i < count ? 'm' : 'v'}`, tensor: tf.tensor(m, network.variables[i % count]!.shape) })),
-  ];
-  await optimizer.setWeights(named);
-  for (const n of named) n.tensor.dispose();
 }
 
 function compatibleStart(model: MlpModel, opts: FamilyTrainOptions, params: MlpParams, outputs: number): MlpModel {
