@@ -37,10 +37,10 @@ export class LstmNetwork {
     weights: LstmWeights,
     private readonly shape: { featureCount: number; units: number; outputs: number },
   ) {
-    // Explicit, unique, non-numeric names keep Adam's per-variable state in insertion order.
     const prefix = `trainyard_lstm${++networkCount}`;
     const shapes = variableShapes(shape.featureCount, shape.units, shape.outputs);
-    this.variables = LSTM_VARIABLES.map((name, i) => tf.variable(tf.tensor(weights[name], shapes[i]), true, `${prefix}_${name}`));
+    // In a tidy, so the tensors the variables start from are freed with the variables, not kept for the process's life.
+    this.variables = tf.tidy(() => LSTM_VARIABLES.map((name, i) => tf.variable(tf.tensor(weights[name], shapes[i]), true, `${prefix}_${name}`)));
   }
 
   /** The kernels and dense weights, which l2 penalises. */

@@ -6,6 +6,7 @@ import type { RoundEvent } from '../model-family';
 import { seededRandom, splitTail } from '../synthetic-matrices';
 import { fillWindows } from './lstm-windows';
 import { decodeLstmModel, lstmFamily, validateLstmParams } from './index';
+import { loadTf } from '../mlp/tfjs-wasm';
 
 const PARITY = 1e-4;
 
@@ -95,7 +96,8 @@ describe('lstmFamily', () => {
     assert.ok(diff <= PARITY);
   });
 
-  it("'stop' cancels; a checkpoint resumes the epoch count and replays the same training", async () => {
+  it("'stop' cancels; a checkpoint resumes the epoch count and replays the same training, leaving no tensors behind", async () => {
+    const tensors = (await loadTf()).memory().numTensors;
     const { head, tail } = splitTail(autoregressive(900, 64), 200);
     const params = { epochs: 6, units: 8, window: 4, learningRate: 0.01, batchSize: 50, seed: 4 };
     const base = { task: 'regression' as const, numClasses: 0, train: head, validation: tail, params };
@@ -119,6 +121,7 @@ describe('lstmFamily', () => {
     const diff = Math.max(maxAbsDiff(a.kernel, b.kernel), maxAbsDiff(a.recurrentKernel, b.recurrentKernel), maxAbsDiff(a.dense, b.dense), maxAbsDiff(a.bias, b.bias));
     assert.equal(diff, 0);
     await assert.rejects(lstmFamily.train({ ...base, params: { ...params, window: 5 }, startFrom: checkpoints.get(3)! }), /window/);
+    assert.equal((await loadTf()).memory().numTensors, tensors);
   });
 
   it('early stopping returns the best epoch', async () => {

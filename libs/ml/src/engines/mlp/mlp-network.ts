@@ -19,7 +19,7 @@ export function initialLayers(featureCount: number, hidden: number[], outputs: n
   });
 }
 
-/** The layers as tf variables: W0, b0, W1, b1, … in the order Adam's moments are saved. */
+/** The layers as tf variables: W0, b0, W1, b1, …, the order a checkpoint keeps Adam's moments in. */
 export class MlpNetwork {
   readonly variables: tfTypes.Variable[];
 
@@ -28,12 +28,14 @@ export class MlpNetwork {
     layers: MlpLayerWeights[],
     private readonly activation: MlpActivation,
   ) {
-    // Explicit, unique, non-numeric names keep Adam's per-variable state in insertion order.
     const prefix = `trainyard_mlp${++networkCount}`;
-    this.variables = layers.flatMap((l, i) => [
-      tf.variable(tf.tensor2d(l.weights, [l.inputs, l.outputs]), true, `${prefix}_w${i}`),
-      tf.variable(tf.tensor1d(l.bias), true, `${prefix}_b${i}`),
-    ]);
+    // In a tidy, so the tensors the variables start from are freed with the variables, not kept for the process's life.
+    this.variables = tf.tidy(() =>
+      layers.flatMap((l, i) => [
+        tf.variable(tf.tensor2d(l.weights, [l.inputs, l.outputs]), true, `${prefix}_w${i}`),
+        tf.variable(tf.tensor1d(l.bias), true, `${prefix}_b${i}`),
+      ]),
+    );
   }
 
   get weights(): tfTypes.Variable[] {

@@ -5,6 +5,7 @@ import { maxAbsDiff, scoreOnnx } from '../../onnx/score-onnx';
 import type { RoundEvent } from '../model-family';
 import { binaryLabel, multiclassLabel, regressionTarget, seededRandom, splitTail, syntheticMatrix } from '../synthetic-matrices';
 import { decodeMlpModel, mlpFamily } from './index';
+import { loadTf } from './tfjs-wasm';
 
 const PARITY = 1e-4;
 
@@ -98,7 +99,8 @@ describe('mlpFamily', () => {
     assert.deepEqual((await run()).model, (await run()).model);
   });
 
-  it("'stop' cancels; a checkpoint resumes the epoch count and replays the same training", async () => {
+  it("'stop' cancels; a checkpoint resumes the epoch count and replays the same training, leaving no tensors behind", async () => {
+    const tensors = (await loadTf()).memory().numTensors;
     const { head, tail } = splitTail(syntheticMatrix({ rows: 1200, cols: 5, seed: 35 }, multiclassLabel), 200);
     const params = { epochs: 6, hiddenLayers: [16], learningRate: 0.01, batchSize: 100, dropout: 0.1, seed: 4 };
     const base = { task: 'classification' as const, numClasses: 3, train: head, validation: tail, params };
@@ -124,6 +126,7 @@ describe('mlpFamily', () => {
     const b = decodeMlpModel(straight.model).layers;
     const diff = Math.max(...a.map((l, i) => maxAbsDiff(l.weights, b[i]!.weights)), ...a.map((l, i) => maxAbsDiff(l.bias, b[i]!.bias)));
     assert.equal(diff, 0);
+    assert.equal((await loadTf()).memory().numTensors, tensors);
   });
 
   it('early stopping returns the best epoch', async () => {
