@@ -1,10 +1,9 @@
-import type * as tfTypes from '@tensorflow/tfjs';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import { seededRandom } from '../../preprocess/seeded-random';
 import { checkDenseInputs, withoutMissing } from '../linear/dense-inputs';
 import { FlatAdam } from '../mlp/flat-adam';
-import { reportedLoss, targetScale } from '../mlp/mlp-losses';
+import { batchLoss, reportedLoss, targetScale } from '../mlp/mlp-losses';
 import { outputUnits } from '../mlp/mlp-model';
 import { loadTf, yieldToEventLoop } from '../mlp/tfjs-wasm';
 import type { Tf } from '../mlp/tfjs-wasm';
@@ -140,23 +139,9 @@ async function trainEpoch(run: Run, trainX: Float32Array, epoch: number): Promis
     tf.tidy(() => {
       const xs = tf.tensor3d(x, [model.window, count, cols]);
       const ys = tf.tensor2d(y, [count, outputs]);
-      // Weighted batches average over Σ weights, so class weights rebalance without changing the step size.
       const ws = w && tf.tensor2d(w, [count, 1]);
-      const mean = tf.Reduction.MEAN;
       optimizer.minimize(() => {
-        const logits = network.logits(xs);
-        let loss: tfTypes.Scalar =
-          opts.task === 'regression'
-            ? ws
-              ? tf.losses.meanSquaredError(ys, logits, ws, mean)
-              : tf.losses.meanSquaredError(ys, logits)
-            : outputs === 1
-              ? ws
-                ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean)
-                : tf.losses.sigmoidCrossEntropy(ys, logits)
-              : ws
-                ? tf.losses.softmaxCrossEntropy(ys, logits, ws.reshape([count]), 0, mean)
-                : tf.losses.softmaxCrossEntropy(ys, logits);
+        let loss = batchLoss(tf, opts.task, ys, network.logits(xs), ws);
         if (params.l2 > 0) for (const v of network.penalised) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(v))));
         return loss;
       });

@@ -1,4 +1,6 @@
 import type { Task } from '@trainyard/contracts';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tf } from './tfjs-wasm';
 
 /**
  * The reported metric from raw network outputs, in float64 and weighted by any sample weights: mean log loss (binary: one logit per row; multiclass:
@@ -49,4 +51,16 @@ export function targetScale(labels: Float32Array): { mean: number; std: number }
   for (const y of labels) variance += (y - mean) ** 2;
   const std = Math.sqrt(variance / labels.length);
   return { mean: Math.fround(mean), std: Math.fround(std > 1e-12 ? std : 1) };
+}
+
+/**
+ * A batch's training loss as a tf scalar: mean squared error on the standardised target, sigmoid cross-entropy on one
+ * logit, or softmax cross-entropy on one-hot rows. Weighted batches average over Σ weights, so class weights rebalance
+ * without changing the step size.
+ */
+export function batchLoss(tf: Tf, task: Task, ys: tfTypes.Tensor2D, logits: tfTypes.Tensor2D, ws: tfTypes.Tensor2D | null): tfTypes.Scalar {
+  const mean = tf.Reduction.MEAN;
+  if (task === 'regression') return ws ? tf.losses.meanSquaredError(ys, logits, ws, mean) : tf.losses.meanSquaredError(ys, logits);
+  if (ys.shape[1] === 1) return ws ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean) : tf.losses.sigmoidCrossEntropy(ys, logits);
+  return ws ? tf.losses.softmaxCrossEntropy(ys, logits, tf.reshape(ws, [ws.shape[0]]), 0, mean) : tf.losses.softmaxCrossEntropy(ys, logits);
 }

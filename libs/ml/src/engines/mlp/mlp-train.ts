@@ -1,11 +1,10 @@
-import type * as tfTypes from '@tensorflow/tfjs';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import type { FamilyTrainOptions } from '../model-family';
 import { seededRandom } from '../../preprocess/seeded-random';
 import { checkDenseInputs, withoutMissing } from '../linear/dense-inputs';
 import { FlatAdam } from './flat-adam';
-import { reportedLoss, targetScale } from './mlp-losses';
+import { batchLoss, reportedLoss, targetScale } from './mlp-losses';
 import { decodeMlpModel, encodeMlpModel, outputUnits } from './mlp-model';
 import type { MlpModel } from './mlp-model';
 import { MlpNetwork, initialLayers } from './mlp-network';
@@ -144,23 +143,9 @@ async function trainEpoch(
       const xs = tf.tensor2d(x, [count, cols]);
       const ys = tf.tensor2d(y, [count, outputs]);
       const maskTensors = masks && masks.map((m, i) => tf.tensor2d(m, [count, hidden[i]!]));
-      // Weighted batches average over Σ weights, so class weights rebalance without changing the step size.
       const ws = w && tf.tensor2d(w, [count, 1]);
-      const mean = tf.Reduction.MEAN;
       optimizer.minimize(() => {
-        const logits = network.logits(xs, maskTensors);
-        let loss: tfTypes.Scalar =
-          opts.task === 'regression'
-            ? ws
-              ? tf.losses.meanSquaredError(ys, logits, ws, mean)
-              : tf.losses.meanSquaredError(ys, logits)
-            : outputs === 1
-              ? ws
-                ? tf.losses.sigmoidCrossEntropy(ys, logits, ws, 0, mean)
-                : tf.losses.sigmoidCrossEntropy(ys, logits)
-              : ws
-                ? tf.losses.softmaxCrossEntropy(ys, logits, ws.reshape([count]), 0, mean)
-                : tf.losses.softmaxCrossEntropy(ys, logits);
+        let loss = batchLoss(tf, opts.task, ys, network.logits(xs, maskTensors), ws);
         if (params.l2 > 0) for (const w of network.weights) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(w))));
         return loss;
       });
