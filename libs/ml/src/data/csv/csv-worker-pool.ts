@@ -153,7 +153,7 @@ const userSetsCompilation = [...process.execArgv, process.env.NODE_OPTIONS ?? ''
 /**
  * A worker thread whose isolate optimises hot functions on the thread itself rather than in V8's background
  * compiler. When the pool's threads fill every core, the background compiler gets no core, and a fresh thread parses
- * its first blocks with unoptimised code meanwhile: a cold read of 1M rows on 2 cores then takes 10–15% longer.
+ * its first blocks with unoptimised code meanwhile: a cold read of 1M rows on 2 cores then takes about 10% longer.
  * V8 reads the flag when an isolate is created, so it is off only until the thread is online, and other isolates
  * keep concurrent compilation; the flag only decides where code is compiled, never what it does.
  */

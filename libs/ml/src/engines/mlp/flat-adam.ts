@@ -56,11 +56,22 @@ export class FlatAdam {
   minimize(loss: () => tfTypes.Scalar): void {
     const tf = this.tf;
     const { value, grads } = tf.variableGrads(loss, this.variables);
+    try {
+      this.apply(grads);
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    this.iterations++;
+    this.advancePowers();
+  }
+
+  private apply(grads: tfTypes.NamedTensorMap): void {
+    const tf = this.tf;
     tf.tidy(() => {
       const gradient = tf.concat(
         this.variables.map((v) => {
           const g = grads[v.name];
-          if (!g) throw new MlError('INVALID_HYPERPARAMETERS', `no gradient reaches ${v.name}`);
+          if (!g) throw new MlError('INTERNAL', `no gradient reaches ${v.name}`);
           return tf.reshape(g, [-1]);
         }),
       );
@@ -77,9 +88,6 @@ export class FlatAdam {
         variable.assign(tf.add(tf.reshape(piece, variable.shape), variable));
       });
     });
-    tf.dispose([value, ...Object.values(grads)]);
-    this.iterations++;
-    this.advancePowers();
   }
 
   /** The state a checkpoint keeps, per variable in the order of the constructor's list. */
