@@ -21,6 +21,20 @@ describe('CSV cell fast paths', () => {
     }
   });
 
+  it('dateMs gives Date.UTC for every day of every month, leap years and century years included, and NaN for days a month lacks', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    for (const year of [100, 400, 1582, 1899, 1900, 1904, 1969, 1970, 1999, 2000, 2023, 2024, 2100, 2400, 5000, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) {
+          const utc = Date.UTC(year, month - 1, day);
+          const expected = new Date(utc).getUTCDate() === day ? utc : NaN;
+          // Twice: the first call of a month fills its table entry, the second reads it.
+          for (let pass = 0; pass < 2; pass++) assert.deepEqual(dateMs(bytes(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`), 0), expected, `${year}-${month}-${day}`);
+        }
+      }
+    }
+  });
+
   it('reads numbers of up to and over nine digits, booleans and dates through the block parser as the string path does', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trainyard-cells-'));
     try {

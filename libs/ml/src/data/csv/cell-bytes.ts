@@ -139,11 +139,21 @@ export function dateMs(b: Uint8Array, s: number): number {
   return dayMs(y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1);
 }
 
+/**
+ * Per month of years 100–9999 (index year * 16 + month): days from 1970-01-01 to its first day times 32, plus its
+ * length; 0 until the month is first met. A column of dates then costs a lookup per cell, not the calendar arithmetic.
+ */
+const MONTHS = new Int32Array(10_000 * 16);
+
 /** Epoch ms of midnight UTC on a calendar date; NaN for an impossible one or a year before 100 (NaN parts included). */
 function dayMs(year: number, month: number, day: number): number {
   // Date.UTC maps years 0–99 to 1900–1999; the string path keeps that quirk.
-  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
-  return daysFromCivil(year, month, day) * DAY_MS;
+  if (!(year >= 100 && year <= 9999 && month >= 1 && month <= 12)) return NaN;
+  const slot = year * 16 + month;
+  let entry = MONTHS[slot];
+  if (entry === 0) entry = MONTHS[slot] = daysFromCivil(year, month, 1) * 32 + daysInMonth(year, month);
+  if (!(day >= 1 && day <= (entry & 31))) return NaN;
+  return ((entry >> 5) + day - 1) * DAY_MS;
 }
 
 /** `count` ASCII digits as a number, NaN if any is not a digit. */
