@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDatetime } from '../cell-values';
+import { isMissing, parseDatetime } from '../cell-values';
 import type { NumericColumn } from '../frame';
 import { readCsv } from '../read-csv';
-import { dateMs, datetimeFromBytes } from './cell-bytes';
+import { dateMs, datetimeFromBytes, isMissingBytes } from './cell-bytes';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,11 @@ describe('CSV cell fast paths', () => {
         }
       }
     }
+  });
+
+  it('isMissingBytes knows the missing-value tokens of cell-values and nothing near them', () => {
+    const cells = ['', 'NA', 'N/A', 'null', 'NULL', 'Null', 'NaN', 'nan', 'Na', 'na', 'NB', 'N/B', 'n/a', 'Nan', 'NAN', 'nul', 'nulls', 'NULLS', 'None', 'none', 'A', 'N', 'n', 'xA', 'ok', 'vip', 'Lima'];
+    for (const text of cells) assert.equal(isMissingBytes(bytes(text), 0, text.length), isMissing(text), JSON.stringify(text));
   });
 
   it('reads numbers of up to and over nine digits, booleans and dates through the block parser as the string path does', async () => {

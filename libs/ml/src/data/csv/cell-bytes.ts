@@ -89,9 +89,10 @@ function matches(b: Uint8Array, s: number, text: string): boolean {
 
 /** The missing-value tokens of cell-values.ts: '', NA, N/A, null, NULL, Null, NaN, nan. */
 export function isMissingBytes(b: Uint8Array, s: number, e: number): boolean {
+  if (e === s) return true;
+  // Every other token starts with N or n, which most text does not.
+  if ((b[s] | 0x20) !== 0x6e) return false;
   switch (e - s) {
-    case 0:
-      return true;
     case 2:
       return b[s] === 0x4e && b[s + 1] === 0x41;
     case 3:
