@@ -4,3 +4,4 @@ export * from './training';
 export * from './pipeline';
 export * from './metrics';
 export * from './study';
+export * from './stored-object';
