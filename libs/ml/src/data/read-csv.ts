@@ -5,7 +5,8 @@ import { columnBuffers } from './csv/column-sink';
 import { readCsvHeader } from './csv/csv-header';
 import { CsvWorkerPool } from './csv/csv-worker-pool';
 import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './csv/parse-csv-block';
-import { type RecordBlock, recordBlocks } from './csv/record-blocks';
+import { type PlacedBlock, parseInOrder, withFirst } from './csv/parse-in-order';
+import { recordBlocks } from './csv/record-blocks';
 import { delimiterOf } from './csv-delimiter';
 import { datasetInvalid } from './dataset-invalid';
 import type { Frame, FrameColumn } from './frame';
@@ -70,66 +71,6 @@ export async function readCsv(path: string, maxRows = Infinity, tuning: CsvReadT
     pool?.release();
     await handle.close();
   }
-}
-
-type ParseBlock = (bytes: Buffer, options: CsvBlockOptions, start: number) => Promise<CsvBlockResult>;
-
-interface DataBlock extends RecordBlock {
-  start: number;
-}
-
-/** Where a parsed block sits in the file, so it can be read again, and how many of its rows count. */
-interface PlacedBlock {
-  offset: number;
-  start: number;
-  length: number;
-  rows: number;
-}
-
-async function* withFirst(first: RecordBlock, headerEnd: number, rest: AsyncGenerator<RecordBlock>): AsyncGenerator<DataBlock> {
-  yield { ...first, start: headerEnd };
-  for await (const block of rest) yield { ...block, start: 0 };
-}
-
-/**
- * Keeps up to `inFlight` blocks parsing and hands their results to `append` in file order, numbering lines as it
- * goes so a bad record is reported with its line in the file.
- */
-async function parseInOrder(
-  blocks: AsyncGenerator<DataBlock>,
-  parse: ParseBlock,
-  optionsFor: (bytes: number) => CsvBlockOptions,
-  maxRows: number,
-  firstLine: number,
-  inFlight: number,
-  append: (block: PlacedBlock, result: CsvBlockResult, index: number) => void,
-): Promise<PlacedBlock[]> {
-  const placed: PlacedBlock[] = [];
-  const pending: { block: Omit<PlacedBlock, 'rows'>; result: Promise<CsvBlockResult> }[] = [];
-  let rows = 0;
-  let line = firstLine;
-  const takeOne = async () => {
-    const { block, result } = pending.shift()!;
-    const done = await result;
-    if (done.error) throw datasetInvalid(`line ${line + done.error.lineOffset}: ${done.error.problem}`, { line: line + done.error.lineOffset, ...done.error.details });
-    const kept = { ...block, rows: Math.min(done.rows, maxRows - rows) };
-    append(kept, done, placed.length);
-    placed.push(kept);
-    rows += kept.rows;
-    line += done.lines;
-  };
-  for await (const { bytes, offset, start } of blocks) {
-    // Taken before parse(), which may move the bytes to a worker and leave `bytes` empty.
-    const block = { offset, start, length: bytes.length };
-    const result = parse(bytes, optionsFor(bytes.length - start), start);
-    // Awaited in order below; this only keeps a failure from counting as unhandled while it waits its turn.
-    result.catch(() => undefined);
-    pending.push({ block, result });
-    if (pending.length >= inFlight) await takeOne();
-    if (rows >= maxRows) break;
-  }
-  while (pending.length > 0 && rows < maxRows) await takeOne();
-  return placed;
 }
 
 /** A column whose blocks disagree (text in some, typed values in others) is read again from the file as text. */

@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { MlError } from '../errors';
 import { column, type Frame, type NumericColumn, type StringColumn, stringValues } from './frame';
 import { detectFormat } from './detect-format';
-import { readFrame, writeFrame } from './frame-file';
+import { type BundleArray, bundlePieces, readBundle } from './binary-bundle';
+import { type FrameSectionsMeta, frameFromSections, frameSections, withCompactStrings } from './frame-sections';
+import { takeRows } from './take-rows';
 import { inspectDataset } from './inspect-dataset';
 import { previewDataset } from './preview-dataset';
 import { readCsv } from './read-csv';
@@ -293,26 +295,19 @@ describe('inspect, preview, hashing and snapshots', () => {
     assert.equal(await sha256File(path), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
-  it('round-trips a frame through a snapshot file', async () => {
+  it('round-trips a frame through a bundle; a sample keeps only the string values it uses', async () => {
     const frame = await readDataset(await csvFile('snap.csv', MIXED + '\n'), 'csv');
-    const path = join(dir, 'frame.bin');
-    await writeFrame(frame, path);
-    const back = await readFrame(path);
-    assert.equal(back.rowCount, frame.rowCount);
+    const path = join(dir, 'frame.bundle');
+    const arrays = new Map<string, BundleArray>();
+    const meta = frameSections(frame, 'f.', arrays);
+    await writeFile(path, Buffer.concat(bundlePieces(meta, arrays)));
+    const { meta: backMeta, arrays: backArrays } = await readBundle<FrameSectionsMeta>(path);
+    const back = frameFromSections(backMeta, 'f.', backArrays);
     const plain = (f: Frame) => f.columns.map((c) => ({ ...c, ...(c.type === 'string' ? { codes: null, dictionary: null, values: stringValues(c) } : {}) }));
+    assert.equal(back.rowCount, frame.rowCount);
     assert.deepEqual(plain(back), plain(frame));
-  });
-
-  it('reads snapshots whose string columns were written as JSON', async () => {
-    const path = join(dir, 'v1.bin');
-    const header = Buffer.from(JSON.stringify({ rowCount: 3, columns: [{ name: 's', type: 'string', nullCount: 1, offset: 0, byteLength: 20 }] }));
-    const prefix = Buffer.alloc(Math.ceil((12 + header.length) / 8) * 8);
-    prefix.write('TYFRAME1', 0, 'latin1');
-    prefix.writeUInt32LE(header.length, 8);
-    header.copy(prefix, 12);
-    await writeFile(path, Buffer.concat([prefix, Buffer.from('["a",null,"bc"]'.padEnd(20, ' '))]));
-    const back = await readFrame(path);
-    assert.deepEqual(stringValues(strings(back, 's')), ['a', null, 'bc']);
-    assert.equal(strings(back, 's').nullCount, 1);
+    const sample = withCompactStrings(takeRows(frame, [1]));
+    assert.deepEqual(plain(sample), plain(takeRows(frame, [1])));
+    assert.ok(strings(sample, 'city').dictionary.size <= 1);
   });
 });

@@ -8,7 +8,7 @@ import { MlError } from '../errors';
 import type { Matrix } from '../matrix';
 import { applyPlan } from './apply-plan';
 import { prepareData, type PrepareOptions } from './prepare-data';
-import { loadPrepared, savePrepared } from './prepared-store';
+import { readPreparedBundle, writePreparedBundle } from './prepared-bundle';
 import { syntheticRawFrame } from './synthetic-frame';
 
 const options = (overrides: Partial<PrepareOptions> = {}): PrepareOptions => ({
@@ -84,8 +84,8 @@ describe('prepareData class weights', () => {
     assert.equal(p.classWeights!.length, 2);
     const dir = await mkdtemp(join(tmpdir(), 'trainyard-weights-'));
     try {
-      await savePrepared(p, dir);
-      assert.deepEqual(await loadPrepared(dir), p);
+      await writePreparedBundle(p, join(dir, 'prepared.bundle'));
+      assert.deepEqual(await readPreparedBundle(join(dir, 'prepared.bundle')), p);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

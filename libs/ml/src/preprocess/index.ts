@@ -1,6 +1,7 @@
 export { inferTask } from './infer-task';
 export { prepareData, type PrepareOptions } from './prepare-data';
-export type { PreparedData } from './prepared-data';
+export type { PreparedData, ParitySample } from './prepared-data';
+export { paritySample } from './parity-sample';
 export {
   DATETIME_PARTS,
   transformFeatureNames,
@@ -16,7 +17,7 @@ export { applyFeatureStats } from './apply-feature-stats';
 export { fitFeatureStats, type FeatureStats, type FeatureStatsOptions } from './fit-feature-stats';
 export { balancedClassWeights, sampleWeights } from './class-weights';
 export { applyPlanToRecords } from './apply-plan-to-records';
-export { savePrepared, loadPrepared, loadPlan } from './prepared-store';
+export { preparedBundlePieces, readPreparedBundle, writePreparedBundle } from './prepared-bundle';
 export { seededRandom, shuffleInPlace } from './seeded-random';
 export { holdoutSplit, timeOrderedSplit, type SplitIndices, type HoldoutOptions } from './holdout-split';
 export { compareLabels } from './class-labels';

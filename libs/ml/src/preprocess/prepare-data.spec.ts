@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultValidation, type ValidationSpec } from '@trainyard/contracts';
-import { type Frame, type FrameColumn, type StringColumn, stringColumn } from '../data/frame';
+import { type Frame, type FrameColumn, type StringColumn, stringColumn, stringValues } from '../data/frame';
 import { MlError } from '../errors';
 import { matrixRow, type Matrix } from '../matrix';
 import { applyPlan } from './apply-plan';
@@ -12,7 +12,9 @@ import { applyPlanToRecords } from './apply-plan-to-records';
 import { fitPlan } from './fit-plan';
 import { inferTask } from './infer-task';
 import { prepareData, type PrepareOptions } from './prepare-data';
-import { loadPrepared, savePrepared } from './prepared-store';
+import { paritySample } from './parity-sample';
+import { readPreparedBundle, writePreparedBundle } from './prepared-bundle';
+import type { PreparedData } from './prepared-data';
 
 const num = (name: string, values: number[], type: 'number' | 'integer' | 'boolean' | 'datetime' = 'number'): FrameColumn => ({
   name,
@@ -181,34 +183,45 @@ describe('prepareData', () => {
     assert.ok(newestTrain < oldestTest);
   });
 
-  it('saves and loads prepared data unchanged, sample weights and frame rows included', async () => {
+  it('saves and loads prepared data unchanged as one bundle: weights, frame rows and the parity sample included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trainyard-prepared-'));
+    const path = join(dir, 'prepared.bundle');
     try {
-      for (const p of [prepareData(churnFrame(), options()), prepareData(churnFrame(), options({ classWeights: 'balanced' }))]) {
-        await savePrepared(p, dir);
-        assert.deepEqual(await loadPrepared(dir), p);
+      const frame = churnFrame();
+      for (const p of [prepareData(frame, options()), prepareData(frame, options({ classWeights: 'balanced' }))]) {
+        p.paritySample = paritySample(p, frame, 25);
+        p.trainTimes = Float64Array.from({ length: p.train.rows }, (_, i) => i * 1000);
+        await writePreparedBundle(p, path);
+        assert.deepEqual(plainSample(await readPreparedBundle(path)), plainSample(p));
       }
-      assert.ok((await loadPrepared(dir)).train.weights, 'the second one has weights');
+      assert.ok((await readPreparedBundle(path)).train.weights, 'the second one has weights');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('refuses a prepared split whose file is shorter or longer than its manifest says', async () => {
+  it('refuses a prepared bundle shorter or longer than its header says', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trainyard-prepared-'));
+    const path = join(dir, 'prepared.bundle');
     try {
-      await savePrepared(prepareData(churnFrame(), options()), dir);
-      const file = join(dir, 'test.bin');
-      const bytes = await readFile(file);
-      await writeFile(file, bytes.subarray(0, bytes.length - 4));
-      await assert.rejects(loadPrepared(dir), /shorter than prepared.json says/);
-      await writeFile(file, Buffer.concat([bytes, Buffer.alloc(4)]));
-      await assert.rejects(loadPrepared(dir), /holds \d+ bytes, prepared.json says/);
+      await writePreparedBundle(prepareData(churnFrame(), options()), path);
+      const bytes = await readFile(path);
+      await writeFile(path, bytes.subarray(0, bytes.length - 12));
+      await assert.rejects(readPreparedBundle(path), /shorter than its header says/);
+      await writeFile(path, Buffer.concat([bytes, Buffer.alloc(16)]));
+      await assert.rejects(readPreparedBundle(path), /holds \d+ bytes, its header says/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 });
+
+/** Prepared data with its parity sample's string columns as plain values, to compare by content. */
+function plainSample(p: PreparedData) {
+  if (!p.paritySample) return p;
+  const columns = p.paritySample.frame.columns.map((c) => (c.type === 'string' ? { name: c.name, values: stringValues(c) } : c));
+  return { ...p, paritySample: { pick: p.paritySample.pick, columns } };
+}
 
 describe('inferTask', () => {
   it('treats labels and small integer codes as classes and the rest as regression', () => {

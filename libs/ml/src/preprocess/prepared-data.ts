@@ -1,4 +1,5 @@
 import type { Task } from '@trainyard/contracts';
+import type { Frame } from '../data/frame';
 import type { Matrix } from '../matrix';
 import type { PreprocessPlan } from './preprocess-plan';
 
@@ -18,4 +19,16 @@ export interface PreparedData {
   classWeights?: number[];
   /** The source frame's row behind each matrix row, so raw rows can be scored again (e.g. by the exported model). */
   frameRows?: { train: Int32Array; validation: Int32Array; test: Int32Array };
+  /** Raw test rows to check an exported model against the engine, without the whole frame (see paritySample()). */
+  paritySample?: ParitySample;
+  /** The time column's value on each training row, for expanding-window cross-validation. */
+  trainTimes?: Float64Array;
+}
+
+/** Raw rows as a caller would send them to the exported model, and which of them are the first test rows. */
+export interface ParitySample {
+  /** In time order with enough history before the checked rows when the plan has time features, else the rows alone. */
+  frame: Frame;
+  /** For test-matrix rows 0..pick.length-1, the row of `frame` that is its raw form. */
+  pick: Int32Array;
 }

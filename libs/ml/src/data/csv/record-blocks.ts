@@ -53,8 +53,48 @@ export async function* recordBlocks(handle: FileHandle, from: number, blockBytes
   }
 }
 
+/**
+ * The same blocks as recordBlocks, cut from chunks as they arrive (an upload being received): each block is its
+ * own buffer from its first byte, so it can move to a worker, and the bytes past its last record start the next.
+ */
+export async function* recordBlocksFromChunks(chunks: AsyncIterable<Uint8Array>, blockBytes: number, spare: SpareBlock = () => undefined): AsyncGenerator<RecordBlock> {
+  const allocate = (size: number) => {
+    const reused = spare(size);
+    return reused ? Buffer.from(reused, 0, size) : Buffer.allocUnsafeSlow(size);
+  };
+  let buffer = allocate(blockBytes);
+  let length = 0;
+  let offset = 0;
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; ) {
+      if (length === buffer.length) {
+        const cut = lastRecordEnd(buffer);
+        if (cut < 0) {
+          if (length > MAX_RECORD_BYTES) throw datasetInvalid('CSV could not be parsed: a record runs past 256 MB; is a quote never closed?', { offset });
+          const bigger = allocate(length * 2);
+          buffer.copy(bigger, 0, 0, length);
+          buffer = bigger;
+          continue;
+        }
+        const next = allocate(Math.max(blockBytes, (length - cut) * 2));
+        buffer.copy(next, 0, cut, length);
+        const block = buffer.subarray(0, cut);
+        buffer = next;
+        length -= cut;
+        yield { bytes: block, offset };
+        offset += cut;
+      }
+      const n = Math.min(chunk.length - at, buffer.length - length);
+      buffer.set(chunk.subarray(at, at + n), length);
+      length += n;
+      at += n;
+    }
+  }
+  if (length > 0) yield { bytes: endWithLineBreak(buffer.subarray(0, length)), offset };
+}
+
 /** The index just past the last line break outside quotes, or -1. */
-function lastRecordEnd(data: Buffer): number {
+export function lastRecordEnd(data: Buffer): number {
   const quotes: number[] = [];
   for (let q = data.indexOf(QUOTE); q >= 0; q = data.indexOf(QUOTE, q + 1)) quotes.push(q);
   let quotesBefore = quotes.length;

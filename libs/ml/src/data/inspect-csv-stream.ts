@@ -1,0 +1,66 @@
+import { availableParallelism } from 'node:os';
+import type { ColumnSummary } from '@trainyard/contracts';
+import { type BlockColumn, columnBuffers } from './csv/column-sink';
+import { settleColumnType } from './csv/block-columns';
+import { readCsvHeader } from './csv/csv-header';
+import { CsvWorkerPool } from './csv/csv-worker-pool';
+import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './csv/parse-csv-block';
+import { type ParseBlock, type PlacedBlock, parseInOrder, withFirst } from './csv/parse-in-order';
+import { type RecordBlock, recordBlocksFromChunks } from './csv/record-blocks';
+import { delimiterOf } from './csv-delimiter';
+import { datasetInvalid } from './dataset-invalid';
+import type { DatasetInspection } from './inspect-dataset';
+
+const BLOCK_BYTES = 8 * 2 ** 20;
+const DELIMITER_SAMPLE_BYTES = 64 * 1024;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Row count and column types of a CSV read as it arrives (an upload being received), block by block on the
+ * parser threads, keeping no column: memory holds a few blocks whatever the file's size. Types and missing counts
+ * are the ones a full read gives (readCsv), and a bad record fails with its line.
+ */
+export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>): Promise<DatasetInspection> {
+  let pool: CsvWorkerPool | null = null;
+  try {
+    const blocks = recordBlocksFromChunks(chunks, BLOCK_BYTES, (bytes) => pool?.spareBlock(bytes));
+    const first = await blocks.next();
+    if (first.done) throw datasetInvalid('file is empty');
+    const head = first.value.bytes;
+    const bom = UTF8_BOM.every((b, i) => head[i] === b) ? UTF8_BOM.length : 0;
+    const text = head.subarray(bom);
+    const delimiter = delimiterOf(text.subarray(0, DELIMITER_SAMPLE_BYTES).toString('utf8')).charCodeAt(0);
+    const header = readCsvHeader(text, delimiter);
+    if (!header) throw datasetInvalid('file is empty');
+
+    // A file of one block is parsed here; threads start only once a second block shows there is more.
+    const second = await blocks.next();
+    if (!second.done) pool = CsvWorkerPool.acquire(Math.min(availableParallelism(), 4)).start();
+    const inline: ParseBlock = (bytes, o, start) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
+    const parse: ParseBlock = pool ? pool.parse.bind(pool) : inline;
+    const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows: Infinity };
+
+    const kinds = header.names.map(() => new Set<BlockColumn['kind']>());
+    const nullCounts = header.names.map(() => 0);
+    const append = (block: PlacedBlock, result: CsvBlockResult) => {
+      result.columns.forEach((column, i) => {
+        kinds[i].add(column.kind);
+        nullCounts[i] += column.kind === 'empty' ? block.rows : column.nullCount;
+      });
+      pool?.recycle(columnBuffers(result.columns));
+    };
+    const rest = second.done ? blocks : prepend(second.value, blocks);
+    const placed = await parseInOrder(withFirst(first.value, bom + header.end, rest), parse, () => options, Infinity, header.lines + 1, 4, append);
+    const rows = placed.reduce((n, b) => n + b.rows, 0);
+    if (rows === 0) throw datasetInvalid('file has a header but no data rows');
+    const columns: ColumnSummary[] = header.names.map((name, i) => ({ name, type: settleColumnType(kinds[i]), nullCount: nullCounts[i] }));
+    return { rows, columns };
+  } finally {
+    pool?.release();
+  }
+}
+
+async function* prepend(first: RecordBlock, rest: AsyncGenerator<RecordBlock>): AsyncGenerator<RecordBlock> {
+  yield first;
+  yield* rest;
+}
