@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
+import type { Storage } from '@trainyard/storage';
 
 /** What a worker can run on, found by probing the machine (or faked in tests). */
 export interface GpuCapability {
@@ -15,4 +16,5 @@ export interface ActivityDeps {
   config: TrainyardConfig;
   temporal: Client;
   gpu: GpuCapability;
+  storage: Storage;
 }

@@ -1,7 +1,9 @@
-import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
+import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type PipelineMode, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
 import { EventStore, JobStore, TrainingJob, type LogEntry } from '@trainyard/db';
-import { summarizeFolds, type CvSummary, type FoldTimeWindow } from '@trainyard/ml';
+import type { CvSummary } from '@trainyard/ml';
+import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
+import { recordFolds, type FoldResult } from './pipeline/cross-validate';
 
 export const LIVE_WINDOW_SECONDS = 20;
 
@@ -18,41 +20,55 @@ export function createControlActivities(deps: ActivityDeps) {
     return rows.length > 0;
   }
 
+  /**
+   * Fused unless the job asks otherwise, trains on a GPU (whose scarce slot should not sit through parsing and
+   * preprocessing), or its dataset is larger than the configured bound.
+   */
+  async function pipelineFor(input: ResolveDeviceInput, device: Device): Promise<PipelineMode> {
+    if (input.pipeline === 'fused' || input.pipeline === 'staged') return input.pipeline;
+    if (device === 'gpu') return 'staged';
+    const rows = await deps.orm.em.getConnection().execute<{ size_bytes: string }[]>(
+      `select d.size_bytes from training_jobs j join datasets d on d.id = j.dataset_id where j.id = ?`,
+      [input.jobId],
+    );
+    return Number(rows[0]?.size_bytes ?? 0) > deps.config.fuseMaxBytes ? 'staged' : 'fused';
+  }
+
+  /** Chooses the compute queue: a GPU only where a live GPU worker advertises one. */
+  async function chooseDevice(input: ResolveDeviceInput): Promise<Omit<ResolveDeviceResult, 'pipeline'>> {
+    const jobs = store();
+    const gpuQueue = queueName(GPU_QUEUE, input.queuePrefix);
+    const wantsGpu = input.device === 'gpu' || input.requireGpu;
+    if (input.device === 'cpu' && !input.requireGpu) {
+      return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'cpu requested' };
+    }
+    if (await isLive('gpu', input.queuePrefix)) {
+      await jobs.log(input.jobId, { level: 'info', message: `placed on the GPU queue ${gpuQueue}` });
+      return { device: 'gpu', available: true, reason: 'a GPU worker is live' };
+    }
+    if (input.requireGpu) {
+      const reason = `waiting for a GPU worker: requireGpu is set and no live worker serves ${gpuQueue}`;
+      await jobs.log(input.jobId, { level: 'warn', message: reason });
+      return { device: 'gpu', available: false, reason };
+    }
+    if (wantsGpu) {
+      const reason = `no live GPU worker serves ${gpuQueue}; falling back to CPU`;
+      await jobs.log(input.jobId, { level: 'warn', message: reason });
+      return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason };
+    }
+    return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'no live GPU worker' };
+  }
+
   return {
-    /** Chooses the compute queue: a GPU only where a live GPU worker advertises one. */
+    /** Where the job trains, and whether its steps run in one activity or one each. */
     async placeJob(input: ResolveDeviceInput): Promise<ResolveDeviceResult> {
-      const jobs = store();
-      const gpuQueue = queueName(GPU_QUEUE, input.queuePrefix);
-      const wantsGpu = input.device === 'gpu' || input.requireGpu;
-      if (input.device === 'cpu' && !input.requireGpu) {
-        return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'cpu requested' };
-      }
-      if (await isLive('gpu', input.queuePrefix)) {
-        await jobs.log(input.jobId, { level: 'info', message: `placed on the GPU queue ${gpuQueue}` });
-        return { device: 'gpu', available: true, reason: 'a GPU worker is live' };
-      }
-      if (input.requireGpu) {
-        const reason = `waiting for a GPU worker: requireGpu is set and no live worker serves ${gpuQueue}`;
-        await jobs.log(input.jobId, { level: 'warn', message: reason });
-        return { device: 'gpu', available: false, reason };
-      }
-      if (wantsGpu) {
-        const reason = `no live GPU worker serves ${gpuQueue}; falling back to CPU`;
-        await jobs.log(input.jobId, { level: 'warn', message: reason });
-        return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason };
-      }
-      return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'no live GPU worker' };
+      const placed = await chooseDevice(input);
+      return { ...placed, pipeline: await pipelineFor(input, placed.device) };
     },
 
     /** Stores the mean and spread of each metric across the cross-validation folds. */
-    async recordCrossValidation(input: { jobId: string; folds: { fold: number; metrics: Record<string, unknown>; window?: FoldTimeWindow }[] }): Promise<CvSummary> {
-      const jobs = store();
-      const folds = [...input.folds].sort((a, b) => a.fold - b.fold);
-      const summary = summarizeFolds(folds.map((f) => f.metrics));
-      if (folds.every((f) => f.window)) summary.timeWindows = folds.map((f) => f.window!);
-      await jobs.setResults(input.jobId, { cvMetrics: summary });
-      await jobs.log(input.jobId, { level: 'info', stage: 'train', message: `cross-validation over ${summary.folds} folds`, data: { mean: summary.mean, std: summary.std } });
-      return summary;
+    async recordCrossValidation(input: { jobId: string; folds: FoldResult[] }): Promise<CvSummary> {
+      return recordFolds(store(), input.jobId, input.folds);
     },
 
     /**
@@ -64,6 +80,11 @@ export function createControlActivities(deps: ActivityDeps) {
       const jobs = new JobStore(em);
       const changed = await jobs.finalize(input.jobId, input);
       if (changed) await jobs.log(input.jobId, outcomeLog(input));
+      // What the steps handed each other is no longer needed; the model version keeps its own objects. An
+      // unreachable store must not hold the outcome back: retention removes what is left here.
+      if (!deps.config.keepJobObjects) await deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch((err: unknown) =>
+        jobs.log(input.jobId, { level: 'warn', message: `could not delete the job's intermediate objects yet: ${err instanceof Error ? err.message : String(err)}` }),
+      );
       const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
       if (job.status !== 'completed' && job.status !== 'failed') return { eventId: null };
       const eventId = await new EventStore(em).record(job.tenantId, `training.${job.status}`, `training:${job.id}`, trainingEventData(job));

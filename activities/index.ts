@@ -5,9 +5,11 @@ import { createEvaluate } from './evaluate.activity';
 import { createLoadFeatures } from './load-features.activity';
 import { createPreprocess } from './preprocess.activity';
 import { createRegisterModel } from './register-model.activity';
+import { createRunPipeline } from './run-pipeline.activity';
 import { createTrain } from './train.activity';
 
 export type { ActivityDeps, GpuCapability } from './activity-deps';
+export type { PipelineOutcome } from './run-pipeline.activity';
 export type { ControlActivities } from './control.activities';
 export type { WebhookActivities } from './webhook.activities';
 export { createWebhookActivities } from './webhook.activities';
@@ -18,9 +20,10 @@ export { createStudyActivities } from './study.activities';
 export { createRetentionActivities } from './retention.activities';
 export { createScheduleActivities } from './schedule.activities';
 
-/** The pipeline steps, one activity each, served on the compute queues. */
+/** The pipeline: all steps in one activity, or one activity per step; served on the compute queues. */
 export function createPipelineActivities(deps: ActivityDeps) {
   return {
+    runPipeline: createRunPipeline(deps),
     loadFeatures: createLoadFeatures(deps),
     preprocess: createPreprocess(deps),
     train: createTrain(deps),

@@ -1,12 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { improvement, METRIC_DIRECTIONS, PRIORITY_KEYS, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
-import { Dataset, EventStore, JobStore, ModelAlias, ModelAliasEvent, ModelVersion, TrainingJob, TrainingSchedule, buildTrainingJob } from '@trainyard/db';
-import { classificationMetrics, loadPrepared, readFrame, regressionMetrics, scoreRawOnnx, takeRows, type PreprocessPlan } from '@trainyard/ml';
+import { improvement, PRIORITY_KEYS, type PromotionComparison, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
+import { Dataset, EventStore, JobStore, ModelAlias, ModelAliasEvent, TrainingJob, TrainingSchedule, buildTrainingJob } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
-import { dataPath, jobDir } from './job-files';
 
 export interface PlannedRun {
   jobId: string;
@@ -17,38 +13,6 @@ export interface PlannedRun {
 }
 
 export function createScheduleActivities(deps: ActivityDeps) {
-  /** One model's `metric` on the job's own test rows, from the raw columns, labels aligned by class name. */
-  async function score(job: TrainingJob, version: ModelVersion, metric: string): Promise<number> {
-    if (!(metric in METRIC_DIRECTIONS)) throw new Error(`unknown promotion metric ${metric}`);
-    const dir = jobDir(job.id);
-    const prepared = await loadPrepared(dataPath(deps.config.dataDir, join(dir, 'prepared')));
-    const frame = await readFrame(dataPath(deps.config.dataDir, join(dir, 'features.frame')));
-    const rows = takeRows(frame, prepared.frameRows!.test);
-    const plan = JSON.parse(await readFile(dataPath(deps.config.dataDir, version.planPath!), 'utf8')) as PreprocessPlan;
-    const onnx = await readFile(dataPath(deps.config.dataDir, version.artifactPath));
-    const out = await scoreRawOnnx(onnx, plan, rows);
-    const labels = prepared.test.labels;
-    let metrics: Record<string, unknown>;
-    if (prepared.task === 'classification') {
-      const target = prepared.classLabels!;
-      const theirs = version.signature.classLabels ?? target;
-      const k = theirs.length;
-      const aligned = new Float32Array(labels.length * target.length);
-      for (let r = 0; r < labels.length; r++) {
-        theirs.forEach((label, c) => {
-          const at = target.indexOf(label);
-          if (at >= 0) aligned[r * target.length + at] = out.probabilities![r * k + c];
-        });
-      }
-      metrics = classificationMetrics(labels, aligned, target) as unknown as Record<string, unknown>;
-    } else {
-      metrics = regressionMetrics(labels, out.values!) as unknown as Record<string, unknown>;
-    }
-    const value = metrics[metric];
-    if (typeof value !== 'number') throw new Error(`metric ${metric} is not defined for this task`);
-    return value;
-  }
-
   return {
     /** Creates this run's job on the newest version of the schedule's dataset; null when the schedule is gone. */
     async planScheduledRun(input: { scheduleId: string; runWorkflowId: string; queuePrefix: string }): Promise<PlannedRun | null> {
@@ -73,36 +37,38 @@ export function createScheduleActivities(deps: ActivityDeps) {
           job = await em.findOneOrFail(TrainingJob, { id: jobId });
         }
       }
+      const promotion = schedule.promote ? { alias: schedule.promote.alias, metric: schedule.promote.metric } : undefined;
       return {
         jobId,
         workflowId: job.workflowId,
-        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix },
+        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix, ...(promotion ? { promotion } : {}) },
         priorityKey: PRIORITY_KEYS[job.spec.priority],
         promote: schedule.promote !== null,
       };
     },
 
     /**
-     * Scores the new model and the alias holder on the new job's test rows and moves the alias only when the
-     * metric improves by at least minImprovement; records the decision on the job and a model.promoted event.
+     * Moves the alias to the new model when it beat the holder by at least minImprovement on the new job's test
+     * rows (both were scored at evaluation: `comparison`), or when no model held the alias; records the decision on
+     * the job and a model.promoted event.
      */
-    async evaluatePromotion(input: { jobId: string; scheduleId: string }): Promise<{ promoted: boolean; performanceImprovement: number | null }> {
+    async evaluatePromotion(input: { jobId: string; scheduleId: string; comparison?: PromotionComparison }): Promise<{ promoted: boolean; performanceImprovement: number | null }> {
       const em = deps.orm.em.fork();
       const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
       if (job.promotion) return { promoted: job.promotion.promoted, performanceImprovement: job.promotion.performanceImprovement };
       const schedule = await em.findOneOrFail(TrainingSchedule, { id: input.scheduleId });
       const rule = schedule.promote!;
       const ref = job.modelVersion!;
-      const candidate = await em.findOneOrFail(ModelVersion, { tenantId: job.tenantId, name: ref.name, version: ref.version });
       const holder = await em.findOne(ModelAlias, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias });
-      const incumbent = holder && holder.version !== ref.version ? await em.findOne(ModelVersion, { tenantId: job.tenantId, name: ref.name, version: holder.version }) : null;
-
+      const compared = input.comparison;
       let gain: number | null = null;
-      if (incumbent) {
-        const [mine, theirs] = await Promise.all([score(job, candidate, rule.metric), score(job, incumbent, rule.metric)]);
-        gain = improvement(rule.metric, mine, theirs);
+      let why: string | null = null;
+      if (holder && holder.version !== ref.version) {
+        if (!compared || compared.incumbent === null) why = `v${holder.version} could not be scored on this job's test rows`;
+        else if (compared.incumbentVersion !== holder.version) why = `${rule.alias} moved to v${holder.version} while this job ran (it was compared with v${compared.incumbentVersion})`;
+        else gain = improvement(rule.metric, compared.candidate, compared.incumbent);
       }
-      const promote = !holder || (gain !== null && gain >= rule.minImprovement);
+      const promote = !holder || holder.version === ref.version || (gain !== null && gain >= rule.minImprovement);
       if (promote && holder?.version !== ref.version) {
         await em.transactional(async (tx) => {
           const actor = `schedule:${schedule.name}`;
@@ -129,7 +95,9 @@ export function createScheduleActivities(deps: ActivityDeps) {
       await new JobStore(em).log(job.id, {
         level: 'info',
         stage: 'register',
-        message: promote ? `promoted ${ref.name} v${ref.version} to ${rule.alias}` : `kept ${rule.alias} on v${holder?.version}: ${rule.metric} improved by ${gain} < ${rule.minImprovement}`,
+        message: promote
+          ? `promoted ${ref.name} v${ref.version} to ${rule.alias}`
+          : `kept ${rule.alias} on v${holder?.version}: ${why ?? `${rule.metric} improved by ${gain} < ${rule.minImprovement}`}`,
         data: promotion,
       });
       return { promoted: promote, performanceImprovement: gain };

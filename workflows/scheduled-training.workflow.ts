@@ -1,5 +1,5 @@
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
+import { CONTROL_QUEUE, queueName, type TrainingWorkflowResult } from '@trainyard/contracts';
 import type { ScheduleActivities } from '../activities';
 import { trainingWorkflow } from './training.workflow';
 
@@ -14,12 +14,11 @@ export async function scheduledTrainingWorkflow({ scheduleId, queuePrefix }: Sch
   const runs = proxyActivities<ScheduleActivities>({ taskQueue, startToCloseTimeout: '10m', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 10 } });
   const planned = await runs.planScheduledRun({ scheduleId, runWorkflowId: workflowInfo().workflowId, queuePrefix });
   if (!planned) return;
-  let completed = false;
+  let result: TrainingWorkflowResult | null = null;
   try {
-    const result = await executeChild(trainingWorkflow, { workflowId: planned.workflowId, taskQueue, args: [planned.input], priority: { priorityKey: planned.priorityKey } });
-    completed = result.status === 'completed';
+    result = await executeChild(trainingWorkflow, { workflowId: planned.workflowId, taskQueue, args: [planned.input], priority: { priorityKey: planned.priorityKey } });
   } catch {
     // The job records its own failure or cancellation; a failed run promotes nothing.
   }
-  if (completed && planned.promote) await runs.evaluatePromotion({ jobId: planned.jobId, scheduleId });
+  if (result?.status === 'completed' && planned.promote) await runs.evaluatePromotion({ jobId: planned.jobId, scheduleId, comparison: result.comparison });
 }

@@ -9,36 +9,52 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import {
-  CONTROL_QUEUE,
   NON_RETRYABLE_JOB_ERRORS,
   computeQueue,
   isCrossValidated,
   isJobErrorCode,
-  queueName,
+  type Device,
   type JobError,
   type StepInput,
   type TrainingStatus,
   type TrainingWorkflowInput,
   type TrainingWorkflowResult,
 } from '@trainyard/contracts';
-import type { ControlActivities, PipelineActivities } from '../activities';
+import type { ControlActivities, PipelineActivities, PipelineOutcome } from '../activities';
 import { eventDeliveryWorkflow } from './event-delivery.workflow';
 
 export const trainingStatusQuery = defineQuery<TrainingStatus>('trainingStatus');
 
-/** load features → preprocess → train → evaluate → register, then record the outcome whatever happened. */
+const STEP_RETRY = {
+  initialInterval: '2s',
+  backoffCoefficient: 2,
+  maximumInterval: '1m',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_JOB_ERRORS],
+};
+
+/**
+ * load features → preprocess → train → evaluate → register, then record the outcome whatever happened. The steps
+ * run in one activity (`fused`: the data stays in memory) or one activity each (`staged`: the data goes through the
+ * object store, so training can run on a GPU worker while the rest runs on CPU workers, and a crash resumes at its
+ * step). Queue waits are unbounded; each activity's own timeouts fit its work, and heartbeats stop when a step stops
+ * making progress.
+ */
 export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<TrainingWorkflowResult> {
   const { jobId, spec, queuePrefix } = input;
   const status: TrainingStatus = { jobId, stage: null, device: null, state: 'waiting', waitingFor: 'placement' };
   setHandler(trainingStatusQuery, () => status);
 
-  const control = proxyActivities<ControlActivities>({
-    taskQueue: queueName(CONTROL_QUEUE, queuePrefix),
+  // Bookkeeping on the worker that runs this workflow: no task-queue round trip, and it runs while compute is busy.
+  const control = proxyLocalActivities<ControlActivities>({
     startToCloseTimeout: '30s',
+    localRetryThreshold: '10s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
   });
 
@@ -47,38 +63,17 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
     const placement = await control.placeJob({ jobId, queuePrefix, ...spec.execution });
     status.device = placement.device;
     status.waitingFor = placement.available ? null : `a worker on the ${placement.device} queue`;
-
-    const steps = proxyActivities<PipelineActivities>({
-      taskQueue: computeQueue(placement.device, queuePrefix),
-      startToCloseTimeout: '6h',
-      heartbeatTimeout: '20s',
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: {
-        initialInterval: '2s',
-        backoffCoefficient: 2,
-        maximumInterval: '1m',
-        maximumAttempts: 5,
-        nonRetryableErrorTypes: [...NON_RETRYABLE_JOB_ERRORS],
-      },
-    });
-    const step: StepInput = { jobId, tenantId: input.tenantId, spec, device: placement.device, ...(input.trial ? { trial: input.trial } : {}) };
-
+    const step: StepInput = {
+      jobId,
+      tenantId: input.tenantId,
+      spec,
+      device: placement.device,
+      ...(input.trial ? { trial: input.trial } : {}),
+      ...(input.promotion ? { promotion: input.promotion } : {}),
+    };
     status.state = 'running';
-    status.stage = 'load_features';
-    const load = await steps.loadFeatures(step);
-    status.stage = 'preprocess';
-    const prepared = await steps.preprocess({ ...step, load });
-    status.stage = 'train';
-    if (isCrossValidated(spec.validation.method)) {
-      const folds = await Promise.all(Array.from({ length: spec.validation.folds }, (_, fold) => steps.crossValidateFold({ ...step, load, prepared, fold })));
-      await control.recordCrossValidation({ jobId, folds });
-    }
-    const trained = await steps.train({ ...step, prepared });
-    status.stage = 'evaluate';
-    const evaluated = await steps.evaluate({ ...step, load, prepared, trained });
-    status.stage = 'register';
-    const modelVersion = await steps.registerModel({ ...step, load, prepared, trained, evaluated });
-    result = { status: 'completed', modelVersion, error: null };
+    const outcome = placement.pipeline === 'staged' ? await runStaged(step, queuePrefix, status) : await runFused(step, queuePrefix, status);
+    result = { status: 'completed', modelVersion: outcome.modelVersion, error: null, ...(outcome.comparison ? { comparison: outcome.comparison } : {}) };
   } catch (err) {
     result = isCancellation(err)
       ? { status: 'cancelled', modelVersion: null, error: null }
@@ -86,7 +81,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
   } finally {
     status.state = result.status;
     await CancellationScope.nonCancellable(async () => {
-      const { eventId } = await control.finalizeJob({ jobId, ...result });
+      const { eventId } = await control.finalizeJob({ jobId, status: result.status, error: result.error, modelVersion: result.modelVersion });
       // Deliveries may retry for hours; they run in their own workflow so this job can close now.
       if (eventId) {
         await startChild(eventDeliveryWorkflow, {
@@ -105,6 +100,51 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
   if (result.status === 'cancelled') throw new CancelledFailure('training job cancelled');
   if (result.error) throw ApplicationFailure.nonRetryable(result.error.message, result.error.code);
   return result;
+}
+
+/** The activities of one step, on `device`'s queue, with the timeouts that fit it. */
+function steps(device: Device, queuePrefix: string, timing: Pick<ActivityOptions, 'startToCloseTimeout' | 'heartbeatTimeout'>, summary: string) {
+  return proxyActivities<PipelineActivities>({
+    taskQueue: computeQueue(device, queuePrefix),
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: STEP_RETRY,
+    summary,
+    ...timing,
+  });
+}
+
+async function runFused(step: StepInput, queuePrefix: string, status: TrainingStatus): Promise<PipelineOutcome> {
+  status.stage = 'load_features';
+  const { runPipeline } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '60s' }, `${step.spec.model.type}: every step in one activity`);
+  return runPipeline(step);
+}
+
+/** One activity per step; only training (and its cross-validation folds) asks for the job's device. */
+async function runStaged(step: StepInput, queuePrefix: string, status: TrainingStatus): Promise<PipelineOutcome> {
+  const cpu: Device = 'cpu';
+  const { loadFeatures } = steps(cpu, queuePrefix, { startToCloseTimeout: '30m', heartbeatTimeout: '60s' }, 'load features');
+  const { preprocess } = steps(cpu, queuePrefix, { startToCloseTimeout: '4h', heartbeatTimeout: '120s' }, 'preprocess');
+  const { train } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '60s' }, `train ${step.spec.model.type}`);
+  const { crossValidateFold } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '60s' }, 'cross-validation fold');
+  const { evaluate } = steps(cpu, queuePrefix, { startToCloseTimeout: '4h', heartbeatTimeout: '120s' }, 'evaluate: ONNX export and parity');
+  const { registerModel } = steps(cpu, queuePrefix, { startToCloseTimeout: '10m', heartbeatTimeout: '60s' }, 'register the model version');
+  const control = proxyLocalActivities<ControlActivities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
+
+  status.stage = 'load_features';
+  const load = await loadFeatures(step);
+  status.stage = 'preprocess';
+  const prepared = await preprocess({ ...step, load });
+  status.stage = 'train';
+  if (isCrossValidated(step.spec.validation.method)) {
+    const folds = await Promise.all(Array.from({ length: step.spec.validation.folds }, (_, fold) => crossValidateFold({ ...step, prepared, fold })));
+    await control.recordCrossValidation({ jobId: step.jobId, folds });
+  }
+  const trained = await train({ ...step, prepared });
+  status.stage = 'evaluate';
+  const evaluated = await evaluate({ ...step, prepared, trained });
+  status.stage = 'register';
+  const modelVersion = await registerModel({ ...step, load, prepared, trained, evaluated });
+  return { modelVersion, ...(evaluated.comparison ? { comparison: evaluated.comparison } : {}) };
 }
 
 function jobErrorOf(err: unknown, duringTraining: boolean): JobError {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '@trainyard/config';
-import { threadsPerSlot } from '../../../activities/train.activity';
+import { threadsPerSlot } from '../../../activities/pipeline/threads';
 import { detectGpu } from './gpu-capability';
 import { computeQueues } from './worker-runtime';
 

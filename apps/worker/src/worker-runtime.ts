@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { ormConfig } from '@trainyard/db';
+import { openStorage } from '@trainyard/storage';
 import { createTemporalClient, createWorkerSet, type ComputeQueueSpec, type WorkerSet } from '@trainyard/temporal';
 import { createControlActivities, createPipelineActivities, createRetentionActivities, createScheduleActivities, createStudyActivities, createWebhookActivities, type GpuCapability } from '../../../activities';
 import { computeQueue } from '@trainyard/contracts';
@@ -34,10 +35,11 @@ export function computeQueues(config: TrainyardConfig, gpu: GpuCapability, warn:
 export async function startWorkerRuntime(config: TrainyardConfig, options: { gpu?: GpuCapability } = {}): Promise<WorkerRuntime> {
   const gpu = options.gpu ?? detectGpu(config.fakeGpu);
   const orm = await MikroORM.init(ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }));
+  const storage = openStorage({ url: config.storageUrl, cacheDir: join(config.cacheDir, 'worker'), cacheBytes: config.cacheBytes });
   let temporal: Client | undefined;
   try {
     temporal = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
-    const deps = { orm, config, temporal, gpu };
+    const deps = { orm, config, temporal, gpu, storage: storage.storage };
     const queues = computeQueues(config, gpu);
     const busy = new BusySlots();
     const pipeline = createPipelineActivities(deps);
@@ -63,11 +65,13 @@ export async function startWorkerRuntime(config: TrainyardConfig, options: { gpu
         await workers.shutdown();
         await client.connection.close();
         await orm.close(true);
+        await storage.release();
       },
     };
   } catch (err) {
     await temporal?.connection.close();
     await orm.close(true);
+    await storage.release();
     throw err;
   }
 }

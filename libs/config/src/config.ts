@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export type WorkerQueueKind = 'cpu' | 'gpu';
 
@@ -29,6 +30,20 @@ export interface TrainyardConfig {
    */
   lookupCacheMs: number;
   retention: { completedJobDays: number; failedJobDays: number; logDays: number; cron: string };
+  /** Where data crossing between processes lives: `file:///path` or `s3://bucket/prefix`. */
+  storageUrl: string;
+  /** The folder under which each process keeps its own cache of fetched objects. */
+  cacheDir: string;
+  /** Upper bound on each process's cache. */
+  cacheBytes: number;
+  /** Datasets up to this size train in one activity (`execution.pipeline: auto`); larger ones step by step. */
+  fuseMaxBytes: number;
+  /** A pipeline step that reports no progress this long stops heartbeating, so Temporal retries it. */
+  stepStallSeconds: number;
+  /** How long a step waits for an unreachable object store before it fails its attempt. */
+  storeWaitSeconds: number;
+  /** Debugging and benches: keep what a job's steps handed each other after it ends (retention still removes it). */
+  keepJobObjects: boolean;
 }
 
 /** A configuration value that cannot be used. */
@@ -57,11 +72,11 @@ function queues(raw: string | undefined): WorkerQueueKind[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfig {
-  const dataDir = env.TRAINYARD_DATA_DIR || '.data';
+  const dataDir = absolute(env.TRAINYARD_DATA_DIR || '.data');
   return {
     host: env.TRAINYARD_HOST || '127.0.0.1',
     port: int(env, 'TRAINYARD_PORT', 3000),
-    dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
+    dataDir,
     adminToken: env.TRAINYARD_ADMIN_TOKEN || null,
     databaseUrl: env.DATABASE_URL || `postgres://postgres:postgres@127.0.0.1:${env.TRAINYARD_DB_PORT || 5433}/postgres`,
     dbPoolMax: int(env, 'TRAINYARD_DB_POOL_MAX', 10, 1),
@@ -84,5 +99,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
       logDays: int(env, 'TRAINYARD_RETENTION_LOG_DAYS', 7, 1),
       cron: env.TRAINYARD_RETENTION_CRON || '17 4 * * *',
     },
+    storageUrl: env.TRAINYARD_STORAGE_URL || pathToFileURL(join(dataDir, 'store')).href,
+    cacheDir: absolute(env.TRAINYARD_CACHE_DIR || join(dataDir, 'cache')),
+    cacheBytes: int(env, 'TRAINYARD_CACHE_BYTES', 2 * 1024 ** 3, 0),
+    fuseMaxBytes: int(env, 'TRAINYARD_FUSE_MAX_BYTES', 1024 ** 3, 0),
+    stepStallSeconds: int(env, 'TRAINYARD_STEP_STALL_SECONDS', 600, 1),
+    storeWaitSeconds: int(env, 'TRAINYARD_STORE_WAIT_SECONDS', 900, 0),
+    keepJobObjects: flag(env, 'TRAINYARD_KEEP_JOB_OBJECTS'),
   };
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }

@@ -10,6 +10,7 @@ export const JOB_ERROR_CODES = [
   'INSUFFICIENT_DATA',
   'GPU_UNAVAILABLE',
   'ONNX_PARITY_FAILED',
+  'ARTIFACT_CORRUPT',
   'TRAINING_FAILED',
   'TIMEOUT',
   'INTERNAL',
@@ -25,6 +26,7 @@ export const NON_RETRYABLE_JOB_ERRORS: readonly JobErrorCode[] = [
   'INSUFFICIENT_DATA',
   'GPU_UNAVAILABLE',
   'ONNX_PARITY_FAILED',
+  'ARTIFACT_CORRUPT',
 ];
 
 export interface JobError {

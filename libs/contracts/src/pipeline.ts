@@ -1,9 +1,10 @@
+import type { StoredObject } from './stored-object';
 import type { Device } from './task-queues';
 import type { JobError } from './failures';
 import type { TrialLink } from './study';
-import type { JobStatus, ModelVersionRef, Stage, Task, TrainingSpec } from './training';
+import type { JobStatus, ModelVersionRef, PromotionCheck, Task, TrainingSpec } from './training';
 
-/** Every pipeline activity takes the job's identity and returns plain data; files live under the data dir. */
+/** Every pipeline activity takes the job's identity and returns plain data; data lives in the object store. */
 export interface StepInput {
   jobId: string;
   tenantId: string;
@@ -11,7 +12,13 @@ export interface StepInput {
   device: Device;
   /** Set when the job is a study trial: training reports its validation loss to the study as it goes. */
   trial?: TrialLink;
+  /** Set by a schedule that promotes: evaluation also scores the alias's current holder on the same test rows. */
+  promotion?: PromotionCheck;
 }
+
+/** How a job's steps run: all in one activity (small data), or one activity each with their data in the store. */
+export const PIPELINE_MODES = ['fused', 'staged'] as const;
+export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
 export interface ColumnSummary {
   name: string;
@@ -20,16 +27,17 @@ export interface ColumnSummary {
 }
 
 export interface LoadFeaturesResult {
-  /** Path, relative to the data dir, of the features snapshot for this job. */
-  framePath: string;
+  /** The dataset file, as the store holds it. */
+  dataset: StoredObject;
+  format: 'csv' | 'parquet';
   rows: number;
   columns: ColumnSummary[];
   datasetSha256: string;
 }
 
 export interface PreprocessResult {
-  /** Path, relative to the data dir, of the prepared matrices and the preprocessing plan. */
-  preparedPath: string;
+  /** The prepared matrices, plan, frame rows and parity sample, as one bundle. */
+  prepared: StoredObject;
   task: Task;
   featureNames: string[];
   classLabels: string[] | null;
@@ -48,8 +56,8 @@ export interface FeatureSelectionOutcome {
 }
 
 export interface TrainResult {
-  /** Path, relative to the data dir, of the trained engine model. */
-  modelPath: string;
+  /** The trained engine model. */
+  model: StoredObject;
   rounds: number;
   /** The library that did the training, e.g. "xgboost"; its version goes with it into lineage. */
   engine: string;
@@ -58,14 +66,26 @@ export interface TrainResult {
 }
 
 export interface EvaluateResult {
-  onnxPath: string;
-  /** The preprocessing plan that turns JSON records into the model's raw inputs. */
-  planPath: string;
-  sha256: string;
-  sizeBytes: number;
+  /** The ONNX model with its preprocessing, kept for as long as a model version uses it. */
+  onnx: StoredObject;
+  /** The preprocessing plan beside it (serving turns JSON records into raw inputs with it). */
+  plan: StoredObject;
   metrics: Record<string, unknown>;
   validationMetrics: Record<string, unknown> | null;
   parityMaxAbsDiff: number;
+  /** How many test rows the ONNX model was checked on against the engine. */
+  parityRows: number;
+  /** Set when asked (a promoting schedule): the alias holder's score on the same test rows. */
+  comparison?: PromotionComparison;
+}
+
+export interface PromotionComparison {
+  alias: string;
+  metric: string;
+  candidate: number;
+  /** The version the alias pointed at when this job was evaluated, and its score; null when the alias was unset. */
+  incumbentVersion: number | null;
+  incumbent: number | null;
 }
 
 export interface RegisterInput extends StepInput {
@@ -82,20 +102,13 @@ export interface FinalizeJobInput {
   modelVersion: ModelVersionRef | null;
 }
 
-export interface JobEventInput {
-  jobId: string;
-  stage?: Stage | null;
-  status?: JobStatus;
-  progress?: number;
-  device?: Device;
-  log?: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> };
-}
-
 export interface ResolveDeviceInput {
   jobId: string;
   device: 'cpu' | 'gpu' | 'auto';
   requireGpu: boolean;
   queuePrefix: string;
+  /** The job's choice (absent on jobs submitted before it existed: auto). */
+  pipeline?: PipelineMode | 'auto';
 }
 
 export interface ResolveDeviceResult {
@@ -103,4 +116,6 @@ export interface ResolveDeviceResult {
   /** Whether a live worker advertises the chosen queue right now. */
   available: boolean;
   reason: string;
+  /** Absent in histories recorded before pipelines could be staged: those ran step by step. */
+  pipeline?: PipelineMode;
 }

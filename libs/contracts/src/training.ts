@@ -1,5 +1,6 @@
 import type { Device, DeviceRequest } from './task-queues';
 import type { JobError } from './failures';
+import type { PromotionComparison } from './pipeline';
 import type { TrialLink } from './study';
 
 export const MODEL_TYPES = ['xgboost', 'lightgbm', 'random_forest', 'linear', 'mlp', 'lstm', 'ensemble'] as const;
@@ -74,6 +75,13 @@ export interface ModelSpec {
 export interface ExecutionSpec {
   device: DeviceRequest;
   requireGpu: boolean;
+  /**
+   * `fused` runs every step in one activity, handing data over in memory; `staged` runs one activity per step with
+   * the data between them in the object store, so steps may run on different machines (preprocessing on a CPU
+   * worker, training on a GPU one) and a crash resumes at the step it hit. `auto` (the default) stages jobs on the
+   * GPU and datasets larger than TRAINYARD_FUSE_MAX_BYTES.
+   */
+  pipeline?: 'auto' | 'fused' | 'staged';
 }
 
 /** A training request after defaults are applied; what the workflow receives. */
@@ -101,6 +109,14 @@ export interface TrainingWorkflowInput {
   queuePrefix: string;
   /** Set when the job is a trial of a study. */
   trial?: TrialLink;
+  /** Set by a promoting schedule: evaluation scores the alias holder on the same test rows. */
+  promotion?: PromotionCheck;
+}
+
+/** What a promoting schedule asks evaluation to compare the new model against. */
+export interface PromotionCheck {
+  alias: string;
+  metric: string;
 }
 
 export interface ModelVersionRef {
@@ -112,6 +128,8 @@ export interface TrainingWorkflowResult {
   status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>;
   modelVersion: ModelVersionRef | null;
   error: JobError | null;
+  /** Set for a promoting schedule's job: the new model and the alias holder scored on the same rows. */
+  comparison?: PromotionComparison;
 }
 
 /** What the workflow's status query returns. */

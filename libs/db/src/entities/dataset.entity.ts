@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import type { ColumnSummary } from '@trainyard/contracts';
+import type { ColumnSummary, StoredObject } from '@trainyard/contracts';
 
 @Entity({ tableName: 'datasets' })
 @Unique({ properties: ['tenantId', 'name', 'version'] })
@@ -37,13 +37,18 @@ export class Dataset {
   @Property({ type: new BigIntType('number') })
   sizeBytes!: number;
 
-  /** Relative to the data dir; always built by the server, never from user input. */
+  /** The file's object key in the store (objectKeys.dataset); built by the server, never from user input. */
   @Property({ type: 'text' })
-  storagePath!: string;
+  storageKey!: string;
 
   @Property({ type: 'text' })
   createdBy!: string;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+}
+
+/** The dataset's file as the store holds it; readers check it against the row's sha256. */
+export function datasetObject(d: Pick<Dataset, 'storageKey' | 'sha256' | 'sizeBytes'>): StoredObject {
+  return { key: d.storageKey, sha256: d.sha256, size: d.sizeBytes, encoding: 'identity' };
 }

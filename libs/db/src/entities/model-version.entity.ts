@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import type { ModelType, Task } from '@trainyard/contracts';
+import type { ModelType, StoredObject, Task } from '@trainyard/contracts';
 
 export interface ModelSignature {
   /** Raw columns: `type` is the dataset column type, `onnxType` the tensor type the model takes. */
@@ -49,12 +49,13 @@ export class ModelVersion {
   @Property({ type: 'text' })
   task!: Task;
 
-  @Property({ type: 'text' })
-  artifactPath!: string;
+  /** The ONNX file in the store; `sha256` and `sizeBytes` repeat its content's hash and size. */
+  @Property({ type: 'jsonb' })
+  artifact!: StoredObject;
 
-  /** The preprocessing plan beside the artifact, relative to the data dir. */
-  @Property({ type: 'text', nullable: true })
-  planPath: string | null = null;
+  /** The preprocessing plan that turns JSON records into the model's raw inputs; null on versions registered before plans were kept. */
+  @Property({ type: 'jsonb', nullable: true })
+  plan: StoredObject | null = null;
 
   @Property({ type: 'text' })
   sha256!: string;

@@ -1,0 +1,78 @@
+import type { FeatureSelectionOutcome, FeatureSelectionSpec, ModelType, PreprocessResult, StepInput, StoredObject } from '@trainyard/contracts';
+import { keptColumns, modelFamily, paritySample, prepareData, preparedBundlePieces, rankColumnsByGain, timeValues, type Frame, type PrepareOptions, type PreparedData } from '@trainyard/ml';
+import type { StepContext } from './step-context';
+
+/** Test rows the exported model is checked on against the engine: enough to catch a wrong export, bounded in time. */
+export const PARITY_ROWS = 10_000;
+
+export interface Preprocessed {
+  prepared: PreparedData;
+  summary: Omit<PreprocessResult, 'prepared'>;
+}
+
+function needsScaledInputs(type: ModelType, params: Record<string, unknown>): boolean {
+  const family = modelFamily(type);
+  return family.needsScaledInputsFor?.(params) ?? family.needsScaledInputs ?? false;
+}
+
+/**
+ * Encodes features and splits rows into train, validation and test sets; keeps the raw test rows the export is
+ * checked on, and the training rows' times for expanding-window folds, so later steps need no frame.
+ */
+export async function preprocess(ctx: StepContext, input: StepInput, frame: Frame, threads: number): Promise<Preprocessed> {
+  const { spec } = input;
+  const options: PrepareOptions = {
+    target: spec.target,
+    features: spec.features,
+    exclude: spec.exclude,
+    task: spec.task,
+    validation: spec.validation,
+    timeFeatures: spec.preprocessing?.timeFeatures ?? null,
+    ...(needsScaledInputs(spec.model.type, spec.model.params) ? { scaling: true, impute: true } : {}),
+  };
+  const selectionSpec = spec.preprocessing?.featureSelection;
+  const { prepared, selection } = selectionSpec ? await prepareSelected(frame, options, selectionSpec, threads) : { prepared: prepareData(frame, options), selection: null };
+  ctx.progress();
+  if (selection) await ctx.log('info', `feature selection kept ${selection.kept.length} of ${selection.ranking.length} columns`, { kept: selection.kept, dropped: selection.dropped });
+  prepared.paritySample = paritySample(prepared, frame, PARITY_ROWS);
+  if (spec.validation.method === 'time_series_cv' && spec.validation.timeColumn && prepared.frameRows) {
+    const times = timeValues(frame, spec.validation.timeColumn);
+    prepared.trainTimes = Float64Array.from(prepared.frameRows.train, (row) => times[row]);
+  }
+  const summary = {
+    task: prepared.task,
+    featureNames: prepared.featureNames,
+    classLabels: prepared.classLabels,
+    trainRows: prepared.train.rows,
+    validationRows: prepared.validation?.rows ?? 0,
+    testRows: prepared.test.rows,
+    ...(selection ? { featureSelection: selection } : {}),
+  };
+  await ctx.jobs.setResults(input.jobId, { task: prepared.task });
+  await ctx.log('info', `${prepared.task}: ${summary.featureNames.length} features; ${summary.trainRows} train, ${summary.validationRows} validation, ${summary.testRows} test rows`, {
+    droppedRows: prepared.droppedRows,
+    classLabels: prepared.classLabels,
+  });
+  return { prepared, summary };
+}
+
+/** A quick fit on every candidate column ranks them by gain; the data is then prepared again from the kept ones. */
+async function prepareSelected(
+  frame: Frame,
+  options: PrepareOptions,
+  spec: FeatureSelectionSpec,
+  threads: number,
+): Promise<{ prepared: PreparedData; selection: FeatureSelectionOutcome }> {
+  const ranking = await rankColumnsByGain(prepareData(frame, options), threads);
+  const kept = keptColumns(ranking, spec);
+  const keep = new Set(kept);
+  const timeFeatures = options.timeFeatures ? { ...options.timeFeatures, columns: options.timeFeatures.columns.filter((c) => keep.has(c)) } : null;
+  const prepared = prepareData(frame, { ...options, features: kept, timeFeatures: timeFeatures?.columns.length ? timeFeatures : null });
+  const dropped = ranking.map((r) => r.column).filter((c) => !keep.has(c));
+  return { prepared, selection: { kept: prepared.plan.inputs.map((i) => i.name), dropped, ranking } };
+}
+
+/** The prepared data as one object of the job's, for the steps after it. */
+export function storePrepared(ctx: StepContext, prepared: PreparedData, key: string): Promise<StoredObject> {
+  return ctx.storage.putStream(key, preparedBundlePieces(prepared));
+}
