@@ -12,7 +12,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { dataPath, jobDir } from '@trainyard/config';
+import { fileURLToPath } from 'node:url';
+import { FileObjectStore, objectKeys } from '@trainyard/storage';
 import { applyPlanToRecords, predictXGBoost, rawInputFeeds, type Matrix, type PreprocessPlan } from '@trainyard/ml';
 import type { Principal } from '../apps/api/src/auth/principal';
 import { PredictService, type PredictRequest } from '../apps/api/src/serving/predict.service';
@@ -61,7 +62,14 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
 async function trainAndDeploy(stack: TestStack, api: ApiClient, csv: string): Promise<Served> {
   const upload = await api.uploadDataset('bench-serving-data', csv);
   const t = performance.now();
-  const created = await api.post('/v1/training-jobs', { datasetId: upload.body.id, target: 'label', name: MODEL, model: { type: 'xgboost', params: { numRounds: ROUNDS, maxDepth: 6, learningRate: 0.1 } } });
+  // Staged, with the job's objects kept, so the bench can read the engine's own model file.
+  const created = await api.post('/v1/training-jobs', {
+    datasetId: upload.body.id,
+    target: 'label',
+    name: MODEL,
+    model: { type: 'xgboost', params: { numRounds: ROUNDS, maxDepth: 6, learningRate: 0.1 } },
+    execution: { pipeline: 'staged' },
+  });
   const job = await api.waitForJob(created.body.id, undefined, 10 * 60_000);
   if (job.status !== 'completed') throw new Error(`bench job ${job.status}: ${JSON.stringify(job.error)}`);
   const version = job.modelVersion.version as number;
@@ -153,9 +161,9 @@ async function batchThroughput(stack: TestStack, served: Served, records: RawRec
 
   // The native engine on the model file the train step wrote, with the plan the registry serves.
   const version = await served.inContext(() => served.predictor.resolve(served.principal, MODEL, {}));
-  const plan = JSON.parse(await readFile(dataPath(stack.config.dataDir, version.planPath!), 'utf8')) as PreprocessPlan;
-  const trainResult = JSON.parse(await readFile(dataPath(stack.config.dataDir, join(jobDir(served.jobId), 'train.result.json')), 'utf8')) as { modelPath: string };
-  const model = new Uint8Array(await readFile(dataPath(stack.config.dataDir, trainResult.modelPath)));
+  const store = new FileObjectStore(fileURLToPath(stack.config.storageUrl));
+  const plan = JSON.parse(await readFile(store.localPath(version.plan!.key), 'utf8')) as PreprocessPlan;
+  const model = new Uint8Array(await readFile(store.localPath(objectKeys.job(served.jobId, 'model'))));
   const encode = (rows: RawRecord[]): Matrix => ({ rows: rows.length, cols: plan.featureNames.length, data: applyPlanToRecords(plan, rows), labels: new Float32Array(rows.length) });
   await predictXGBoost(model, encode(batches[0]!));
   const nativeAll = await timed(BATCH_REPEATS, (i) => predictXGBoost(model, encode(batches[i % batches.length]!)));
@@ -201,7 +209,7 @@ async function batchThroughput(stack: TestStack, served: Served, records: RawRec
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'trainyard-bench-serving-'));
-  const stack = await startTestStack({ config: { cpuSlots: 1 } });
+  const stack = await startTestStack({ config: { cpuSlots: 1, keepJobObjects: true } });
   try {
     const { csv, records } = servingDataset(ROWS);
     const served = await trainAndDeploy(stack, new ApiClient(stack.url, stack.adminToken), csv);

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-node';
 import { applyPlanToRecords, modelFamily } from '@trainyard/ml';
+import { FileObjectStore, objectKeys } from '@trainyard/storage';
+import { sql } from './support/sql';
 import { ApiClient } from './support/http';
 import { binaryCsv } from './support/datasets';
 import { startTestStack, type TestStack } from './support/test-stack';
@@ -16,13 +18,15 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
   let viewer: ApiClient;
 
   before(async () => {
-    stack = await startTestStack();
+    // The job's objects are kept, so the test can hold the served model to the engine's own file.
+    stack = await startTestStack({ config: { keepJobObjects: true } });
     const admin = new ApiClient(stack.url, stack.adminToken);
     trainer = admin.as((await admin.post('/v1/tokens', { name: 'ml-eng', role: 'trainer' })).body.token);
     viewer = admin.as((await admin.post('/v1/tokens', { name: 'dash', role: 'viewer' })).body.token);
     const ds = await trainer.uploadDataset('reg', binaryCsv(200, 31));
-    for (const numRounds of [5, 10]) {
-      const job = await trainer.post('/v1/training-jobs', { name: 'churn', datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds } } });
+    // v1 runs fused (in one activity), v2 staged (one activity per step, its model file in the store).
+    for (const [numRounds, pipeline] of [[5, 'fused'], [10, 'staged']] as const) {
+      const job = await trainer.post('/v1/training-jobs', { name: 'churn', datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds } }, execution: { pipeline } });
       const done = await trainer.waitForJob(job.body.id);
       assert.equal(done.status, 'completed', JSON.stringify(done.error));
     }
@@ -107,9 +111,9 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     assert.equal(res.body.predictions.length, 3);
 
     const v2 = (await viewer.get('/v1/models/churn/versions/2')).body;
-    const jobDir = join(stack.config.dataDir, 'jobs', v2.jobId);
-    const plan = JSON.parse(await readFile(join(jobDir, 'prepared', 'plan.json'), 'utf8'));
-    const model = await readFile(join(jobDir, 'model.bin'));
+    const store = new FileObjectStore(fileURLToPath(stack.config.storageUrl));
+    const plan = JSON.parse(await readFile(store.localPath(objectKeys.model(await tenantOf(stack), v2.sha256, 'plan.json')), 'utf8'));
+    const model = await readFile(store.localPath(objectKeys.job(v2.jobId, 'model')));
     const data = applyPlanToRecords(plan, records);
     const engine = await modelFamily('xgboost').predict(model, { rows: 3, cols: plan.featureNames.length, data, labels: new Float32Array(3) }, 2);
     res.body.predictions.forEach((p: any, i: number) => {
@@ -180,3 +184,8 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     assert.equal((await fetch(`${stack.url}/v1/models/churn/versions/1/artifact`, { headers: { authorization: `Bearer ${other.token}` } })).status, 404);
   });
 });
+
+async function tenantOf(stack: TestStack): Promise<string> {
+  const rows = await sql<{ tenant_id: string }>(stack.db.url, `select tenant_id from model_versions where name = 'churn' and version = 2`);
+  return rows[0].tenant_id;
+}

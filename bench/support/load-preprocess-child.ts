@@ -1,13 +1,13 @@
 /**
  * Run as its own process by the CSV ingest bench: the load-features and preprocess steps of a training job on
- * one CSV (read, snapshot, read the snapshot back, encode and split, save), with each phase's wall time and the
+ * one CSV (read, encode and split, save the prepared bundle, read it back), with each phase's wall time and the
  * peak RSS once it is done, as JSON.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultValidation } from '@trainyard/contracts';
-import { prepareData, readDataset, readFrame, savePrepared, writeFrame } from '@trainyard/ml';
+import { prepareData, readDataset, readPreparedBundle, writePreparedBundle } from '@trainyard/ml';
 import { statusBytes } from './proc-status';
 
 export interface LoadPreprocessPhase {
@@ -28,14 +28,13 @@ async function main(): Promise<void> {
   };
   try {
     const startRss = statusBytes('VmRSS');
-    const loaded = await phase('read CSV', () => readDataset(path, 'csv'));
-    await phase('write snapshot', () => writeFrame(loaded, join(dir, 'features.frame')));
-    // The preprocess activity starts from the snapshot, as a retry on another worker would.
-    const frame = await phase('read snapshot', () => readFrame(join(dir, 'features.frame')));
+    const frame = await phase('read CSV', () => readDataset(path, 'csv'));
     const prepared = await phase('encode and split', () =>
       prepareData(frame, { target, features: null, exclude: [], task: 'classification', validation: defaultValidation }),
     );
-    await phase('save prepared', () => savePrepared(prepared, join(dir, 'prepared')));
+    // A staged job's preprocess step ends by storing this bundle, and its train step starts by reading it.
+    await phase('save prepared', () => writePreparedBundle(prepared, join(dir, 'prepared.bundle')));
+    await phase('read prepared', () => readPreparedBundle(join(dir, 'prepared.bundle')));
     console.log(JSON.stringify({ startRss, phases, rows: frame.rowCount, features: prepared.featureNames.length }));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
+import { openStorage } from '@trainyard/storage';
 import { createTemporalClient } from '@trainyard/temporal';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -24,7 +26,8 @@ export interface ApiServer {
 /** Builds and starts the HTTP API; `port` 0 picks a free one (tests). */
 export async function startApiServer(config: TrainyardConfig, options: { logger?: boolean } = {}): Promise<ApiServer> {
   const temporal: Client = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal), {
+  const storage = openStorage({ url: config.storageUrl, cacheDir: join(config.cacheDir, 'api'), cacheBytes: config.cacheBytes });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal, storage.storage), {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     bodyParser: false,
   });
@@ -56,6 +59,7 @@ export async function startApiServer(config: TrainyardConfig, options: { logger?
       await reconciler.stop();
       await app.close();
       await temporal.connection.close();
+      await storage.release();
     },
   };
 }

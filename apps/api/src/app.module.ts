@@ -4,12 +4,13 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { ormConfig } from '@trainyard/db';
+import type { Storage } from '@trainyard/storage';
 import { AUTH_LIMITER, AuthGuard } from './auth/auth.guard';
 import { PrincipalCache } from './auth/principal-cache';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { ErrorFilter } from './common/error.filter';
 import { IdempotencyService } from './common/idempotency.service';
-import { CONFIG, TEMPORAL_CLIENT } from './config.token';
+import { CONFIG, STORAGE, TEMPORAL_CLIENT } from './config.token';
 import { DatasetsController } from './datasets/datasets.controller';
 import { DatasetsService } from './datasets/datasets.service';
 import { EventsController } from './events/events.controller';
@@ -35,7 +36,7 @@ import { TokensService } from './tokens/tokens.service';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: TrainyardConfig, temporal: Client): DynamicModule {
+  static forRoot(config: TrainyardConfig, temporal: Client, storage: Storage): DynamicModule {
     return {
       module: AppModule,
       imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
@@ -43,6 +44,7 @@ export class AppModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
+        { provide: STORAGE, useValue: storage },
         { provide: AUTH_LIMITER, useValue: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowSeconds * 1000) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -1,48 +1,163 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Request, Response } from 'express';
-import multer from 'multer';
-import { ApiError } from '../common/api-error';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import type { StoredObject } from '@trainyard/contracts';
+import { MlError, detectFormat, inspectCsvStream, inspectDataset, type DatasetFormat, type DatasetInspection } from '@trainyard/ml';
+import { fanOut, type Storage } from '@trainyard/storage';
+import { ApiError, validationFailed } from '../common/api-error';
 
-export interface UploadedDataset {
-  /** Server-chosen temporary path; the client's file name never reaches the filesystem. */
-  tempPath: string;
+/** Bytes of a file's head that decide its format. */
+const HEAD_BYTES = 4096;
+
+export interface ReceivedFile {
+  /** The file in the store; its key is server-made, never from the client's file name. */
+  object: StoredObject;
+  format: DatasetFormat;
   originalName: string;
-  sizeBytes: number;
   fields: Record<string, string>;
+  /** Deletes the stored file (the request failed, or the content is already a dataset). */
   discard(): Promise<void>;
 }
 
-/** Streams a multipart upload to disk under the data dir, bounded in size; never buffers the file in memory. */
-export async function receiveUpload(req: Request, res: Response, dataDir: string, maxBytes: number): Promise<UploadedDataset> {
-  if (!req.is('multipart/form-data')) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'upload datasets as multipart/form-data with a `file` field');
-  }
-  const dir = join(dataDir, 'uploads');
-  await mkdir(dir, { recursive: true });
-  const upload = multer({
-    storage: multer.diskStorage({ destination: dir, filename: (_req, _file, cb) => cb(null, `${randomUUID()}.upload`) }),
-    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
-  }).single('file');
+export interface ReceivedDataset extends ReceivedFile {
+  datasetId: string;
+  inspection: DatasetInspection;
+}
 
-  await new Promise<void>((resolve, reject) => {
-    upload(req, res, (err: unknown) => {
-      if (!err) return resolve();
-      const e = err as { code?: string; message?: string; field?: string };
-      if (e.code === 'LIMIT_FILE_SIZE') return reject(new ApiError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes`, { maxBytes }));
-      if (e.code?.startsWith('LIMIT_')) return reject(new ApiError(400, 'VALIDATION_FAILED', e.message ?? 'invalid multipart form', { fields: [{ field: e.field ?? 'form', message: e.message ?? e.code }] }));
-      reject(new ApiError(400, 'VALIDATION_FAILED', `malformed multipart form: ${e.message ?? 'unreadable'}`, { fields: [{ field: 'form', message: 'malformed multipart body' }] }));
+interface UploadTarget {
+  storage: Storage;
+  maxBytes: number;
+  /** The object key for a file of this format. */
+  keyFor(format: DatasetFormat): string;
+  /** Reads the file as it streams in; a CSV is parsed block by block, so the upload is checked when it ends. */
+  inspect: boolean;
+}
+
+/**
+ * Receives a dataset upload (multipart field `file`) straight into the store, hashing it and parsing it as the bytes
+ * arrive: no temporary file, memory bounded by a few blocks whatever the size. Nothing stays behind on failure.
+ */
+export async function receiveDatasetUpload(req: Request, storage: Storage, tenantId: string, maxBytes: number, keyFor: (datasetId: string, format: DatasetFormat) => string): Promise<ReceivedDataset> {
+  const datasetId = randomUUID();
+  const { inspection, ...received } = await receiveMultipartFile(req, { storage, maxBytes, keyFor: (format) => keyFor(datasetId, format), inspect: true });
+  return { ...received, datasetId, inspection: inspection! };
+}
+
+/** Receives an uploaded file into the store without parsing it (e.g. a file to batch-predict). */
+export function receiveScratchUpload(req: Request, storage: Storage, maxBytes: number, key: string): Promise<ReceivedFile> {
+  return receiveMultipartFile(req, { storage, maxBytes, keyFor: () => key, inspect: false });
+}
+
+async function receiveMultipartFile(req: Request, target: UploadTarget): Promise<ReceivedFile & { inspection?: DatasetInspection }> {
+  if (!req.is('multipart/form-data')) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'upload files as multipart/form-data with a `file` field');
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 }, defParamCharset: 'utf8' });
+  } catch (err) {
+    throw malformed(err);
+  }
+  const fields: Record<string, string> = {};
+  let stored: (ReceivedFile & { inspection?: DatasetInspection }) | null = null;
+  const done = new Promise<void>((resolve, reject) => {
+    let file: Promise<void> | null = null;
+    const fail = (err: unknown) => {
+      req.unpipe(parser);
+      req.resume(); // the rest of the body is read and dropped, so the connection can answer
+      reject(err);
+    };
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(validationFailed([{ field: name, message: 'longer than 65536 bytes' }]));
+      fields[name] = value;
     });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || file) {
+        stream.resume();
+        if (name === 'file') fail(validationFailed([{ field: 'file', message: 'send one file' }]));
+        return;
+      }
+      file = ingest(stream, info.filename ?? '', target).then((result) => void (stored = result), fail);
+    });
+    for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
+      parser.on(limit, () => fail(validationFailed([{ field: 'form', message: `too many parts (${limit.replace('Limit', '')})` }])));
+    }
+    parser.on('error', (err) => fail(malformed(err)));
+    parser.on('close', () => {
+      if (!file) return fail(validationFailed([{ field: 'file', message: 'required' }]));
+      void file.then(resolve, reject);
+    });
+    req.on('aborted', () => fail(new ApiError(400, 'VALIDATION_FAILED', 'the upload was interrupted', { fields: [{ field: 'file', message: 'incomplete' }] })));
+    req.pipe(parser);
   });
-  const file = (req as Request & { file?: Express.Multer.File }).file;
-  if (!file) throw new ApiError(400, 'VALIDATION_FAILED', 'the form has no `file` field', { fields: [{ field: 'file', message: 'required' }] });
-  const fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-  return {
-    tempPath: file.path,
-    originalName: file.originalname,
-    sizeBytes: file.size,
-    fields,
-    discard: () => unlink(file.path).catch(() => undefined),
+  try {
+    await done;
+  } catch (err) {
+    await (stored as ReceivedFile | null)?.discard();
+    throw err;
+  }
+  return { ...stored!, fields };
+}
+
+/** Streams one file part into the store, hashing it and (for CSV) parsing it on the way; removes it on failure. */
+async function ingest(stream: Readable, originalName: string, target: UploadTarget): Promise<ReceivedFile & { inspection?: DatasetInspection }> {
+  let key: string | null = null;
+  const discard = async () => {
+    if (key) await target.storage.delete(key).catch(() => undefined);
   };
+  try {
+    const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    while (headBytes < HEAD_BYTES) {
+      const next = await chunks.next();
+      if (next.done) break;
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+    const format = detectFormat(originalName, Buffer.concat(head).subarray(0, HEAD_BYTES));
+    key = target.keyFor(format);
+    const hash = createHash('sha256');
+    let size = 0;
+    const take = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > target.maxBytes) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${target.maxBytes} bytes`, { maxBytes: target.maxBytes });
+      hash.update(chunk);
+      return chunk;
+    };
+    const source = async function* (): AsyncIterable<Uint8Array> {
+      for (const chunk of head) yield take(chunk);
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield take(next.value);
+    };
+    const stored = key;
+    const [, streamed] = await fanOut<[unknown, DatasetInspection | null]>(source(), [
+      (body) => target.storage.store.put(stored, body, { durable: true }),
+      (body) => (target.inspect && format === 'csv' ? inspectCsvStream(body) : drain(body)),
+    ]);
+    const object: StoredObject = { key, sha256: hash.digest('hex'), size, encoding: 'identity' };
+    const inspection = target.inspect ? (streamed ?? (await inspectStored(target.storage, object, format))) : undefined;
+    return { object, format, originalName, fields: {}, discard, ...(inspection ? { inspection } : {}) };
+  } catch (err) {
+    await discard();
+    throw err instanceof MlError ? new ApiError(422, 'DATASET_INVALID', err.message, err.details) : err;
+  }
+}
+
+/** A Parquet file is read by its footer, so it is inspected once it is whole. */
+async function inspectStored(storage: Storage, object: StoredObject, format: DatasetFormat): Promise<DatasetInspection> {
+  const file = await storage.open(object);
+  try {
+    return await inspectDataset(file.path, format);
+  } finally {
+    file.release();
+  }
+}
+
+async function drain(body: AsyncIterable<Uint8Array>): Promise<null> {
+  for await (const _ of body);
+  return null;
+}
+
+function malformed(err: unknown): ApiError {
+  const message = err instanceof Error ? err.message : 'unreadable';
+  return new ApiError(400, 'VALIDATION_FAILED', `malformed multipart form: ${message}`, { fields: [{ field: 'form', message: 'malformed multipart body' }] });
 }

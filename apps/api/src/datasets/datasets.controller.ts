@@ -1,15 +1,15 @@
 import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { TrainyardConfig } from '@trainyard/config';
-import { sha256File } from '@trainyard/ml';
+import { objectKeys, type Storage } from '@trainyard/storage';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { MinRole } from '../auth/roles.decorator';
 import { notFound, type FieldError } from '../common/api-error';
 import { IdempotencyService } from '../common/idempotency.service';
 import { intParam, parsePage, throwIfInvalid } from '../common/pagination';
-import { CONFIG } from '../config.token';
-import { receiveUpload } from './dataset-upload';
+import { CONFIG, STORAGE } from '../config.token';
+import { receiveDatasetUpload } from './dataset-upload';
 import { DatasetsService, parseDatasetFields, toDatasetResponse } from './datasets.service';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => notFound('DATASET', 'id') });
@@ -22,6 +22,7 @@ export class DatasetsController {
     private readonly datasets: DatasetsService,
     private readonly idempotency: IdempotencyService,
     @Inject(CONFIG) private readonly config: TrainyardConfig,
+    @Inject(STORAGE) private readonly storage: Storage,
   ) {}
 
   @Post()
@@ -29,23 +30,21 @@ export class DatasetsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file', 'name'], properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' }, description: { type: 'string' } } } })
   async upload(@CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') key: string | undefined) {
-    const upload = await receiveUpload(req, res, this.config.dataDir, this.config.maxUploadBytes);
-    let meta: ReturnType<typeof parseDatasetFields>;
+    const upload = await receiveDatasetUpload(req, this.storage, principal.tenantId, this.config.maxUploadBytes, (id, format) => objectKeys.dataset(principal.tenantId, id, format));
     try {
-      meta = parseDatasetFields(upload.fields);
-    } catch (err) {
-      await upload.discard();
-      throw err;
+      const meta = parseDatasetFields(upload.fields);
+      const hash = `${meta.name}\n${meta.description ?? ''}\n${upload.object.sha256}`;
+      const { status, body } = await this.idempotency.run({ tenantId: principal.tenantId, route: 'POST /v1/datasets', key, hash }, async () => {
+        const { created, dataset } = await this.datasets.register(principal, upload, meta);
+        return { status: created ? 201 : 200, body: dataset };
+      });
+      res.status(status);
+      return body;
+    } finally {
+      // register() keeps the file only when it made a new version; a replayed or refused request keeps nothing.
+      const kept = await this.datasets.holds(upload.object.key);
+      if (!kept) await upload.discard();
     }
-    const sha256 = await sha256File(upload.tempPath);
-    const hash = `${meta.name}\n${meta.description ?? ''}\n${sha256}`;
-    const { status, body } = await this.idempotency.run({ tenantId: principal.tenantId, route: 'POST /v1/datasets', key, hash }, async () => {
-      const { created, dataset } = await this.datasets.register(principal, upload, sha256, meta);
-      return { status: created ? 201 : 200, body: dataset };
-    });
-    if (status === 200) await upload.discard();
-    res.status(status);
-    return body;
   }
 
   @Get()

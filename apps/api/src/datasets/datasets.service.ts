@@ -1,16 +1,15 @@
-import { open, mkdir, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { dataPath, type TrainyardConfig } from '@trainyard/config';
-import { Dataset, ModelVersion } from '@trainyard/db';
-import { MlError, detectFormat, inspectDataset, previewDataset } from '@trainyard/ml';
+import { Dataset, ModelVersion, datasetObject } from '@trainyard/db';
+import { previewDataset, wholeRecords, type DatasetPreview } from '@trainyard/ml';
+import type { Storage } from '@trainyard/storage';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed, type FieldError } from '../common/api-error';
 import type { Page, PageQuery } from '../common/pagination';
-import { CONFIG } from '../config.token';
-import type { UploadedDataset } from './dataset-upload';
+import { STORAGE } from '../config.token';
+import type { ReceivedDataset } from './dataset-upload';
 
 export interface DatasetResponse {
   id: string;
@@ -54,63 +53,55 @@ export function parseDatasetFields(fields: Record<string, string>): { name: stri
   return { name, description };
 }
 
+/** Bytes of a CSV's head a preview reads, whatever `limit` asks; long cells are cut to PREVIEW_CELL_CHARS. */
+const PREVIEW_HEAD_BYTES = 4 * 2 ** 20;
+const PREVIEW_CELL_CHARS = 1000;
+
 @Injectable()
 export class DatasetsService {
   constructor(
     private readonly em: EntityManager,
-    @Inject(CONFIG) private readonly config: TrainyardConfig,
+    @Inject(STORAGE) private readonly storage: Storage,
   ) {}
 
-  /** Registers an uploaded file: the same content under the same name is the existing version; new content is the next version. */
-  async register(principal: Principal, upload: UploadedDataset, sha256: string, meta: { name: string; description: string | null }): Promise<{ created: boolean; dataset: DatasetResponse }> {
-    let moved = false;
-    try {
-      const handle = await open(upload.tempPath, 'r');
-      const head = Buffer.alloc(4096);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0).finally(() => handle.close());
-      const format = detectFormat(upload.originalName, head.subarray(0, bytesRead));
-
-      const same = await this.em.findOne(Dataset, { tenantId: principal.tenantId, name: meta.name, sha256 }, { orderBy: { version: 'asc' } });
-      if (same) return { created: false, dataset: toDatasetResponse(same) };
-
-      const inspection = await inspectDataset(upload.tempPath, format);
-      for (let attempt = 0; ; attempt++) {
-        const em = this.em.fork();
-        const latest = await em.findOne(Dataset, { tenantId: principal.tenantId, name: meta.name }, { orderBy: { version: 'desc' }, fields: ['version'] });
-        const dataset = em.create(Dataset, {
-          tenantId: principal.tenantId,
-          name: meta.name,
-          version: (latest?.version ?? 0) + 1,
-          description: meta.description,
-          format,
-          rows: inspection.rows,
-          columns: inspection.columns,
-          sha256,
-          sizeBytes: upload.sizeBytes,
-          storagePath: '',
-          createdBy: principal.name,
-          createdAt: new Date(),
-        });
-        dataset.storagePath = join('datasets', principal.tenantId, `${dataset.id}.${format}`);
-        const target = dataPath(this.config.dataDir, dataset.storagePath);
-        await mkdir(dirname(target), { recursive: true });
-        await rename(upload.tempPath, target);
-        moved = true;
-        try {
-          await em.persistAndFlush(dataset);
-          return { created: true, dataset: toDatasetResponse(dataset) };
-        } catch (err) {
-          await rename(target, upload.tempPath);
-          moved = false;
-          if (!(err instanceof UniqueConstraintViolationException) || attempt >= 5) throw err;
-        }
+  /**
+   * Registers an upload already in the store: the same content under the same name is the existing version; new
+   * content is the next version. The row is written only once the file is whole.
+   */
+  async register(principal: Principal, upload: ReceivedDataset, meta: { name: string; description: string | null }): Promise<{ created: boolean; dataset: DatasetResponse }> {
+    const same = await this.em.findOne(Dataset, { tenantId: principal.tenantId, name: meta.name, sha256: upload.object.sha256 }, { orderBy: { version: 'asc' } });
+    if (same) return { created: false, dataset: toDatasetResponse(same) };
+    for (let attempt = 0; ; attempt++) {
+      const em = this.em.fork();
+      const latest = await em.findOne(Dataset, { tenantId: principal.tenantId, name: meta.name }, { orderBy: { version: 'desc' }, fields: ['version'] });
+      const dataset = em.create(Dataset, {
+        id: upload.datasetId,
+        tenantId: principal.tenantId,
+        name: meta.name,
+        version: (latest?.version ?? 0) + 1,
+        description: meta.description,
+        format: upload.format,
+        rows: upload.inspection.rows,
+        columns: upload.inspection.columns,
+        sha256: upload.object.sha256,
+        sizeBytes: upload.object.size,
+        storageKey: upload.object.key,
+        createdBy: principal.name,
+        createdAt: new Date(),
+      });
+      try {
+        await em.persistAndFlush(dataset);
+        return { created: true, dataset: toDatasetResponse(dataset) };
+      } catch (err) {
+        // Another upload took this version number: look again.
+        if (!(err instanceof UniqueConstraintViolationException) || attempt >= 5) throw err;
       }
-    } catch (err) {
-      if (err instanceof MlError) throw new ApiError(422, 'DATASET_INVALID', err.message, err.details);
-      throw err;
-    } finally {
-      if (!moved) await upload.discard();
     }
+  }
+
+  /** Whether a dataset row names this object (so it must stay). */
+  async holds(storageKey: string): Promise<boolean> {
+    return (await this.em.fork().count(Dataset, { storageKey })) > 0;
   }
 
   async list(principal: Principal, filter: { name?: string }, page: PageQuery): Promise<Page<DatasetResponse>> {
@@ -125,9 +116,48 @@ export class DatasetsService {
     return dataset;
   }
 
-  async preview(principal: Principal, id: string, limit: number) {
+  /**
+   * The first rows, bounded in bytes whatever the file: a CSV's first 4 MiB are read (and only its whole records
+   * used), cells longer than 1000 characters are cut, and `truncated` says when either happened.
+   */
+  async preview(principal: Principal, id: string, limit: number): Promise<DatasetPreview & { truncated: boolean }> {
     const dataset = await this.get(principal, id);
-    return previewDataset(dataPath(this.config.dataDir, dataset.storagePath), dataset.format, limit);
+    const object = datasetObject(dataset);
+    let preview: DatasetPreview;
+    let truncated = false;
+    if (dataset.format === 'csv') {
+      const head = await this.storage.readRange(object, 0, PREVIEW_HEAD_BYTES);
+      const whole = head.length < PREVIEW_HEAD_BYTES ? head : wholeRecords(head);
+      truncated = whole !== head;
+      preview = whole ? await this.previewBytes(whole, limit) : { columns: dataset.columns, rows: [] };
+    } else {
+      const file = await this.storage.open(object);
+      try {
+        preview = await previewDataset(file.path, 'parquet', limit);
+      } finally {
+        file.release();
+      }
+    }
+    const rows = preview.rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [column, value] of Object.entries(row)) {
+        const cut = typeof value === 'string' && value.length > PREVIEW_CELL_CHARS;
+        truncated ||= cut;
+        out[column] = cut ? `${value.slice(0, PREVIEW_CELL_CHARS)}…` : value;
+      }
+      return out;
+    });
+    return { columns: dataset.columns, rows, truncated };
+  }
+
+  private async previewBytes(bytes: Buffer, limit: number): Promise<DatasetPreview> {
+    const path = await this.storage.cache.scratchPath();
+    try {
+      await writeFile(path, bytes, { mode: 0o600 });
+      return await previewDataset(path, 'csv', limit);
+    } finally {
+      await rm(path, { force: true });
+    }
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
@@ -139,6 +169,7 @@ export class DatasetsService {
       });
     }
     await this.em.removeAndFlush(dataset);
-    await unlink(dataPath(this.config.dataDir, dataset.storagePath)).catch(() => undefined);
+    // The row goes first: a file without a row is swept by retention, a row without its file would fail jobs.
+    await this.storage.delete(dataset.storageKey).catch(() => undefined);
   }
 }

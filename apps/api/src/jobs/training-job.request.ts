@@ -1,11 +1,13 @@
 import {
   MODEL_TYPES,
+  PIPELINE_MODES,
   PRIORITIES,
   TASKS,
   VALIDATION_METHODS,
   defaultPreprocessing,
   defaultValidation,
   isTimeOrdered,
+  type ExecutionSpec,
   type FeatureSelectionSpec,
   type ModelType,
   type PreprocessingSpec,
@@ -185,11 +187,11 @@ export function parseTrainingJobRequest(body: unknown): ParsedJobRequest {
   const priority = body.priority ?? 'normal';
   if (!PRIORITIES.includes(priority as never)) errors.push({ field: 'priority', message: `must be one of ${PRIORITIES.join(', ')}` });
 
-  const execution = { device: 'auto' as 'cpu' | 'gpu' | 'auto', requireGpu: false };
+  const execution: ExecutionSpec = { device: 'auto', requireGpu: false, pipeline: 'auto' };
   if (body.execution !== undefined) {
     if (!isObj(body.execution)) errors.push({ field: 'execution', message: 'must be an object' });
     else {
-      unknownFields(body.execution, ['device', 'requireGpu'], 'execution.', errors);
+      unknownFields(body.execution, ['device', 'requireGpu', 'pipeline'], 'execution.', errors);
       if (body.execution.device !== undefined) {
         if (!['cpu', 'gpu', 'auto'].includes(body.execution.device as string)) errors.push({ field: 'execution.device', message: 'must be one of cpu, gpu, auto' });
         else execution.device = body.execution.device as 'cpu' | 'gpu' | 'auto';
@@ -197,6 +199,10 @@ export function parseTrainingJobRequest(body: unknown): ParsedJobRequest {
       if (body.execution.requireGpu !== undefined) {
         if (typeof body.execution.requireGpu !== 'boolean') errors.push({ field: 'execution.requireGpu', message: 'must be a boolean' });
         else execution.requireGpu = body.execution.requireGpu;
+      }
+      if (body.execution.pipeline !== undefined) {
+        if (!['auto', ...PIPELINE_MODES].includes(body.execution.pipeline as string)) errors.push({ field: 'execution.pipeline', message: `must be one of auto, ${PIPELINE_MODES.join(', ')}` });
+        else execution.pipeline = body.execution.pipeline as ExecutionSpec['pipeline'];
       }
       if (execution.requireGpu && execution.device === 'cpu') errors.push({ field: 'execution.requireGpu', message: 'cannot be true with device cpu' });
     }

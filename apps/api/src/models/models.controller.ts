@@ -1,10 +1,12 @@
-import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { open } from 'node:fs/promises';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { dataPath, type TrainyardConfig } from '@trainyard/config';
-import { MlError, detectFormat } from '@trainyard/ml';
+import type { TrainyardConfig } from '@trainyard/config';
+import type { StoredObject } from '@trainyard/contracts';
+import { datasetObject } from '@trainyard/db';
+import { MlError } from '@trainyard/ml';
+import { objectKeys, type Storage } from '@trainyard/storage';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -13,26 +15,15 @@ import { ApiError, notFound, type FieldError } from '../common/api-error';
 import { parsePage, throwIfInvalid } from '../common/pagination';
 import { PredictService, type PredictRequest } from '../serving/predict.service';
 import { ModelsService } from './models.service';
-import { receiveUpload } from '../datasets/dataset-upload';
+import { receiveScratchUpload } from '../datasets/dataset-upload';
 import { DatasetsService } from '../datasets/datasets.service';
 import { streamBatchPredictions } from '../serving/batch-predict';
-import { CONFIG } from '../config.token';
+import { CONFIG, STORAGE } from '../config.token';
 
 function versionNumber(raw: string, name: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw notFound('MODEL', `${name} v${raw}`);
   return n;
-}
-
-async function readHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 function page(query: Record<string, unknown>) {
@@ -51,6 +42,7 @@ export class ModelsController {
     private readonly predictor: PredictService,
     private readonly datasets: DatasetsService,
     @Inject(CONFIG) private readonly config: TrainyardConfig,
+    @Inject(STORAGE) private readonly storage: Storage,
   ) {}
 
   @Get()
@@ -82,10 +74,11 @@ export class ModelsController {
     res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}-v${v.version}.onnx"`);
     res.setHeader('X-Content-SHA256', v.sha256);
     res.setHeader('Digest', `sha-256=${Buffer.from(v.sha256, 'hex').toString('base64')}`);
+    const bytes = await this.predictor.artifact(v);
     if (gzip) res.setHeader('Content-Encoding', 'gzip');
-    else res.setHeader('Content-Length', String(v.sizeBytes));
-    const file = createReadStream(this.models.artifactFile(v));
-    await (gzip ? pipeline(file, createGzip(), res) : pipeline(file, res));
+    else res.setHeader('Content-Length', String(bytes.length));
+    if (gzip) await pipeline(Readable.from([bytes]), createGzip(), res);
+    else res.end(bytes);
   }
 
   @Post(':name/predict')
@@ -101,26 +94,34 @@ export class ModelsController {
    */
   @Post(':name/batch-predict')
   async batchPredict(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Req() req: Request, @Res() res: Response) {
-    let source: { path: string; format: 'csv' | 'parquet' };
+    let source: StoredObject;
+    let format: 'csv' | 'parquet';
     let request: PredictRequest;
     let cleanup = async () => undefined as void;
     if (req.is('multipart/form-data')) {
-      const upload = await receiveUpload(req, res, this.config.dataDir, this.config.maxUploadBytes);
+      // The uploaded file goes to a scratch object, removed when the request ends, whatever happens.
+      const upload = await receiveScratchUpload(req, this.storage, this.config.maxUploadBytes, objectKeys.scratch());
       cleanup = upload.discard;
-      const head = await readHead(upload.tempPath);
-      source = { path: upload.tempPath, format: detectFormat(upload.originalName, head) };
+      source = upload.object;
+      format = upload.format;
       request = { version: upload.fields.version ? Number(upload.fields.version) : undefined, alias: upload.fields.alias };
     } else {
       const body = (req.body ?? {}) as PredictRequest & { datasetId?: unknown };
       const dataset = typeof body.datasetId === 'string' ? await this.datasets.get(principal, body.datasetId).catch(() => null) : null;
       if (!dataset) throw notFound('DATASET', String(body.datasetId));
-      source = { path: dataPath(this.config.dataDir, dataset.storagePath), format: dataset.format };
+      source = datasetObject(dataset);
+      format = dataset.format;
       request = body;
     }
     try {
       const version = await this.predictor.resolve(principal, name, request);
       const { plan, session } = await this.predictor.loaded(version);
-      await streamBatchPredictions(res, source, version, plan, session);
+      const file = await this.storage.open(source);
+      try {
+        await streamBatchPredictions(res, { path: file.path, format }, version, plan, session);
+      } finally {
+        file.release();
+      }
     } catch (err) {
       if (err instanceof MlError) throw new ApiError(422, 'DATASET_INVALID', err.message, err.details);
       throw err;

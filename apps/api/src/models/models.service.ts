@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { dataPath, type TrainyardConfig } from '@trainyard/config';
 import { ModelAlias, ModelAliasEvent, ModelVersion } from '@trainyard/db';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import type { Page, PageQuery } from '../common/pagination';
-import { CONFIG } from '../config.token';
 import { ModelVersionLookups } from '../serving/model-version-lookups';
 
 const ALIAS = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -43,7 +41,6 @@ export function toVersionResponse(v: ModelVersion, aliases: string[]) {
 export class ModelsService {
   constructor(
     private readonly em: EntityManager,
-    @Inject(CONFIG) private readonly config: TrainyardConfig,
     private readonly lookups: ModelVersionLookups,
   ) {}
 
@@ -105,10 +102,6 @@ export class ModelsService {
     const v = await this.version(principal, name, version);
     const aliases = await this.em.find(ModelAlias, { tenantId: principal.tenantId, modelName: name, version });
     return toVersionResponse(v, aliases.map((a) => a.alias));
-  }
-
-  artifactFile(v: ModelVersion): string {
-    return dataPath(this.config.dataDir, v.artifactPath);
   }
 
   /** Points `alias` at `version` and records who moved it from where. */

@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { dataPath, type TrainyardConfig } from '@trainyard/config';
+import type { TrainyardConfig } from '@trainyard/config';
+import type { StoredObject } from '@trainyard/contracts';
 import { ModelAlias, ModelVersion } from '@trainyard/db';
 import { rawInputFeeds, type PreprocessPlan } from '@trainyard/ml';
+import { ArtifactCorruptError, ObjectNotFoundError, type Storage } from '@trainyard/storage';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
-import { CONFIG } from '../config.token';
+import { CONFIG, STORAGE } from '../config.token';
 import { ModelVersionLookups } from './model-version-lookups';
 import { validateRecords } from './record-validation';
 import { SessionCache } from './session-cache';
@@ -31,6 +32,7 @@ export class PredictService implements OnModuleDestroy {
     private readonly em: EntityManager,
     @Inject(CONFIG) private readonly config: TrainyardConfig,
     private readonly lookups: ModelVersionLookups,
+    @Inject(STORAGE) private readonly storage: Storage,
   ) {
     this.sessions = new SessionCache(config.servingCacheBytes);
   }
@@ -72,16 +74,28 @@ export class PredictService implements OnModuleDestroy {
   }
 
   /** The cached session and plan of a servable version. */
+  /** The cached session and plan of a servable version; the artifact is checked against its sha256 when loaded. */
   async loaded(version: ModelVersion): Promise<{ plan: PreprocessPlan; session: Awaited<ReturnType<SessionCache['get']>> }> {
-    if (!version.planPath) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
-    const [plan, session] = await Promise.all([this.plan(version), this.sessions.get(version.sha256, () => readFile(dataPath(this.config.dataDir, version.artifactPath)))]);
+    if (!version.plan) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
+    const [plan, session] = await Promise.all([this.plan(version, version.plan), this.sessions.get(version.sha256, () => this.artifact(version))]);
     return { plan, session };
   }
 
-  private plan(version: ModelVersion): Promise<PreprocessPlan> {
+  /** The version's ONNX file, checked; a file the store no longer holds or that fails its check is a 409, not a 500. */
+  async artifact(version: ModelVersion): Promise<Buffer> {
+    try {
+      return await this.storage.readBytes(version.artifact);
+    } catch (err) {
+      if (err instanceof ArtifactCorruptError) throw new ApiError(409, 'ARTIFACT_CORRUPT', `${version.name} v${version.version}: ${err.message}`);
+      if (err instanceof ObjectNotFoundError) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version}: its ONNX file is missing from the store`);
+      throw err;
+    }
+  }
+
+  private plan(version: ModelVersion, object: StoredObject): Promise<PreprocessPlan> {
     let plan = this.plans.get(version.sha256);
     if (!plan) {
-      plan = readFile(dataPath(this.config.dataDir, version.planPath!), 'utf8').then((text) => JSON.parse(text) as PreprocessPlan);
+      plan = this.storage.readBytes(object).then((bytes) => JSON.parse(bytes.toString('utf8')) as PreprocessPlan);
       plan.catch(() => this.plans.delete(version.sha256));
       this.plans.set(version.sha256, plan);
     }
