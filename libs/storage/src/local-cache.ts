@@ -68,11 +68,12 @@ export class LocalCache {
       const running = this.fills.get(sha256);
       if (running) {
         // Whoever fills first holds its own lease; the others look again once it is in place.
-        await running.catch(() => undefined);
+        await running;
         continue;
       }
       const filling = this.adopt(sha256, size, write);
-      this.fills.set(sha256, filling.then(() => undefined));
+      // Waiters only learn that the fill is over; a failed fill is theirs to try again.
+      this.fills.set(sha256, filling.then(() => undefined, () => undefined));
       try {
         return await filling;
       } finally {
