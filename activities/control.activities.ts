@@ -1,32 +1,24 @@
-import { GPU_QUEUE, computeQueue, queueName, type Device, type FinalizeJobInput, type PipelineMode, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
+import type { Device, FinalizeJobInput, PipelineMode, ResolveDeviceInput, ResolveDeviceResult } from '@trainyard/contracts';
 import { EventStore, JobStore, TrainingJob, type LogEntry } from '@trainyard/db';
 import type { CvSummary } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { recordFolds, type FoldResult } from './pipeline/cross-validate';
-
-export const LIVE_WINDOW_SECONDS = 20;
+import { hasSubscribers, trainingEventData } from './events';
+import { chooseDevice } from './placement';
 
 /** Bookkeeping activities, served on the control queue so they run even while every compute slot is busy. */
 export function createControlActivities(deps: ActivityDeps) {
   const store = () => new JobStore(deps.orm.em.fork());
 
-  /** A worker counts as live while its presence heartbeat is recent. */
-  async function isLive(device: Device, prefix: string): Promise<boolean> {
-    const rows = await deps.orm.em.getConnection().execute(
-      `select 1 from worker_heartbeats where task_queue = ? and last_seen_at > now() - make_interval(secs => ?) limit 1`,
-      [computeQueue(device, prefix), LIVE_WINDOW_SECONDS],
-    );
-    return rows.length > 0;
-  }
-
   /**
-   * Fused unless the job asks otherwise, trains on a GPU (whose scarce slot should not sit through parsing and
-   * preprocessing), or its dataset is larger than the configured bound.
+   * Fused unless the job asks otherwise, trains on a live GPU worker (whose scarce slot should not sit through
+   * parsing and preprocessing), or its dataset is larger than the configured bound. A job that must wait for its
+   * device waits whole, queued, rather than preparing data it may not train for a long time.
    */
-  async function pipelineFor(input: ResolveDeviceInput, device: Device): Promise<PipelineMode> {
+  async function pipelineFor(input: ResolveDeviceInput, device: Device, available: boolean): Promise<PipelineMode> {
     if (input.pipeline === 'fused' || input.pipeline === 'staged') return input.pipeline;
-    if (device === 'gpu') return 'staged';
+    if (device === 'gpu') return available ? 'staged' : 'fused';
     const rows = await deps.orm.em.getConnection().execute<{ size_bytes: string }[]>(
       `select d.size_bytes from training_jobs j join datasets d on d.id = j.dataset_id where j.id = ?`,
       [input.jobId],
@@ -34,36 +26,12 @@ export function createControlActivities(deps: ActivityDeps) {
     return Number(rows[0]?.size_bytes ?? 0) > deps.config.fuseMaxBytes ? 'staged' : 'fused';
   }
 
-  /** Chooses the compute queue: a GPU only where a live GPU worker advertises one. */
-  async function chooseDevice(input: ResolveDeviceInput): Promise<Omit<ResolveDeviceResult, 'pipeline'>> {
-    const jobs = store();
-    const gpuQueue = queueName(GPU_QUEUE, input.queuePrefix);
-    const wantsGpu = input.device === 'gpu' || input.requireGpu;
-    if (input.device === 'cpu' && !input.requireGpu) {
-      return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'cpu requested' };
-    }
-    if (await isLive('gpu', input.queuePrefix)) {
-      await jobs.log(input.jobId, { level: 'info', message: `placed on the GPU queue ${gpuQueue}` });
-      return { device: 'gpu', available: true, reason: 'a GPU worker is live' };
-    }
-    if (input.requireGpu) {
-      const reason = `waiting for a GPU worker: requireGpu is set and no live worker serves ${gpuQueue}`;
-      await jobs.log(input.jobId, { level: 'warn', message: reason });
-      return { device: 'gpu', available: false, reason };
-    }
-    if (wantsGpu) {
-      const reason = `no live GPU worker serves ${gpuQueue}; falling back to CPU`;
-      await jobs.log(input.jobId, { level: 'warn', message: reason });
-      return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason };
-    }
-    return { device: 'cpu', available: await isLive('cpu', input.queuePrefix), reason: 'no live GPU worker' };
-  }
-
   return {
     /** Where the job trains, and whether its steps run in one activity or one each. */
     async placeJob(input: ResolveDeviceInput): Promise<ResolveDeviceResult> {
-      const placed = await chooseDevice(input);
-      return { ...placed, pipeline: await pipelineFor(input, placed.device) };
+      const jobs = store();
+      const placed = await chooseDevice(deps, input, (level, message) => jobs.log(input.jobId, { level, message }));
+      return { ...placed, pipeline: await pipelineFor(input, placed.device, placed.available) };
     },
 
     /** Stores the mean and spread of each metric across the cross-validation folds. */
@@ -87,8 +55,10 @@ export function createControlActivities(deps: ActivityDeps) {
       );
       const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
       if (job.status !== 'completed' && job.status !== 'failed') return { eventId: null };
-      const eventId = await new EventStore(em).record(job.tenantId, `training.${job.status}`, `training:${job.id}`, trainingEventData(job));
-      return { eventId };
+      const type = `training.${job.status}` as const;
+      const eventId = await new EventStore(em).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job));
+      // Recorded for GET /v1/events either way; a delivery workflow only where a webhook listens.
+      return { eventId: (await hasSubscribers(deps, job.tenantId, type)) ? eventId : null };
     },
   };
 }
@@ -103,19 +73,4 @@ function outcomeLog(input: FinalizeJobInput): LogEntry {
         ? 'job cancelled'
         : `job failed: ${input.error?.code}: ${input.error?.message}`;
   return { level: input.status === 'failed' ? 'error' : 'info', message, data: input.error ? { ...input.error } : undefined };
-}
-
-/** The payload API.md gives for training events. */
-export function trainingEventData(job: TrainingJob): Record<string, unknown> {
-  return {
-    jobId: job.id,
-    modelName: job.modelVersion?.name ?? job.name,
-    modelVersion: job.modelVersion?.version ?? null,
-    modelType: job.modelType,
-    durationSeconds: job.startedAt && job.completedAt ? (job.completedAt.getTime() - job.startedAt.getTime()) / 1000 : null,
-    metrics: job.metrics,
-    error: job.error,
-    deploymentReady: job.status === 'completed',
-    performanceImprovement: null,
-  };
 }

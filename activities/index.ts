@@ -6,6 +6,7 @@ import { createLoadFeatures } from './load-features.activity';
 import { createPreprocess } from './preprocess.activity';
 import { createRegisterModel } from './register-model.activity';
 import { createRunPipeline } from './run-pipeline.activity';
+import { createTrialActivities } from './trial.activities';
 import { createTrain } from './train.activity';
 
 export type { ActivityDeps, GpuCapability } from './activity-deps';
@@ -16,6 +17,7 @@ export { createWebhookActivities } from './webhook.activities';
 export type { ScheduleActivities } from './schedule.activities';
 export type { RetentionActivities } from './retention.activities';
 export type { StudyActivities } from './study.activities';
+export type { TrialActivities } from './trial.activities';
 export { createStudyActivities } from './study.activities';
 export { createRetentionActivities } from './retention.activities';
 export { createScheduleActivities } from './schedule.activities';
@@ -30,6 +32,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     crossValidateFold: createCrossValidateFold(deps),
     evaluate: createEvaluate(deps),
     registerModel: createRegisterModel(deps),
+    ...createTrialActivities(deps),
   };
 }
 

@@ -1,47 +1,56 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { CONTROL_QUEUE, PRIORITY_KEYS, queueName, type TrainingSpec, type TrialLink, type TrainingWorkflowInput } from '@trainyard/contracts';
-import { JobStore, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
+import type { Device, JobError, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
+import { JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
+import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
-
-export interface PlannedTrial {
-  jobId: string;
-  workflowId: string;
-  taskQueue: string;
-  input: TrainingWorkflowInput;
-  priorityKey: number;
-}
+import { chooseDevice } from './placement';
 
 /** A job id derived from (study, trial number), so a retried activity finds the job it made. */
 export function trialJobId(studyId: string, number: number): string {
   return derivedUuid(`${studyId}:${number}`);
 }
 
-/** A pruned study's trials report its objective metric each round (an extra evaluation per round); others report their loss. */
-function prunedBy(study: Study): Pick<TrialLink, 'objective'> {
-  return study.pruner === 'none' ? {} : { objective: study.objective };
+/** A trial's spec: the study's job with the trial's params. */
+export function trialSpec(study: Pick<Study, 'job'>, params: Record<string, unknown>): TrainingSpec {
+  const { tags: _tags, ...base } = study.job;
+  return { ...base, model: { ...base.model, params: { ...base.model.params, ...params } } };
 }
 
+/** A study's bookkeeping: short database writes, run as local activities on the worker that runs the study. */
 export function createStudyActivities(deps: ActivityDeps) {
   return {
-    /** Creates trial `number`'s training job (the study's job with the suggested params) and its trial row. */
-    async startTrialJob(input: { studyId: string; studyWorkflowId: string; number: number; params: Record<string, unknown>; queuePrefix: string }): Promise<PlannedTrial> {
+    /** Where the study's trials train: the device its job asks for, as a job would be placed. */
+    async placeStudy(input: { studyId: string; queuePrefix: string }): Promise<{ device: Device; spec: TrainingSpec; tenantId: string }> {
+      const study = await deps.orm.em.fork().findOneOrFail(Study, { id: input.studyId });
+      const { execution } = study.job;
+      const placed = await chooseDevice(deps, { queuePrefix: input.queuePrefix, device: execution.device, requireGpu: execution.requireGpu }, async () => undefined);
+      return { device: placed.device, spec: trialSpec(study, {}), tenantId: study.tenantId };
+    },
+
+    /** Creates trial `number`'s job (the study's job with the suggested params) and its trial row. */
+    async startTrialJob(input: { studyId: string; studyWorkflowId: string; number: number; params: Record<string, unknown> }): Promise<{ jobId: string; spec: TrainingSpec }> {
       const em = deps.orm.em.fork();
       const study = await em.findOneOrFail(Study, { id: input.studyId });
       const jobId = trialJobId(study.id, input.number);
-      let job = await em.findOne(TrainingJob, { id: jobId });
-      if (!job) {
-        const { tags, ...base } = study.job;
-        const spec: TrainingSpec = { ...base, model: { ...base.model, params: { ...base.model.params, ...input.params } } };
-        job = buildTrainingJob({ tenantId: study.tenantId, spec, tags: { ...(tags ?? {}), study: study.name, trial: String(input.number) }, notes: null, createdBy: `study:${study.name}`, studyId: study.id });
+      const spec = trialSpec(study, input.params);
+      if (!(await em.findOne(TrainingJob, { id: jobId }, { fields: ['id'] }))) {
+        const job = buildTrainingJob({
+          tenantId: study.tenantId,
+          spec,
+          tags: { ...(study.job.tags ?? {}), study: study.name, trial: String(input.number) },
+          notes: null,
+          createdBy: `study:${study.name}`,
+          studyId: study.id,
+        });
         job.id = jobId;
-        job.workflowId = `training-job-${jobId}`;
+        // A trial runs inside its study's workflow: that is where Temporal shows it.
+        job.workflowId = input.studyWorkflowId;
         try {
           await em.persistAndFlush(job);
           await new JobStore(em).log(jobId, { level: 'info', message: `trial ${input.number} of study ${study.name}`, data: { params: input.params } });
         } catch (err) {
           if (!(err instanceof UniqueConstraintViolationException)) throw err;
-          job = await em.findOneOrFail(TrainingJob, { id: jobId });
         }
       }
       // Outside the branch above: a retry after a crash between the two writes still gets its trial row.
@@ -49,35 +58,28 @@ export function createStudyActivities(deps: ActivityDeps) {
         `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
         [study.id, input.number, JSON.stringify(input.params), jobId],
       );
-      return {
-        jobId,
-        workflowId: job.workflowId,
-        taskQueue: queueName(CONTROL_QUEUE, input.queuePrefix),
-        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix, trial: { studyWorkflowId: input.studyWorkflowId, number: input.number, ...prunedBy(study) } },
-        priorityKey: PRIORITY_KEYS[job.spec.priority],
-      };
+      return { jobId, spec };
     },
 
-    /** Records how a trial ended; a completed trial's value is its objective metric on the validation split (test split when there is none). */
-    async recordTrial(input: { studyId: string; number: number; outcome: 'completed' | 'pruned' | 'failed' }): Promise<{ status: 'completed' | 'pruned' | 'failed'; value: number | null }> {
+    /** Records a trial that did not complete: pruned (its job cancelled) or failed (its job failed, with the cause). */
+    async recordTrial(input: { studyId: string; number: number; outcome: 'pruned' | 'failed' | 'cancelled'; error: JobError | null }): Promise<void> {
       const em = deps.orm.em.fork();
-      const study = await em.findOneOrFail(Study, { id: input.studyId });
       const trial = await em.findOneOrFail(StudyTrial, { studyId: input.studyId, number: input.number });
-      let status = input.outcome;
-      let value: number | null = null;
-      if (status === 'completed') {
-        const job = await em.findOneOrFail(TrainingJob, { id: trial.jobId });
-        const metric = study.objective.metric;
-        const candidate = job.validationMetrics?.[metric] ?? job.metrics?.[metric];
-        if (typeof candidate === 'number' && Number.isFinite(candidate)) value = candidate;
-        else status = 'failed';
+      const jobs = new JobStore(em);
+      const failed = input.outcome === 'failed';
+      if (await jobs.finalize(trial.jobId, { status: failed ? 'failed' : 'cancelled', error: failed ? input.error : null, modelVersion: null })) {
+        const message = input.outcome === 'pruned' ? 'trial pruned by the study' : input.outcome === 'cancelled' ? 'trial cancelled' : `trial failed: ${input.error?.code}: ${input.error?.message}`;
+        await jobs.log(trial.jobId, { level: failed ? 'error' : 'info', message });
       }
-      await em.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.number }, { status, value, completedAt: new Date() });
-      return { status, value };
+      await em.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.number, status: 'running' }, { status: input.outcome === 'pruned' ? 'pruned' : 'failed', completedAt: new Date() });
+      await deps.storage.deletePrefix(objectKeys.jobPrefix(trial.jobId)).catch(() => undefined);
     },
 
-    /** Closes the study with its best trial. */
-    async finishStudy(input: { studyId: string; status: StudyStatus }): Promise<BestTrial | null> {
+    /**
+     * Closes the study: its best trial (with the model version it became, when registered), the alias pointed at
+     * it when asked, and the study's shared objects deleted.
+     */
+    async finishStudy(input: { studyId: string; status: StudyStatus; error?: JobError | null; registered: { number: number; version: ModelVersionRef }[]; alias: string | null }): Promise<BestTrial | null> {
       const em = deps.orm.em.fork();
       const study = await em.findOneOrFail(Study, { id: input.studyId });
       const best = await em.findOne(
@@ -85,11 +87,27 @@ export function createStudyActivities(deps: ActivityDeps) {
         { studyId: study.id, status: 'completed', value: { $ne: null } },
         { orderBy: { value: study.objective.direction === 'maximize' ? 'desc' : 'asc', number: 'asc' } },
       );
-      const bestTrial = best ? { number: best.number, params: best.params, value: best.value!, jobId: best.jobId } : null;
-      await em.nativeUpdate(Study, { id: study.id, status: 'running' }, { status: input.status, bestTrial, completedAt: new Date() });
+      const version = best ? input.registered.find((r) => r.number === best.number)?.version : undefined;
+      const bestTrial: BestTrial | null = best ? { number: best.number, params: best.params, value: best.value!, jobId: best.jobId, ...(version ? { modelVersion: version } : {}) } : null;
+      if (version && input.alias) await pointAlias(deps, study, version, input.alias);
+      await em.nativeUpdate(Study, { id: study.id, status: 'running' }, { status: input.status, bestTrial, error: input.error ?? null, completedAt: new Date() });
+      await deps.storage.deletePrefix(objectKeys.studyPrefix(study.id)).catch(() => undefined);
       return bestTrial;
     },
   };
+}
+
+/** Points the study's alias at its best version and records the move, as a manual move would be. */
+async function pointAlias(deps: ActivityDeps, study: Study, version: ModelVersionRef, alias: string): Promise<void> {
+  await deps.orm.em.fork().transactional(async (tx) => {
+    const actor = `study:${study.name}`;
+    const current = await tx.findOne(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias });
+    if (current?.version === version.version) return;
+    if (current) await tx.nativeUpdate(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias }, { version: version.version, updatedBy: actor, updatedAt: new Date() });
+    else tx.persist(tx.create(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias, version: version.version, updatedBy: actor, updatedAt: new Date() }));
+    tx.persist(tx.create(ModelAliasEvent, { tenantId: study.tenantId, modelName: version.name, alias, fromVersion: current?.version ?? null, toVersion: version.version, actor, reason: `best trial of study ${study.name}`, at: new Date() }));
+    await tx.flush();
+  });
 }
 
 export type StudyActivities = ReturnType<typeof createStudyActivities>;

@@ -210,7 +210,8 @@ describe('capacity and priority (one CPU slot)', () => {
       const temporal = new TemporalClient({ connection, namespace: stack.config.temporalNamespace });
       await waitUntil('every waiting job to have its first step scheduled', async () => {
         const described = await Promise.all([...normals, urgent].map((j) => temporal.workflow.getHandle(j.workflowId).describe()));
-        return described.every((d) => d.raw.pendingActivities?.some((a) => a.activityType?.name === 'loadFeatures'));
+        // The first step: the whole pipeline for a small job, or loading features for a staged one.
+        return described.every((d) => d.raw.pendingActivities?.some((a) => ['runPipeline', 'loadFeatures'].includes(a.activityType?.name ?? '')));
       }, 20_000);
     } finally {
       await connection.close();

@@ -62,12 +62,19 @@ describe('studies: hyperparameter search as a durable workflow', () => {
     assert.deepEqual(trials.map((t: any) => t.number), [0, 1, 2, 3, 4, 5], 'no duplicate or missing trial numbers');
     const best = Math.max(...trials.filter((t: any) => t.status === 'completed').map((t: any) => t.value));
     assert.equal(study.bestTrial.value, best);
+    // Only the best trial was exported and registered; the rest trained and scored natively.
+    const version = study.bestTrial.modelVersion;
+    assert.ok(version, 'the best trial became a model version');
+    const registered = (await api.get(`/v1/models/${version.name}/versions/${version.version}`)).body;
+    assert.equal(registered.jobId, study.bestTrial.jobId);
+    assert.equal((await api.get(`/v1/training-jobs/${study.bestTrial.jobId}`)).body.modelVersion.version, version.version);
     for (const t of trials) {
       assert.ok(t.params.maxDepth >= 2 && t.params.maxDepth <= 6 && Number.isInteger(t.params.maxDepth));
       assert.ok(t.params.learningRate >= 0.05 && t.params.learningRate <= 0.5);
       const trialJob = (await api.get(`/v1/training-jobs/${t.jobId}`)).body;
       assert.equal(trialJob.studyId, study.id);
       assert.equal(trialJob.model.params.maxDepth, t.params.maxDepth);
+      if (t.jobId !== study.bestTrial.jobId) assert.equal(trialJob.modelVersion, null, `trial ${t.number} was not registered`);
       if (t.status === 'completed') assert.ok(t.intermediate.length > 0, 'intermediate values per round');
     }
   });

@@ -1,36 +1,44 @@
 import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
   defineUpdate,
-  executeChild,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
-  CONTROL_QUEUE,
-  TRIAL_PROGRESS_SIGNAL,
+  CPU_QUEUE,
+  NON_RETRYABLE_JOB_ERRORS,
   TRIAL_PROGRESS_UPDATE,
+  computeQueue,
+  isJobErrorCode,
   queueName,
+  type JobError,
+  type ModelVersionRef,
   type StudyCarry,
+  type StudyData,
   type StudyWorkflowInput,
+  type TrialOutcome,
   type TrialProgress,
   type TrialState,
 } from '@trainyard/contracts';
-import type { StudyActivities } from '../activities';
+import type { StudyActivities, TrialActivities } from '../activities';
 import { createSampler, shouldPrune } from './search';
-import { trainingWorkflow } from './training.workflow';
 
-export const trialProgressSignal = defineSignal<[TrialProgress]>(TRIAL_PROGRESS_SIGNAL);
 /** Answers whether the trial is pruned, so its training stops without waiting for the cancellation to reach it. */
 export const trialProgressUpdate = defineUpdate<boolean, [TrialProgress]>(TRIAL_PROGRESS_UPDATE);
 export const studyTrialsQuery = defineQuery<TrialState[]>('studyTrials');
+/** Stops one trial (its job's cancel button); the study goes on. */
+export const cancelTrialSignal = defineSignal<[{ number: number }]>('cancelTrial');
 
 /** Median pruning waits for five complete trials and ten rounds; ASHA's first rung is at ten rounds. */
 const PRUNER_CONFIG = { nStartupTrials: 5, nWarmupSteps: 10, minResource: 10, reductionFactor: 3 };
@@ -39,18 +47,19 @@ const PRUNER_CONFIG = { nStartupTrials: 5, nWarmupSteps: 10, minResource: 10, re
 const TRIALS_PER_RUN = 100;
 const MAX_CARRIED_STEPS = 200;
 
+const STEP_RETRY = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_JOB_ERRORS] };
+
 /**
- * A hyperparameter search: the sampler suggests params (its state lives in this history, so it survives crashes),
- * each trial is a child training workflow, at most `parallelism` at once; the pruner may stop trials early.
+ * A hyperparameter search. The study prepares its data once; the sampler suggests params (its state lives in this
+ * history, so it survives crashes); each trial is one activity that trains on the shared data and scores natively,
+ * at most `parallelism` at once, and the pruner may stop trials early. When the search ends, the best trials (top
+ * k) are exported to ONNX, checked and registered as model versions.
  */
 export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
   const { studyId, config, queuePrefix } = input;
-  const taskQueue = queueName(CONTROL_QUEUE, queuePrefix);
   const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
-  const studies = proxyActivities<StudyActivities>({ taskQueue, startToCloseTimeout: '2m', retry });
-  // Creating a trial's job and recording its outcome are short database writes on the worker that runs this
-  // workflow: as local activities they skip a task-queue round trip each, which is most of a trial's overhead.
-  const trialWrites = patched('study-trial-writes-local') ? proxyLocalActivities<StudyActivities>({ startToCloseTimeout: '1m', localRetryThreshold: '10s', retry }) : studies;
+  // Bookkeeping writes run on the worker that runs this workflow: no task-queue round trip per trial.
+  const book = proxyLocalActivities<StudyActivities>({ startToCloseTimeout: '1m', localRetryThreshold: '10s', retry });
   const info = workflowInfo();
   const carry: StudyCarry = input.carry ?? {
     samplerState: null,
@@ -59,11 +68,12 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
     deadlineMs: config.timeoutSeconds ? info.runStartTime.getTime() + config.timeoutSeconds * 1000 : null,
   };
   const direction = config.objective.direction;
-  // Studies that began before the joint-width cap replay with the sampler they started with.
-  const capJointWidth = patched('tpe-joint-width-cap');
-  const sampler = createSampler(config.sampler, config.searchSpace as never, { seed: config.seed, direction, capJointWidth });
+  const sampler = createSampler(config.sampler, config.searchSpace as never, { seed: config.seed, direction, capJointWidth: true });
   const trials = new Map<number, TrialState>(carry.trials.map((t) => [t.number, t]));
+  // The best trials' models, which the study may still register (carried across continue-as-new).
+  const outcomes = new Map<number, TrialOutcome>(Object.entries(carry.models ?? {}).map(([n, trained]) => [Number(n), { value: trials.get(Number(n))!.value!, trained }]));
   const running = new Map<number, CancellationScope>();
+  const register = config.register ?? { topK: 1, alias: null };
   let samplerState = carry.samplerState;
   let nextNumber = carry.nextNumber;
   let exhausted = false;
@@ -71,7 +81,7 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
   setHandler(studyTrialsQuery, () => [...trials.values()]);
 
   /** Records a trial's intermediate value and lets the pruner judge it; true when the trial is (now) pruned. */
-  const onProgress = (p: TrialProgress): boolean => {
+  setHandler(trialProgressUpdate, (p: TrialProgress): boolean => {
     const trial = trials.get(p.number);
     if (!trial || trial.status !== 'running') return trial?.status === 'pruned';
     trial.intermediate.push({ step: p.step, value: p.value });
@@ -82,77 +92,153 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
       running.get(p.number)?.cancel();
     }
     return trial.status === 'pruned';
-  };
-  setHandler(trialProgressSignal, (p) => void onProgress(p));
-  setHandler(trialProgressUpdate, onProgress);
+  });
+  const cancelledByUser = new Set<number>();
+  setHandler(cancelTrialSignal, ({ number }) => {
+    if (!running.has(number)) return;
+    cancelledByUser.add(number);
+    running.get(number)!.cancel();
+  });
 
-  // A finished trial frees its slot at once; its outcome is recorded meanwhile (the sampler sees it as running until then).
+  let status: 'completed' | 'cancelled' | 'failed' = 'completed';
+  let failure: JobError | null = null;
   let recording = 0;
-  const settle = async (number: number, outcome: 'completed' | 'pruned' | 'failed') => {
-    running.delete(number);
-    recording++;
-    try {
-      const recorded = await trialWrites.recordTrial({ studyId, number, outcome });
-      const trial = trials.get(number)!;
-      trial.status = recorded.status;
-      trial.value = recorded.value;
-    } finally {
-      recording--;
-    }
-  };
   const allRecorded = () => CancellationScope.nonCancellable(() => condition(() => recording === 0));
-
-  const launch = async (params: Record<string, unknown>) => {
-    const number = nextNumber++;
-    trials.set(number, { number, params, status: 'running', value: null, intermediate: [] });
-    const planned = await trialWrites.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params, queuePrefix });
-    const scope = new CancellationScope();
-    running.set(number, scope);
-    void scope
-      .run(() => executeChild(trainingWorkflow, { workflowId: planned.workflowId, taskQueue: planned.taskQueue, args: [planned.input], priority: { priorityKey: planned.priorityKey } }))
-      .then(
-        () => 'completed' as const,
-        () => (trials.get(number)?.status === 'pruned' ? 'pruned' : 'failed') as 'pruned' | 'failed',
-      )
-      .then((outcome) => CancellationScope.nonCancellable(() => settle(number, outcome)));
-  };
-
-  const timeLeft = () => (carry.deadlineMs === null ? Infinity : carry.deadlineMs - Date.now());
-  let status: 'completed' | 'cancelled' = 'completed';
+  const registered: { number: number; version: ModelVersionRef }[] = [];
   try {
-    for (;;) {
-      // workflowInfo() is re-read: the SDK replaces it on each activation, and a long study must heed the suggestion.
-      const rotate = nextNumber - startedThisRun >= TRIALS_PER_RUN || workflowInfo().continueAsNewSuggested;
-      while (!exhausted && !rotate && timeLeft() > 0 && running.size < config.parallelism && nextNumber < config.trials) {
-        const suggestion = sampler.suggest(samplerState, [...trials.values()]);
-        samplerState = suggestion.state;
-        if (!suggestion.params) exhausted = true;
-        else await launch(suggestion.params);
+    const data = carry.data ?? (await prepare(studyId, queuePrefix, book));
+    const compute = proxyActivities<TrialActivities>({
+      taskQueue: computeQueue(data.device, queuePrefix),
+      startToCloseTimeout: '24h',
+      heartbeatTimeout: '60s',
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry: STEP_RETRY,
+      summary: `trial of study ${studyId}`,
+    });
+
+    /** A trial that did not complete is recorded; a completed one recorded itself (job, trial row, value). */
+    const settle = async (number: number, outcome: TrialOutcome | { error: unknown }) => {
+      running.delete(number);
+      const trial = trials.get(number)!;
+      if ('value' in outcome) {
+        trial.status = 'completed';
+        trial.value = outcome.value;
+        outcomes.set(number, outcome);
+        keepBest(outcomes, direction, register.topK);
+        return;
       }
-      if (running.size === 0) {
-        await allRecorded();
-        if (rotate && !exhausted && nextNumber < config.trials && timeLeft() > 0) {
-          // Finished trials keep only their last intermediate values: the pruner compares at recent steps, and the carry stays small.
-          const carried = [...trials.values()].map((t) => ({ ...t, intermediate: t.intermediate.slice(-MAX_CARRIED_STEPS) }));
-          await continueAsNew<typeof studyWorkflow>({ ...input, carry: { samplerState, trials: carried, nextNumber, deadlineMs: carry.deadlineMs } });
+      const kind = cancelledByUser.has(number) ? 'cancelled' : trial.status === 'pruned' ? 'pruned' : 'failed';
+      trial.status = kind === 'pruned' ? 'pruned' : 'failed';
+      recording++;
+      try {
+        await book.recordTrial({ studyId, number, outcome: kind, error: kind === 'failed' ? jobErrorOf(outcome.error) : null });
+      } finally {
+        recording--;
+      }
+    };
+
+    const launch = async (params: Record<string, unknown>) => {
+      const number = nextNumber++;
+      trials.set(number, { number, params, status: 'running', value: null, intermediate: [] });
+      const { jobId, spec } = await book.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params });
+      const scope = new CancellationScope();
+      running.set(number, scope);
+      const trial = { studyWorkflowId: info.workflowId, number, ...(config.pruner === 'none' ? {} : { objective: config.objective }) };
+      void scope
+        .run(() => compute.runTrial({ jobId, tenantId: input.tenantId, spec, device: data.device, studyId, trial, objective: config.objective, prepared: data.prepared.prepared }))
+        .then(
+          (outcome) => outcome as TrialOutcome | { error: unknown },
+          (error: unknown) => ({ error }),
+        )
+        .then((outcome) => CancellationScope.nonCancellable(() => settle(number, outcome)));
+    };
+
+    const timeLeft = () => (carry.deadlineMs === null ? Infinity : carry.deadlineMs - Date.now());
+    try {
+      for (;;) {
+        // workflowInfo() is re-read: the SDK replaces it on each activation, and a long study must heed the suggestion.
+        const rotate = nextNumber - startedThisRun >= TRIALS_PER_RUN || workflowInfo().continueAsNewSuggested;
+        while (!exhausted && !rotate && timeLeft() > 0 && running.size < config.parallelism && nextNumber < config.trials) {
+          const suggestion = sampler.suggest(samplerState, [...trials.values()]);
+          samplerState = suggestion.state;
+          if (!suggestion.params) exhausted = true;
+          else await launch(suggestion.params);
         }
-        break;
+        if (running.size === 0) {
+          await allRecorded();
+          if (rotate && !exhausted && nextNumber < config.trials && timeLeft() > 0) {
+            // Finished trials keep only their last intermediate values: the pruner compares at recent steps, and the carry stays small.
+            const carried = [...trials.values()].map((t) => ({ ...t, intermediate: t.intermediate.slice(-MAX_CARRIED_STEPS) }));
+            const models = Object.fromEntries([...outcomes].map(([n, o]) => [n, o.trained]));
+            await continueAsNew<typeof studyWorkflow>({ ...input, carry: { samplerState, trials: carried, nextNumber, deadlineMs: carry.deadlineMs, data, models } });
+          }
+          break;
+        }
+        const size = running.size;
+        const waited = await condition(() => running.size < size, timeLeft() === Infinity ? undefined : Math.max(1, timeLeft()));
+        if (waited === false) {
+          // The study's time is up: stop every running trial.
+          for (const scope of running.values()) scope.cancel();
+          await condition(() => running.size === 0);
+          await allRecorded();
+          break;
+        }
       }
-      const size = running.size;
-      const waited = await condition(() => running.size < size, timeLeft() === Infinity ? undefined : Math.max(1, timeLeft()));
-      if (waited === false) {
-        // The study's time is up: stop every running trial.
-        for (const scope of running.values()) scope.cancel();
-        await condition(() => running.size === 0);
-        await allRecorded();
-        break;
-      }
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      status = 'cancelled';
+      await CancellationScope.nonCancellable(() => condition(() => running.size === 0));
+      await allRecorded();
     }
+    await CancellationScope.nonCancellable(async () => {
+      const cpu = proxyActivities<TrialActivities>({ taskQueue: queueName(CPU_QUEUE, queuePrefix), startToCloseTimeout: '4h', heartbeatTimeout: '120s', retry: STEP_RETRY, summary: 'register a best trial' });
+      for (const [number, outcome] of ranked(outcomes, direction).slice(0, register.topK)) {
+        // Idempotent: finds the trial's job (and its spec) made when the trial started.
+        const { jobId, spec } = await book.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params: trials.get(number)!.params });
+        const version = await cpu
+          .registerTrial({ jobId, tenantId: input.tenantId, spec, device: 'cpu', studyId, trial: { studyWorkflowId: info.workflowId, number }, objective: config.objective, prepared: data.prepared.prepared, data, outcome })
+          .catch(() => null); // the study still ends; the trial's job log says why its export failed
+        if (version) registered.push({ number, version });
+      }
+    });
   } catch (err) {
-    if (!isCancellation(err)) throw err;
-    status = 'cancelled';
-    await CancellationScope.nonCancellable(() => condition(() => running.size === 0));
-    await allRecorded();
+    if (err instanceof ContinueAsNew) throw err; // not an ending: the study goes on in its next run
+    if (isCancellation(err)) status = 'cancelled';
+    else {
+      status = 'failed';
+      failure = jobErrorOf(err);
+    }
   }
-  await CancellationScope.nonCancellable(() => studies.finishStudy({ studyId, status }));
+  await CancellationScope.nonCancellable(() => book.finishStudy({ studyId, status, error: failure, registered, alias: register.alias }));
+}
+
+/** Places the study and prepares its data once, on a CPU worker, for every trial to share. */
+async function prepare(studyId: string, queuePrefix: string, book: ReturnType<typeof proxyLocalActivities<StudyActivities>>): Promise<StudyData> {
+  const placed = await book.placeStudy({ studyId, queuePrefix });
+  const cpu = proxyActivities<TrialActivities>({
+    taskQueue: queueName(CPU_QUEUE, queuePrefix),
+    startToCloseTimeout: '4h',
+    heartbeatTimeout: '120s',
+    retry: STEP_RETRY,
+    summary: 'prepare the study data',
+  });
+  return cpu.prepareStudy({ studyId, tenantId: placed.tenantId, spec: placed.spec, device: placed.device });
+}
+
+/** Completed trials, best first (ties to the earlier trial). */
+function ranked(outcomes: Map<number, TrialOutcome>, direction: 'maximize' | 'minimize'): [number, TrialOutcome][] {
+  const sign = direction === 'maximize' ? -1 : 1;
+  return [...outcomes].sort(([na, a], [nb, b]) => sign * (a.value - b.value) || na - nb);
+}
+
+/** Only the models of the best `k` trials can still be registered: the others are forgotten (their objects go with the study's). */
+function keepBest(outcomes: Map<number, TrialOutcome>, direction: 'maximize' | 'minimize', k: number): void {
+  for (const [number] of ranked(outcomes, direction).slice(Math.max(0, k))) outcomes.delete(number);
+}
+
+function jobErrorOf(err: unknown): JobError {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && isJobErrorCode(cause.type)) return { code: cause.type, message: cause.message };
+  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'TIMEOUT', message: cause.message };
+  return { code: 'TRAINING_FAILED', message: cause instanceof Error ? cause.message : String(cause) };
 }

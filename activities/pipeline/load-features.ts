@@ -3,7 +3,7 @@ import { Dataset, datasetObject } from '@trainyard/db';
 import { readDataset, type Frame } from '@trainyard/ml';
 import type { ActivityDeps } from '../activity-deps';
 import { jobFailure } from '../to-failure';
-import type { StepContext } from './step-context';
+import type { DataContext } from './step-context';
 
 /**
  * Finds the job's dataset version and checks that the columns the job names are there. Reads no data: the header
@@ -22,7 +22,7 @@ export async function resolveFeatures(deps: ActivityDeps, input: StepInput): Pro
 }
 
 /** Fetches the dataset file (from the local cache when it is there), checks its sha256 and parses it. */
-export async function loadFrame(ctx: StepContext, load: LoadFeaturesResult): Promise<Frame> {
+export async function loadFrame(ctx: DataContext, load: LoadFeaturesResult): Promise<Frame> {
   const file = await ctx.storage.open(load.dataset);
   ctx.progress();
   try {

@@ -1,6 +1,6 @@
-import type { FeatureSelectionOutcome, FeatureSelectionSpec, ModelType, PreprocessResult, StepInput, StoredObject } from '@trainyard/contracts';
+import type { FeatureSelectionOutcome, FeatureSelectionSpec, ModelType, PreprocessResult, StepInput, StoredObject, TrainingSpec } from '@trainyard/contracts';
 import { keptColumns, modelFamily, paritySample, prepareData, preparedBundlePieces, rankColumnsByGain, timeValues, type Frame, type PrepareOptions, type PreparedData } from '@trainyard/ml';
-import type { StepContext } from './step-context';
+import type { DataContext, StepContext } from './step-context';
 
 /** Test rows the exported model is checked on against the engine: enough to catch a wrong export, bounded in time. */
 export const PARITY_ROWS = 10_000;
@@ -19,8 +19,7 @@ function needsScaledInputs(type: ModelType, params: Record<string, unknown>): bo
  * Encodes features and splits rows into train, validation and test sets; keeps the raw test rows the export is
  * checked on, and the training rows' times for expanding-window folds, so later steps need no frame.
  */
-export async function preprocess(ctx: StepContext, input: StepInput, frame: Frame, threads: number): Promise<Preprocessed> {
-  const { spec } = input;
+export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: number): Promise<Preprocessed> {
   const options: PrepareOptions = {
     target: spec.target,
     features: spec.features,
@@ -32,8 +31,6 @@ export async function preprocess(ctx: StepContext, input: StepInput, frame: Fram
   };
   const selectionSpec = spec.preprocessing?.featureSelection;
   const { prepared, selection } = selectionSpec ? await prepareSelected(frame, options, selectionSpec, threads) : { prepared: prepareData(frame, options), selection: null };
-  ctx.progress();
-  if (selection) await ctx.log('info', `feature selection kept ${selection.kept.length} of ${selection.ranking.length} columns`, { kept: selection.kept, dropped: selection.dropped });
   prepared.paritySample = paritySample(prepared, frame, PARITY_ROWS);
   if (spec.validation.method === 'time_series_cv' && spec.validation.timeColumn && prepared.frameRows) {
     const times = timeValues(frame, spec.validation.timeColumn);
@@ -48,6 +45,15 @@ export async function preprocess(ctx: StepContext, input: StepInput, frame: Fram
     testRows: prepared.test.rows,
     ...(selection ? { featureSelection: selection } : {}),
   };
+  return { prepared, summary };
+}
+
+/** prepareForSpec for one job, with what it found in the job's record and log. */
+export async function preprocess(ctx: StepContext, input: StepInput, frame: Frame, threads: number): Promise<Preprocessed> {
+  const { prepared, summary } = await prepareForSpec(input.spec, frame, threads);
+  ctx.progress();
+  const selection = summary.featureSelection;
+  if (selection) await ctx.log('info', `feature selection kept ${selection.kept.length} of ${selection.ranking.length} columns`, { kept: selection.kept, dropped: selection.dropped });
   await ctx.jobs.setResults(input.jobId, { task: prepared.task });
   await ctx.log('info', `${prepared.task}: ${summary.featureNames.length} features; ${summary.trainRows} train, ${summary.validationRows} validation, ${summary.testRows} test rows`, {
     droppedRows: prepared.droppedRows,
@@ -73,6 +79,6 @@ async function prepareSelected(
 }
 
 /** The prepared data as one object of the job's, for the steps after it. */
-export function storePrepared(ctx: StepContext, prepared: PreparedData, key: string): Promise<StoredObject> {
+export function storePrepared(ctx: DataContext, prepared: PreparedData, key: string): Promise<StoredObject> {
   return ctx.storage.putStream(key, preparedBundlePieces(prepared));
 }

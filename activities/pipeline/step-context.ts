@@ -18,30 +18,76 @@ const HEARTBEAT_MS = 3000;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface StepContext {
-  jobId: string;
-  jobs: JobStore;
+/** What a step that moves data needs: the store, and a way to say it advanced. */
+export interface DataContext {
   storage: Storage;
-  stage: Stage;
   /** Aborted when Temporal cancels the activity (it learns of it with a heartbeat's answer). */
   cancelled: AbortSignal;
   /** The details the previous attempt last heartbeated (a checkpoint to resume from), if any. */
   resumeFrom: Record<string, unknown> | null;
   /**
    * Says the step advanced; `details` (e.g. a checkpoint) are merged into what every later heartbeat carries, so a
-   * retry on any machine resumes from them. Heartbeats stop when no progress comes for `stallMs`: Temporal then
-   * times the attempt out and retries it, so a hung step is caught as well as a dead worker.
+   * retry on any machine resumes from them. Heartbeats stop when no progress comes for the configured stall time:
+   * Temporal then times the attempt out and retries it, so a hung step is caught as well as a dead worker.
    */
   progress(details?: Record<string, unknown>): void;
+}
+
+/** A step of one job: the data context plus the job's record. */
+export interface StepContext extends DataContext {
+  jobId: string;
+  jobs: JobStore;
+  stage: Stage;
   /** Moves the job into the next stage of a step that runs several (the fused pipeline). */
   enter(stage: Stage): Promise<void>;
   log(level: LogLevel, message: string, data?: Record<string, unknown>): Promise<void>;
 }
 
 /**
- * Runs one activity of the pipeline: marks the job as in `stage` (a job that is already terminal is left alone),
- * gives the step a store bound to its own EntityManager fork, keeps heartbeats going while it makes progress, and
- * turns named ML failures into job failures.
+ * Runs an activity's body with heartbeats that follow its progress, waiting out a store outage (the body runs
+ * again: steps are idempotent) for up to storeWaitSeconds, saying so once through `warn`.
+ */
+export async function withProgress<T>(
+  deps: ActivityDeps,
+  first: Record<string, unknown>,
+  body: (ctx: DataContext) => Promise<T>,
+  warn: (message: string) => Promise<void>,
+): Promise<T> {
+  const activity = Context.current();
+  const previous = activity.info.heartbeatDetails as Record<string, unknown> | undefined;
+  let details = first;
+  let lastProgress = Date.now();
+  let stalledSaid = false;
+  const stallMs = deps.config.stepStallSeconds * 1000;
+  const ctx: DataContext = {
+    storage: deps.storage,
+    cancelled: activity.cancellationSignal,
+    resumeFrom: previous && typeof previous === 'object' ? previous : null,
+    progress(next) {
+      lastProgress = Date.now();
+      if (next) details = { ...details, ...next };
+      activity.heartbeat(details);
+    },
+  };
+  const keepAlive = setInterval(() => {
+    if (Date.now() - lastProgress < stallMs) {
+      activity.heartbeat(details);
+      return;
+    }
+    if (stalledSaid) return;
+    stalledSaid = true;
+    void warn(`no progress for ${Math.round(stallMs / 1000)} s; this attempt will time out and be retried`).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  try {
+    return await whileStoreIsDown(ctx, deps.config.storeWaitSeconds * 1000, () => body(ctx), warn);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+/**
+ * Runs one activity of a job's pipeline: marks the job as in `stage` (a job that is already terminal is left
+ * alone), gives the step a store bound to its own EntityManager fork, and turns named ML failures into job failures.
  */
 export async function runStep<T>(
   deps: ActivityDeps,
@@ -51,64 +97,50 @@ export async function runStep<T>(
 ): Promise<T> {
   const jobs = new JobStore(deps.orm.em.fork());
   await jobs.enterStage(input.jobId, stage, STAGE_PROGRESS[stage], input.device);
-  const activity = Context.current();
-  const previous = activity.info.heartbeatDetails as Record<string, unknown> | undefined;
-  let details: Record<string, unknown> = { stage };
-  let lastProgress = Date.now();
-  let stalledLogged = false;
-  const stallMs = deps.config.stepStallSeconds * 1000;
-
-  const ctx: StepContext = {
-    jobId: input.jobId,
-    jobs,
-    storage: deps.storage,
-    stage,
-    cancelled: activity.cancellationSignal,
-    resumeFrom: previous && typeof previous === 'object' ? previous : null,
-    progress(next) {
-      lastProgress = Date.now();
-      if (next) details = { ...details, ...next };
-      activity.heartbeat(details);
-    },
-    async enter(next) {
-      ctx.stage = next;
-      details = { ...details, stage: next };
-      await jobs.enterStage(input.jobId, next, STAGE_PROGRESS[next], input.device);
-      ctx.progress();
-    },
-    log: (level, message, data) => jobs.log(input.jobId, { level, stage: ctx.stage, message, data }),
-  };
-  const keepAlive = setInterval(() => {
-    if (Date.now() - lastProgress < stallMs) {
-      activity.heartbeat(details);
-      return;
-    }
-    if (stalledLogged) return;
-    stalledLogged = true;
-    const message = `${ctx.stage} made no progress for ${Math.round(stallMs / 1000)} s; this attempt will time out and be retried`;
-    void ctx.log('warn', message).catch(() => undefined);
-  }, HEARTBEAT_MS);
-  const { attempt } = activity.info;
-  if (attempt > 1) await ctx.log('warn', `retrying ${stage} (attempt ${attempt})`);
+  let current: Stage = stage;
+  const log = (level: LogLevel, message: string, data?: Record<string, unknown>) => jobs.log(input.jobId, { level, stage: current, message, data });
+  const { attempt, heartbeatDetails } = Context.current().info;
+  // A fused pipeline's retry resumes at the stage the last attempt reached: that is the stage it retries.
+  const reached = (heartbeatDetails as { stage?: Stage } | undefined)?.stage ?? stage;
+  if (attempt > 1) await log('warn', `retrying ${reached} (attempt ${attempt})`);
   try {
-    return await whileStoreIsDown(ctx, deps.config.storeWaitSeconds * 1000, () => body(ctx));
+    return await withProgress(
+      deps,
+      { stage },
+      (data) => {
+        const ctx: StepContext = {
+          ...data,
+          jobId: input.jobId,
+          jobs,
+          get stage() {
+            return current;
+          },
+          set stage(next: Stage) {
+            current = next;
+          },
+          async enter(next) {
+            current = next;
+            await jobs.enterStage(input.jobId, next, STAGE_PROGRESS[next], input.device);
+            data.progress({ stage: next });
+          },
+          log,
+        };
+        return body(ctx);
+      },
+      (message) => log('warn', `${current}: ${message}`),
+    );
   } catch (err) {
     const failure = toFailure(err);
     // In a fused pipeline the workflow cannot tell the stage: an unnamed failure while training is named here.
-    if (ctx.stage === 'train' && !(failure instanceof ApplicationFailure) && !(failure instanceof CancelledFailure)) {
+    if (current === 'train' && !(failure instanceof ApplicationFailure) && !(failure instanceof CancelledFailure)) {
       throw ApplicationFailure.create({ type: 'TRAINING_FAILED', message: failure instanceof Error ? failure.message : String(failure), cause: failure instanceof Error ? failure : undefined });
     }
     throw failure;
-  } finally {
-    clearInterval(keepAlive);
   }
 }
 
-/**
- * Runs the step again (steps are idempotent) while the object store is unreachable, for up to `waitMs`, saying so
- * in the job's log once: an outage keeps the job running and waiting, instead of spending its retries.
- */
-async function whileStoreIsDown<T>(ctx: StepContext, waitMs: number, run: () => Promise<T>): Promise<T> {
+/** Runs `run` again while the object store is unreachable, for up to `waitMs`; an outage keeps the step waiting. */
+async function whileStoreIsDown<T>(ctx: DataContext, waitMs: number, run: () => Promise<T>, warn: (message: string) => Promise<void>): Promise<T> {
   const deadline = Date.now() + waitMs;
   let delay = 1000;
   let told = false;
@@ -119,7 +151,7 @@ async function whileStoreIsDown<T>(ctx: StepContext, waitMs: number, run: () => 
       if (!(err instanceof StorageUnavailableError) || Date.now() + delay > deadline || ctx.cancelled.aborted) throw err;
       if (!told) {
         told = true;
-        await ctx.log('warn', `waiting for the object store: ${err.message}`).catch(() => undefined);
+        await warn(`waiting for the object store: ${err.message}`).catch(() => undefined);
       }
       ctx.progress();
       await Context.current().sleep(delay);

@@ -105,7 +105,7 @@ async function resumePoint(ctx: StepContext): Promise<Uint8Array | null> {
   if (!point?.checkpoint) return null;
   try {
     const bytes = await ctx.storage.readBytes(point.checkpoint);
-    await ctx.log('info', `resuming training from the checkpoint at round ${point.checkpointRound}`);
+    await ctx.log('info', `resuming training from the last checkpoint (round ${point.checkpointRound})`);
     return bytes;
   } catch (err) {
     await ctx.log('warn', `the last checkpoint could not be read (${err instanceof Error ? err.message : String(err)}); training starts over`);

@@ -44,6 +44,8 @@ export interface TrainyardConfig {
   storeWaitSeconds: number;
   /** Debugging and benches: keep what a job's steps handed each other after it ends (retention still removes it). */
   keepJobObjects: boolean;
+  /** Decoded prepared data a worker keeps for the trials of a study. */
+  preparedCacheBytes: number;
 }
 
 /** A configuration value that cannot be used. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     stepStallSeconds: int(env, 'TRAINYARD_STEP_STALL_SECONDS', 600, 1),
     storeWaitSeconds: int(env, 'TRAINYARD_STORE_WAIT_SECONDS', 900, 0),
     keepJobObjects: flag(env, 'TRAINYARD_KEEP_JOB_OBJECTS'),
+    preparedCacheBytes: int(env, 'TRAINYARD_PREPARED_CACHE_BYTES', 512 * 1024 ** 2, 0),
   };
 }
 

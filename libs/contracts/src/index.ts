@@ -5,3 +5,4 @@ export * from './pipeline';
 export * from './metrics';
 export * from './study';
 export * from './stored-object';
+export * from './study-workflow';

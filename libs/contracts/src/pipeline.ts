@@ -1,7 +1,7 @@
 import type { StoredObject } from './stored-object';
 import type { Device } from './task-queues';
 import type { JobError } from './failures';
-import type { TrialLink } from './study';
+import type { StudyObjectiveSpec, TrialLink } from './study';
 import type { JobStatus, ModelVersionRef, PromotionCheck, Task, TrainingSpec } from './training';
 
 /** Every pipeline activity takes the job's identity and returns plain data; data lives in the object store. */
@@ -118,4 +118,26 @@ export interface ResolveDeviceResult {
   reason: string;
   /** Absent in histories recorded before pipelines could be staged: those ran step by step. */
   pipeline?: PipelineMode;
+}
+
+/** What a study prepares once for all its trials: the dataset it read and the prepared bundle they share. */
+export interface StudyData {
+  load: LoadFeaturesResult;
+  prepared: PreprocessResult;
+  device: Device;
+}
+
+/** One trial of a study: a training of the study's job with the trial's params, on the study's shared data. */
+export interface TrialInput extends StepInput {
+  studyId: string;
+  trial: TrialLink;
+  objective: StudyObjectiveSpec;
+  prepared: StoredObject;
+}
+
+export interface TrialOutcome {
+  /** The objective metric on the validation rows (test rows when there are none). */
+  value: number;
+  /** The trained model, kept in the study's objects until the study registers its best trials; and its engine. */
+  trained: Omit<TrainResult, 'rounds'>;
 }

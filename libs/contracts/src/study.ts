@@ -8,6 +8,14 @@ export interface StudyObjectiveSpec {
   direction: 'maximize' | 'minimize';
 }
 
+/** Which of a study's trials become model versions when it ends. */
+export interface StudyRegisterSpec {
+  /** The best `topK` completed trials are exported, checked and registered (default 1; 0 registers none). */
+  topK: number;
+  /** Pointed at the best trial's version when set. */
+  alias: string | null;
+}
+
 export interface StudyConfig {
   searchSpace: Record<string, unknown>;
   objective: StudyObjectiveSpec;
@@ -17,6 +25,8 @@ export interface StudyConfig {
   pruner: PrunerKind;
   seed: number;
   timeoutSeconds: number | null;
+  /** Absent on studies created before it existed: the best trial is registered. */
+  register?: StudyRegisterSpec;
 }
 
 export interface IntermediateValue {
@@ -32,22 +42,6 @@ export interface TrialState {
   intermediate: IntermediateValue[];
 }
 
-/** What a study carries across continue-as-new: everything the sampler and pruner need, and nothing else. */
-export interface StudyCarry {
-  samplerState: unknown;
-  trials: TrialState[];
-  nextNumber: number;
-  deadlineMs: number | null;
-}
-
-export interface StudyWorkflowInput {
-  studyId: string;
-  tenantId: string;
-  queuePrefix: string;
-  config: StudyConfig;
-  carry?: StudyCarry;
-}
-
 /** Set on a training workflow that is a study trial, so its training step can report intermediate values. */
 export interface TrialLink {
   studyWorkflowId: string;
@@ -56,7 +50,6 @@ export interface TrialLink {
   objective?: { metric: string; direction: 'minimize' | 'maximize' };
 }
 
-export const TRIAL_PROGRESS_SIGNAL = 'trialProgress';
 /** The same report as an update: its answer says at once whether the pruner stopped the trial. */
 export const TRIAL_PROGRESS_UPDATE = 'reportTrialProgress';
 

@@ -22,7 +22,7 @@ describe('parseTrainingJobRequest', () => {
     assert.equal(spec.name, null);
     assert.equal(spec.experiment, 'default');
     assert.equal(spec.priority, 'normal');
-    assert.deepEqual(spec.execution, { device: 'auto', requireGpu: false });
+    assert.deepEqual(spec.execution, { device: 'auto', requireGpu: false, pipeline: 'auto' });
     assert.deepEqual(spec.validation, { method: 'holdout', testSize: 0.2, validationSize: 0.1, stratify: true, folds: 5, timeColumn: null, seed: 42 });
     assert.deepEqual(spec.exclude, []);
     assert.deepEqual(spec.preprocessing, { timeFeatures: null, featureSelection: null });
@@ -37,12 +37,12 @@ describe('parseTrainingJobRequest', () => {
         datasetId: 'x',
         model: { type: 'svm' },
         validation: { testSize: 0.6, validationSize: 0.5, folds: 1 },
-        execution: { device: 'tpu' },
+        execution: { device: 'tpu', pipeline: 'sometimes' },
         tags: { 'a:b': 'c' },
         extra: true,
       }),
     );
-    assert.deepEqual(fields, ['datasetId', 'execution.device', 'extra', 'model.type', 'tags.a:b', 'target', 'validation.folds', 'validation.validationSize']);
+    assert.deepEqual(fields, ['datasetId', 'execution.device', 'execution.pipeline', 'extra', 'model.type', 'tags.a:b', 'target', 'validation.folds', 'validation.validationSize']);
   });
 
   it('refuses requireGpu on the cpu device and the target among the features', () => {

@@ -85,7 +85,10 @@ export class TrainingJobsService {
     const job = await this.get(principal, id);
     if (TERMINAL_STATUSES.includes(job.status)) throw new ApiError(409, 'JOB_NOT_CANCELLABLE', `job ${id} is already ${job.status}`, { status: job.status });
     try {
-      await this.temporal.workflow.getHandle(job.workflowId).cancel();
+      const handle = this.temporal.workflow.getHandle(job.workflowId);
+      // A study trial runs inside its study's workflow: stop that trial, not the study.
+      if (job.studyId) await handle.signal('cancelTrial', { number: Number(job.tags.trial) });
+      else await handle.cancel();
       await new JobStore(this.em.fork()).log(job.id, { level: 'info', message: `cancellation requested by ${principal.name}` });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw unavailable('the workflow service', err);

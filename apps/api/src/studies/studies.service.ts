@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
-import { CONTROL_QUEUE, METRIC_DIRECTIONS, PRUNERS, SAMPLERS, queueName, type PrunerKind, type SamplerKind, type StudyWorkflowInput, type TrainingSpec } from '@trainyard/contracts';
+import { CONTROL_QUEUE, METRIC_DIRECTIONS, PRUNERS, SAMPLERS, queueName, type PrunerKind, type SamplerKind, type StudyRegisterSpec, type StudyWorkflowInput, type TrainingSpec } from '@trainyard/contracts';
 import { Dataset, MetricPoint, Study, StudyTrial } from '@trainyard/db';
 import { modelParamNames } from '@trainyard/ml';
 import type { studyWorkflow } from '../../../../workflows';
@@ -30,6 +30,7 @@ export interface StudyRequest {
   pruner: PrunerKind;
   timeoutSeconds: number | null;
   seed: number;
+  register: StudyRegisterSpec;
 }
 
 function int(v: unknown, field: string, fallback: number, min: number, max: number, errors: FieldError[]): number {
@@ -70,8 +71,26 @@ export function parseStudyRequest(body: unknown): StudyRequest {
   if (!PRUNERS.includes(pruner)) errors.push({ field: 'pruner', message: `one of ${PRUNERS.join(', ')}` });
   const timeoutSeconds = b.timeoutSeconds === undefined || b.timeoutSeconds === null ? null : int(b.timeoutSeconds, 'timeoutSeconds', 0, 10, 30 * 86_400, errors);
   const seed = int(b.seed, 'seed', randomInt(0, 2 ** 31 - 1), 0, 2 ** 31 - 1, errors);
+  const register = parseRegister(b.register, errors);
   if (errors.length) throw validationFailed(errors);
-  return { name: b.name as string, job: job!, searchSpace: space!, objective: { metric: metric as string, direction: direction as 'maximize' | 'minimize' }, trials, parallelism, sampler, pruner, timeoutSeconds, seed };
+  return { name: b.name as string, job: job!, searchSpace: space!, objective: { metric: metric as string, direction: direction as 'maximize' | 'minimize' }, trials, parallelism, sampler, pruner, timeoutSeconds, seed, register };
+}
+
+const ALIAS = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** `register: { topK, alias }`: which best trials become model versions when the study ends (default the best one). */
+function parseRegister(raw: unknown, errors: FieldError[]): StudyRegisterSpec {
+  if (raw === undefined || raw === null) return { topK: 1, alias: null };
+  if (!isObj(raw)) {
+    errors.push({ field: 'register', message: 'an object { topK, alias }' });
+    return { topK: 1, alias: null };
+  }
+  for (const key of Object.keys(raw)) if (key !== 'topK' && key !== 'alias') errors.push({ field: `register.${key}`, message: 'unknown field' });
+  const topK = int(raw.topK, 'register.topK', 1, 0, 20, errors);
+  const alias = raw.alias ?? null;
+  if (alias !== null && (typeof alias !== 'string' || !ALIAS.test(alias) || alias === 'latest')) errors.push({ field: 'register.alias', message: 'lowercase letters, digits, "_" and "-", starting with a letter (not "latest")' });
+  if (alias !== null && topK === 0) errors.push({ field: 'register.alias', message: 'needs topK of at least 1' });
+  return { topK, alias: typeof alias === 'string' ? alias : null };
 }
 
 @Injectable()
@@ -111,7 +130,7 @@ export class StudiesService {
       studyId: study.id,
       tenantId: principal.tenantId,
       queuePrefix: this.config.queuePrefix,
-      config: { searchSpace: req.searchSpace, objective: req.objective, trials: req.trials, parallelism: req.parallelism, sampler: req.sampler, pruner: req.pruner, seed: req.seed, timeoutSeconds: req.timeoutSeconds },
+      config: { searchSpace: req.searchSpace, objective: req.objective, trials: req.trials, parallelism: req.parallelism, sampler: req.sampler, pruner: req.pruner, seed: req.seed, timeoutSeconds: req.timeoutSeconds, register: req.register },
     };
     try {
       await this.temporal.workflow.start<typeof studyWorkflow>('studyWorkflow', { taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix), workflowId: study.workflowId, args: [input] });
@@ -152,6 +171,7 @@ export class StudiesService {
       trialsFailed: count('failed'),
       trialsRunning: count('running'),
       bestTrial: best,
+      error: study.error,
       workflowId: study.workflowId,
       createdBy: study.createdBy,
       createdAt: study.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import type { TrainingSpec } from '@trainyard/contracts';
+import type { JobError, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
 
 export type StudyStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
@@ -14,9 +14,11 @@ export interface BestTrial {
   params: Record<string, unknown>;
   value: number;
   jobId: string;
+  /** The version the best trial was registered as, when the study registered it. */
+  modelVersion?: ModelVersionRef;
 }
 
-/** A hyperparameter search: one workflow that runs trials as child training jobs. */
+/** A hyperparameter search: one workflow that runs trials, each a training job of its own. */
 @Entity({ tableName: 'studies' })
 @Index({ properties: ['tenantId', 'createdAt'] })
 export class Study {
@@ -61,6 +63,10 @@ export class Study {
 
   @Property({ type: 'jsonb', nullable: true })
   bestTrial: BestTrial | null = null;
+
+  /** Why a failed study failed (its data could not be prepared, say). */
+  @Property({ type: 'jsonb', nullable: true })
+  error: JobError | null = null;
 
   @Property({ type: 'text' })
   workflowId!: string;

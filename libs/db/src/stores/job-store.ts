@@ -46,8 +46,9 @@ export class JobStore {
     );
   }
 
-  async setDevice(jobId: string, device: Device): Promise<void> {
-    await this.db.execute(`update training_jobs set device = ? where id = ?`, [device, jobId]);
+  /** A study trial's job learns its model version when the study registers it, after the job completed. */
+  async setModelVersion(jobId: string, version: ModelVersionRef): Promise<void> {
+    await this.db.execute(`update training_jobs set model_version = ?::jsonb where id = ?`, [JSON.stringify(version), jobId]);
   }
 
   async setResults(

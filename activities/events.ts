@@ -1,0 +1,38 @@
+import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
+import { Webhook, type EventType, type TrainingJob } from '@trainyard/db';
+import type { ActivityDeps } from './activity-deps';
+
+/** The payload API.md gives for training events. */
+export function trainingEventData(job: TrainingJob): Record<string, unknown> {
+  return {
+    jobId: job.id,
+    modelName: job.modelVersion?.name ?? job.name,
+    modelVersion: job.modelVersion?.version ?? null,
+    modelType: job.modelType,
+    durationSeconds: job.startedAt && job.completedAt ? (job.completedAt.getTime() - job.startedAt.getTime()) / 1000 : null,
+    metrics: job.metrics,
+    error: job.error,
+    deploymentReady: job.status === 'completed',
+    performanceImprovement: null,
+  };
+}
+
+/** Whether a live webhook of the tenant listens for `type`: an event nobody listens for needs no delivery workflow. */
+export async function hasSubscribers(deps: ActivityDeps, tenantId: string, type: EventType): Promise<boolean> {
+  const hooks = await deps.orm.em.fork().find(Webhook, { tenantId, deletedAt: null }, { fields: ['events'] });
+  return hooks.some((h) => h.events.includes(type));
+}
+
+/** Starts the event's delivery workflow when someone listens (a retried start finds the same delivery). */
+export async function startDeliveryIfSubscribed(deps: ActivityDeps, tenantId: string, type: EventType, eventId: string): Promise<void> {
+  if (!(await hasSubscribers(deps, tenantId, type))) return;
+  await deps.temporal.workflow
+    .start('eventDeliveryWorkflow', {
+      workflowId: `event-delivery-${eventId}`,
+      taskQueue: queueName(CONTROL_QUEUE, deps.config.queuePrefix),
+      args: [{ eventId, queuePrefix: deps.config.queuePrefix }],
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
+    });
+}
