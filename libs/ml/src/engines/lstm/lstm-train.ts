@@ -38,8 +38,8 @@ interface Run {
  * so the train (and validation) matrix must be in time order. Batch order depends only on (seed, epoch), so a resume replays.
  */
 export async function trainLstm(opts: FamilyTrainOptions): Promise<LstmTrainOutcome> {
-  const params = resolveLstmParams(opts.params);
   const validation = checkDenseInputs(opts, 'lstm');
+  const params = resolveLstmParams(opts.params, validation !== null);
   if (params.earlyStoppingRounds !== null && !validation) {
     throw new MlError('INVALID_HYPERPARAMETERS', 'earlyStoppingRounds needs a validation set');
   }

@@ -24,8 +24,8 @@ export interface MlpTrainOutcome {
 
 /** Adam over seeded mini-batches; per-epoch order and dropout masks depend only on (seed, epoch), so a resume replays exactly. */
 export async function trainMlp(opts: FamilyTrainOptions): Promise<MlpTrainOutcome> {
-  const params = resolveMlpParams(opts.params);
   const validation = checkDenseInputs(opts, 'mlp');
+  const params = resolveMlpParams(opts.params, validation !== null);
   if (params.earlyStoppingRounds !== null && !validation) {
     throw new MlError('INVALID_HYPERPARAMETERS', 'earlyStoppingRounds needs a validation set');
   }
