@@ -16,6 +16,7 @@ interface PreparedManifest {
   /** Set when each `<split>.bin` ends with float32 sample weights. */
   weighted?: boolean;
   classWeights?: number[];
+  classDistribution?: PreparedData['classDistribution'];
   /** Set when rows.bin holds the frame row of each train, validation and test row (int32, in that order). */
   frameRows?: boolean;
 }
@@ -35,6 +36,7 @@ export async function savePrepared(p: PreparedData, dir: string): Promise<void> 
   };
   if (p.train.weights) manifest.weighted = true;
   if (p.classWeights) manifest.classWeights = p.classWeights;
+  if (p.classDistribution) manifest.classDistribution = p.classDistribution;
   for (const split of SPLITS) {
     const m = p[split];
     if (!m) continue;
@@ -74,6 +76,7 @@ export async function loadPrepared(dir: string): Promise<PreparedData> {
     droppedRows: manifest.droppedRows,
   };
   if (manifest.classWeights) prepared.classWeights = manifest.classWeights;
+  if (manifest.classDistribution) prepared.classDistribution = manifest.classDistribution;
   if (manifest.frameRows) {
     const rows = (m: Matrix | null) => new Int32Array(m?.rows ?? 0);
     prepared.frameRows = { train: rows(prepared.train), validation: rows(validation), test: rows(prepared.test) };
