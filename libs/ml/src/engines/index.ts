@@ -1,5 +1,6 @@
 export * from './xgboost';
 export * from './model-family';
+export * from './training-mode';
 export * from './model-families';
 export { expandBinary } from './xgboost-family';
 export * from './lightgbm';
