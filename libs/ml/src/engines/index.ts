@@ -1,5 +1,7 @@
 export * from './xgboost';
 export * from './model-family';
+export * from './training-mode';
+export * from './gpu-capability';
 export * from './model-families';
 export { expandBinary } from './xgboost-family';
 export * from './lightgbm';

@@ -1,5 +1,6 @@
 import type { ModelType, Task } from '@trainyard/contracts';
 import type { Matrix } from '../matrix';
+import type { TrainingMode } from './training-mode';
 
 export interface ParamIssue {
   field: string;
@@ -29,8 +30,14 @@ export interface FamilyTrainOptions {
    * judges trials by its objective rather than by the training loss. Early stopping still watches the loss.
    */
   watchMetric?: string;
-  /** A checkpoint written by onCheckpoint, to continue from. */
+  /** A checkpoint written by onCheckpoint, to continue from (of this run, whatever its mode). */
   startFrom?: Uint8Array | null;
+  /** How the run builds on `initModel`; 'full' (the default) ignores it. See TRAINING_MODES. */
+  mode?: TrainingMode;
+  /** The parent model's bytes, as this family's train returned them (an ensemble's for ensemble_update). */
+  initModel?: Uint8Array | null;
+  /** transfer: how many of the parent's first layers keep their weights (MLP: hidden layers; LSTM: 1 is the LSTM layer). */
+  freezeLayers?: number;
   /** Called after every round or epoch; 'stop' ends training between rounds and marks it cancelled. */
   onRound?: (e: RoundEvent) => Promise<'continue' | 'stop'> | 'continue' | 'stop';
   checkpointEvery?: number;

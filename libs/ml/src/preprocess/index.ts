@@ -15,7 +15,9 @@ export {
 export { applyPlan, encodeRows } from './apply-plan';
 export { applyFeatureStats } from './apply-feature-stats';
 export { fitFeatureStats, type FeatureStats, type FeatureStatsOptions } from './fit-feature-stats';
-export { balancedClassWeights, sampleWeights } from './class-weights';
+export { balancedClassWeights, classWeightsFor, sampleWeights, type ClassWeightsSpec } from './class-weights';
+export { classDistribution, classCounts, type ClassDistribution } from './class-distribution';
+export { oversample } from './oversample';
 export { applyPlanToRecords } from './apply-plan-to-records';
 export { preparedBundlePieces, readPreparedBundle, writePreparedBundle } from './prepared-bundle';
 export { seededRandom, shuffleInPlace } from './seeded-random';

@@ -4,12 +4,14 @@ import { MlError } from '../errors';
 import type { Matrix } from '../matrix';
 import { applyFeatureStats } from './apply-feature-stats';
 import { encodeRows } from './apply-plan';
-import { balancedClassWeights, sampleWeights } from './class-weights';
+import { byLabel, classCounts, classDistribution } from './class-distribution';
+import { classWeightsFor, sampleWeights, type ClassWeightsSpec } from './class-weights';
 import { encodeTarget } from './encode-target';
 import { fitFeatureStats } from './fit-feature-stats';
 import { fitPlan } from './fit-plan';
 import { holdoutSplit, timeOrderedSplit, type SplitIndices } from './holdout-split';
 import { inferTask } from './infer-task';
+import { oversample } from './oversample';
 import type { PreparedData } from './prepared-data';
 import { timeFeatureName, type PreprocessPlan } from './preprocess-plan';
 import { selectFeatures } from './select-features';
@@ -29,8 +31,13 @@ export interface PrepareOptions {
   scaling?: boolean;
   /** Fill missing values with the training median (most frequent code for categories); default off, trees keep NaN. */
   impute?: boolean;
-  /** 'balanced' puts per-row sample weights on every matrix, from the training split's class counts. */
-  classWeights?: 'balanced' | null;
+  /**
+   * Per-row sample weights on every matrix: 'balanced' from the training split's class counts (after any
+   * oversampling), or a weight per class label (others weigh 1). Classification only.
+   */
+  classWeights?: ClassWeightsSpec | null;
+  /** Repeat random rows of the smaller classes (seeded by validation.seed) until each matches the largest; training split only. */
+  oversample?: boolean;
   /** Lags and rolling means over rows ordered by `validation.timeColumn`. */
   timeFeatures?: TimeFeaturesSpec | null;
 }
@@ -66,7 +73,12 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
     throw insufficient('the training split holds a single class');
   }
 
+  if ((opts.classWeights || opts.oversample) && !classLabels) {
+    throw new MlError('INVALID_HYPERPARAMETERS', `${opts.oversample ? 'oversample' : 'classWeights'} needs a classification task`);
+  }
+  const trainPositions = opts.oversample ? oversample(split.train, (p) => labels[p], classLabels!.length, opts.validation.seed) : split.train;
   const rowsOf = (positions: Int32Array) => positions.map((p) => kept[p]);
+  // Category vocabularies and feature statistics come from the distinct training rows, as without oversampling.
   const fitted = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
   const basePlan = opts.timeFeatures ? withTimeFeatures(fitted, opts.timeFeatures, opts.validation.timeColumn) : fitted;
   // Computed once over every frame row in time order: rows without a target still give later rows their history.
@@ -74,7 +86,8 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   const trainData = encodeRows(basePlan, frame, rowsOf(split.train), timed);
   const stats = fitFeatureStats(basePlan, trainData, { impute: opts.impute ?? false, scaling: opts.scaling ?? false });
   const plan = { ...basePlan, ...stats };
-  const weights = opts.classWeights === 'balanced' ? balancedWeightsFor(task, classLabels, split.train, labels) : null;
+  const trainLabels = Float32Array.from(trainPositions, (p) => labels[p]);
+  const weights = opts.classWeights ? classWeightsFor(opts.classWeights, classLabels!, trainLabels) : null;
   const matrix = (positions: Int32Array, data?: Float32Array): Matrix => {
     const m: Matrix = {
       rows: positions.length,
@@ -90,13 +103,18 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
     featureNames: plan.featureNames,
     classLabels,
     plan,
-    train: matrix(split.train, applyFeatureStats(plan, trainData)),
+    // Oversampled rows are encoded again; otherwise the rows the statistics were fitted on are scaled in place.
+    train: matrix(trainPositions, trainPositions === split.train ? applyFeatureStats(plan, trainData) : undefined),
     validation: split.validation.length > 0 ? matrix(split.validation) : null,
     test: matrix(split.test),
     droppedRows,
   };
   if (weights) prepared.classWeights = weights;
-  prepared.frameRows = { train: rowsOf(split.train), validation: rowsOf(split.validation), test: rowsOf(split.test) };
+  if (classLabels) {
+    prepared.classDistribution = classDistribution(labels, classLabels);
+    if (opts.oversample) prepared.classDistribution.oversampledTrainCounts = byLabel(classCounts(trainLabels, classLabels.length), classLabels);
+  }
+  prepared.frameRows = { train: rowsOf(trainPositions), validation: rowsOf(split.validation), test: rowsOf(split.test) };
   return prepared;
 }
 
@@ -106,13 +124,6 @@ function withTimeFeatures(plan: PreprocessPlan, spec: TimeFeaturesSpec, timeColu
   }
   const timeFeatures = fitTimeFeatures(spec, plan.transforms);
   return { ...plan, timeFeatures, timeColumn, featureNames: [...plan.featureNames, ...timeFeatures.map(timeFeatureName)] };
-}
-
-function balancedWeightsFor(task: Task, classLabels: string[] | null, train: Int32Array, labels: Float32Array): number[] {
-  if (task !== 'classification' || !classLabels) {
-    throw new MlError('INVALID_HYPERPARAMETERS', 'classWeights "balanced" needs a classification task');
-  }
-  return balancedClassWeights(Float32Array.from(train, (p) => labels[p]), classLabels.length);
 }
 
 function presentRows(target: FrameColumn): Int32Array {

@@ -1,6 +1,7 @@
 import type { Task } from '@trainyard/contracts';
 import type { Frame } from '../data/frame';
 import type { Matrix } from '../matrix';
+import type { ClassDistribution } from './class-distribution';
 import type { PreprocessPlan } from './preprocess-plan';
 
 /** Model-ready matrices for one job, with the plan that produced them. */
@@ -15,8 +16,10 @@ export interface PreparedData {
   test: Matrix;
   /** Rows dropped because their target was missing. */
   droppedRows: number;
-  /** Per-class weights behind the matrices' `weights`, when classWeights was 'balanced'. */
+  /** Per-class weights behind the matrices' `weights`, when classWeights was set. */
   classWeights?: number[];
+  /** Classification: rows per class and the imbalance ratio (and the training counts after oversampling). */
+  classDistribution?: ClassDistribution;
   /** The source frame's row behind each matrix row, so raw rows can be scored again (e.g. by the exported model). */
   frameRows?: { train: Int32Array; validation: Int32Array; test: Int32Array };
   /** Raw test rows to check an exported model against the engine, without the whole frame (see paritySample()). */

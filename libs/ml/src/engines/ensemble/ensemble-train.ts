@@ -8,6 +8,7 @@ import { encodeEnsembleModel, decodeEnsembleModel } from './ensemble-model';
 import type { EnsembleMemberModel, EnsembleModel } from './ensemble-model';
 import { resolveEnsembleParams } from './ensemble-params';
 import type { EnsembleMemberSpec, EnsembleParams } from './ensemble-params';
+import { parentModel } from '../training-mode';
 
 export const ENSEMBLE_ENGINE = 'trainyard-ensemble';
 export const ENSEMBLE_ENGINE_VERSION = '1.0.0';
@@ -22,7 +23,9 @@ const META_PARAMS = { l2: 1, maxIterations: 200 };
  */
 export async function trainEnsemble(opts: FamilyTrainOptions): Promise<FamilyTrainResult> {
   const params = resolveEnsembleParams(opts.params);
-  const start = opts.startFrom ? compatibleStart(decodeEnsembleModel(opts.startFrom), opts, params) : null;
+  const parent = parentModel('ensemble', opts);
+  // ensemble_update starts as a resume whose members are all finished: only the members listed after them train.
+  const start = opts.startFrom ? compatibleStart(decodeEnsembleModel(opts.startFrom), opts, params) : parent && updatedEnsemble(decodeEnsembleModel(parent), opts, params);
   const base = {
     task: opts.task,
     numClasses: opts.task === 'regression' ? 0 : opts.numClasses,
@@ -125,6 +128,20 @@ function importance(model: EnsembleModel): number[] {
   });
   const sum = totals.reduce((a, b) => a + b, 0);
   return sum > 0 ? totals.map((t) => t / sum) : totals;
+}
+
+function updatedEnsemble(parent: EnsembleModel, opts: FamilyTrainOptions, params: EnsembleParams): EnsembleModel {
+  if (parent.pending) throw new MlError('INVALID_HYPERPARAMETERS', 'The parent ensemble is a checkpoint, not a finished model');
+  if (params.members.length <= parent.members.length) {
+    throw new MlError('INVALID_HYPERPARAMETERS', `ensemble_update needs members after the parent's ${parent.members.length} (see ensembleUpdateParams)`);
+  }
+  return compatibleStart({ ...parent, meta: null, pending: null }, opts, params);
+}
+
+/** Params for an ensemble_update run: the parent's members as they were, then the new ones; method as the parent's unless given. */
+export function ensembleUpdateParams(parent: Uint8Array, newMembers: EnsembleMemberSpec[], method?: EnsembleParams['method']): Record<string, unknown> {
+  const model = decodeEnsembleModel(parent);
+  return { members: [...model.members.map((m) => ({ type: m.type, params: m.params })), ...newMembers], method: method ?? model.method };
 }
 
 function compatibleStart(model: EnsembleModel, opts: FamilyTrainOptions, params: EnsembleParams): EnsembleModel {

@@ -1,5 +1,5 @@
 export { ensembleFamily } from './ensemble-family';
-export { ENSEMBLE_ENGINE, ENSEMBLE_ENGINE_VERSION } from './ensemble-train';
+export { ENSEMBLE_ENGINE, ENSEMBLE_ENGINE_VERSION, ensembleUpdateParams } from './ensemble-train';
 export { validateEnsembleParams, resolveEnsembleParams, ENSEMBLE_PARAM_NAMES, ENSEMBLE_METHODS } from './ensemble-params';
 export type { EnsembleParams, EnsembleMemberSpec, EnsembleMethod } from './ensemble-params';
 export { ENSEMBLE_MEMBER_TYPES } from './ensemble-members';

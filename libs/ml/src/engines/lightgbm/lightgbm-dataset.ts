@@ -12,7 +12,7 @@ export interface DatasetOptions {
   initScore?: Float64Array | null;
 }
 
-/** Copies a matrix and its labels into a native Dataset; NaN stays missing. */
+/** Copies a matrix, its labels and any sample weights into a native Dataset; NaN stays missing. */
 export async function createDataset(m: Matrix, opts: DatasetOptions, code: JobErrorCode): Promise<NativeHandle> {
   const out: (NativeHandle | null)[] = [null];
   await callLightGBMOffThread(code, 'LGBM_DatasetCreateFromMat', m.data, DTYPE_FLOAT32, m.rows, m.cols, 1, opts.params, opts.reference ?? null, out);
@@ -21,6 +21,7 @@ export async function createDataset(m: Matrix, opts: DatasetOptions, code: JobEr
     // On the engine thread: setting a field runs OpenMP loops, and an OpenMP team on the main thread as well makes
     // libgomp throttle the engine thread's spin-waits (see EngineThread).
     await callLightGBMOffThread(code, 'LGBM_DatasetSetField', handle, 'label', m.labels, m.rows, DTYPE_FLOAT32);
+    if (m.weights) await callLightGBMOffThread(code, 'LGBM_DatasetSetField', handle, 'weight', m.weights, m.rows, DTYPE_FLOAT32);
     if (opts.initScore) await callLightGBMOffThread(code, 'LGBM_DatasetSetField', handle, 'init_score', opts.initScore, opts.initScore.length, DTYPE_FLOAT64);
     return handle;
   } catch (err) {

@@ -14,6 +14,7 @@ import type { LightGBMObjective } from './lightgbm-objective';
 import { resolveLightGBMParams } from './lightgbm-params';
 import { lightgbmVersion } from './lightgbm-version';
 import { quietWorkerThreads } from './quiet-worker-threads';
+import { parentModel } from '../training-mode';
 import type { ResolvedParams } from './param-table';
 import { resolveRandomForestParams } from './random-forest-params';
 
@@ -42,12 +43,16 @@ export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGB
   const validation = opts.validation && opts.validation.rows > 0 ? opts.validation : null;
   checkInputs(opts, validation, resolved.earlyStoppingRounds);
   const params = nativeParams(withWatchedMetric(objective, opts.watchMetric, opts.task, opts.numClasses), resolved, opts.device ?? 'cpu');
+  const parent = parentModel(opts.boosting === 'rf' ? 'random_forest' : 'lightgbm', opts);
   await quietWorkerThreads();
+  // Rounds are counted over the whole model, so an incremental run's total is the parent's plus its own.
+  const totalRounds = (parent ? await parentRounds(parent, opts, objective) : 0) + resolved.numRounds;
 
   const datasets: NativeHandle[] = [];
   const boosters: LightGBMBooster[] = [];
   try {
-    const { booster, trainIndex } = await setUp(opts, validation, objective, params, datasets, boosters);
+    // An incremental run starts as a resume from its parent does: its scores as init_score, its trees merged in front.
+    const { booster, trainIndex } = await setUp({ ...opts, startFrom: opts.startFrom ?? parent }, validation, objective, params, datasets, boosters);
     const names = booster.evalNames().map(metricName);
     const tracker = new BestRoundTracker(validation ? resolved.earlyStoppingRounds : null);
     let stoppedEarly = false;
@@ -55,8 +60,8 @@ export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGB
     // The last round reported; a trip may have boosted past it when training stopped mid-trip.
     let lastRound = booster.currentIteration();
     const batches = new RoundBatches();
-    training: while (lastRound < resolved.numRounds) {
-      const count = batches.next(roundsToBoundary(lastRound, resolved.numRounds, opts.onCheckpoint ? opts.checkpointEvery : undefined));
+    training: while (lastRound < totalRounds) {
+      const count = batches.next(roundsToBoundary(lastRound, totalRounds, opts.onCheckpoint ? opts.checkpointEvery : undefined));
       const started = performance.now();
       const trip = await booster.boostRounds(count, validation ? [trainIndex, 1] : [trainIndex], names.length);
       batches.observe(count, performance.now() - started);
@@ -65,7 +70,7 @@ export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGB
         const round = ++lastRound;
         const event: RoundEvent = {
           round,
-          totalRounds: resolved.numRounds,
+          totalRounds,
           train: named(names, metrics[0]),
           validation: validation ? named(names, metrics[1]) : null,
         };
@@ -145,6 +150,25 @@ async function setUp(
       throw new MlError('GPU_UNAVAILABLE', `This LightGBM build cannot train on GPU: ${err.message}`, err.details);
     }
     throw err;
+  }
+}
+
+/** Iterations in the parent of an incremental run, which must have been trained on as many features for this task. */
+async function parentRounds(parent: Uint8Array, opts: LightGBMTrainOptions, objective: LightGBMObjective): Promise<number> {
+  const wanted = objective.params.find(([name]) => name === 'objective')![1];
+  // The text model's header names its objective, e.g. "objective=binary sigmoid:1".
+  const found = /^objective=(\S+)/m.exec(Buffer.from(parent.buffer, parent.byteOffset, parent.byteLength).toString('utf8'))?.[1] ?? 'unknown';
+  const booster = await LightGBMBooster.load(parent, 'INVALID_HYPERPARAMETERS');
+  try {
+    if (found !== wanted || booster.featureCount() !== opts.train.cols || booster.treesPerIteration() !== objective.scoresPerRow) {
+      throw new MlError(
+        'INVALID_HYPERPARAMETERS',
+        `The parent model is ${found} on ${booster.featureCount()} features with ${booster.treesPerIteration()} trees per round; this run is ${wanted} on ${opts.train.cols} with ${objective.scoresPerRow}`,
+      );
+    }
+    return booster.currentIteration();
+  } finally {
+    booster.free();
   }
 }
 

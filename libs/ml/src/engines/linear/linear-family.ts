@@ -8,6 +8,7 @@ import type { LinearModel } from './linear-model';
 import { resolveLinearParams, validateLinearParams } from './linear-params';
 import { linearToOnnx } from './linear-to-onnx';
 import { runLinearFitInWorker } from './run-linear-fit';
+import { parentModel } from '../training-mode';
 
 export const LINEAR_ENGINE = 'trainyard-linear';
 export const LINEAR_ENGINE_VERSION = '1.0.0';
@@ -25,6 +26,7 @@ export const linearFamily: ModelFamily = {
 };
 
 async function trainLinear(opts: FamilyTrainOptions): Promise<FamilyTrainResult> {
+  parentModel('linear', opts);
   const params = resolveLinearParams(opts.params);
   const validation = checkDenseInputs(opts, 'linear');
   const start = opts.startFrom ? compatibleStart(decodeLinearModel(opts.startFrom), opts) : null;

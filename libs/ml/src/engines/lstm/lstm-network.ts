@@ -57,7 +57,8 @@ export class LstmNetwork {
     const matMul = fastGradientMatMul(tf);
     // Every step's input projection in one matmul.
     const projected = tf.add(matMul(tf.reshape(sequences, [window * batch, features]), kernel as tfTypes.Tensor2D), bias!);
-    const steps = tf.unstack(tf.reshape(projected, [window, batch, 4 * units])) as tfTypes.Tensor2D[];
+    // unstack's gradient fails on a single step (tfjs stacks a lone gradient), so a one-row window skips it.
+    const steps = window === 1 ? [projected as tfTypes.Tensor2D] : (tf.unstack(tf.reshape(projected, [window, batch, 4 * units])) as tfTypes.Tensor2D[]);
     let h: tfTypes.Tensor2D = tf.zeros([batch, units]);
     let c: tfTypes.Tensor2D = tf.zeros([batch, units]);
     for (const step of steps) {

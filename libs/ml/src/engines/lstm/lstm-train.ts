@@ -15,6 +15,9 @@ import { resolveLstmParams } from './lstm-params';
 import type { LstmParams } from './lstm-params';
 import { runLstm } from './lstm-predict';
 import { fillWindows } from './lstm-windows';
+import { parentModel } from '../training-mode';
+import { trainableFrom } from '../mlp/mlp-transfer';
+import { transferredLstm } from './lstm-transfer';
 
 export interface LstmTrainOutcome {
   model: LstmModel;
@@ -38,15 +41,20 @@ interface Run {
  * so the train (and validation) matrix must be in time order. Batch order depends only on (seed, epoch), so a resume replays.
  */
 export async function trainLstm(opts: FamilyTrainOptions): Promise<LstmTrainOutcome> {
-  const params = resolveLstmParams(opts.params);
   const validation = checkDenseInputs(opts, 'lstm');
+  const params = resolveLstmParams(opts.params, validation !== null);
   if (params.earlyStoppingRounds !== null && !validation) {
     throw new MlError('INVALID_HYPERPARAMETERS', 'earlyStoppingRounds needs a validation set');
   }
   const outputs = outputUnits(opts.task, opts.numClasses);
-  const start = opts.startFrom ? compatibleStart(decodeLstmModel(opts.startFrom), opts, params) : null;
+  const parentBytes = parentModel('lstm', opts);
+  const parent = parentBytes && transferredLstm(decodeLstmModel(parentBytes), opts, params.seed);
+  // A transferred network keeps the parent's window and units, so its checkpoints are checked against those.
+  const start = opts.startFrom ? compatibleStart(decodeLstmModel(opts.startFrom), opts, parent ?? params) : null;
+  // The LSTM layer is the one layer below the dense output; freezing it trains the output alone.
+  const frozen = trainableFrom(opts.freezeLayers ?? 0, parent ? 1 : 0, 'lstm');
   const tf = await loadTf();
-  const model: LstmModel = start ?? {
+  const model: LstmModel = start ?? parent ?? {
     task: opts.task,
     numClasses: opts.task === 'regression' ? 0 : opts.numClasses,
     featureCount: opts.train.cols,
@@ -60,7 +68,8 @@ export async function trainLstm(opts: FamilyTrainOptions): Promise<LstmTrainOutc
   const network = new LstmNetwork(tf, model.weights, { featureCount: model.featureCount, units: model.units, outputs });
   let optimizer: FlatAdam | null = null;
   try {
-    optimizer = new FlatAdam(tf, network.variables, params.learningRate, model.training);
+    // A frozen LSTM layer (kernel, recurrent kernel, bias) is left out of the optimizer; the dense output trains.
+    optimizer = new FlatAdam(tf, network.variables.slice(3 * frozen), params.learningRate, model.training);
     return await epochs({ tf, opts, params, model, network, optimizer }, validation);
   } finally {
     optimizer?.dispose();
@@ -161,7 +170,7 @@ function shuffledRows(rows: number, random: () => number): Uint32Array {
   return order;
 }
 
-function compatibleStart(model: LstmModel, opts: FamilyTrainOptions, params: LstmParams): LstmModel {
+function compatibleStart(model: LstmModel, opts: FamilyTrainOptions, params: Pick<LstmParams, 'window' | 'units'>): LstmModel {
   const same =
     model.task === opts.task &&
     model.featureCount === opts.train.cols &&

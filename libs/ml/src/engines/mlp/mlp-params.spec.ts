@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MlError } from '../../errors';
-import { resolveMlpParams, validateMlpParams } from './mlp-params';
+import { MLP_DEFAULT_PATIENCE, resolveMlpParams, validateMlpParams } from './mlp-params';
 
 describe('mlp params', () => {
   it('fills defaults', () => {
@@ -11,7 +11,10 @@ describe('mlp params', () => {
     assert.equal(p.learningRate, 0.001);
     assert.equal(p.epochs, 3);
     assert.equal(p.batchSize, 256);
-    assert.equal(p.earlyStoppingRounds, null);
+    assert.equal(p.earlyStoppingRounds, null, 'no validation set, no early stopping');
+    assert.equal(resolveMlpParams({}, true).earlyStoppingRounds, MLP_DEFAULT_PATIENCE);
+    assert.equal(resolveMlpParams({ earlyStoppingRounds: 3 }, true).earlyStoppingRounds, 3);
+    assert.equal(resolveMlpParams({ earlyStoppingRounds: 0 }, true).earlyStoppingRounds, null, '0 turns it off');
   });
 
   it('names each bad field', () => {
@@ -22,7 +25,7 @@ describe('mlp params', () => {
       epochs: 2.5,
       batchSize: 0,
       dropout: 1,
-      earlyStoppingRounds: 0,
+      earlyStoppingRounds: -1,
       seed: -1,
       momentum: 0.9,
     });

@@ -12,6 +12,8 @@ import { resolveMlpParams } from './mlp-params';
 import type { MlpParams } from './mlp-params';
 import { runNetwork } from './mlp-predict';
 import { loadTf, yieldToEventLoop } from './tfjs-wasm';
+import { parentModel } from '../training-mode';
+import { trainableFrom, transferredMlp } from './mlp-transfer';
 import type { Tf } from './tfjs-wasm';
 
 export interface MlpTrainOutcome {
@@ -24,15 +26,20 @@ export interface MlpTrainOutcome {
 
 /** Adam over seeded mini-batches; per-epoch order and dropout masks depend only on (seed, epoch), so a resume replays exactly. */
 export async function trainMlp(opts: FamilyTrainOptions): Promise<MlpTrainOutcome> {
-  const params = resolveMlpParams(opts.params);
   const validation = checkDenseInputs(opts, 'mlp');
+  const params = resolveMlpParams(opts.params, validation !== null);
   if (params.earlyStoppingRounds !== null && !validation) {
     throw new MlError('INVALID_HYPERPARAMETERS', 'earlyStoppingRounds needs a validation set');
   }
   const outputs = outputUnits(opts.task, opts.numClasses);
-  const start = opts.startFrom ? compatibleStart(decodeMlpModel(opts.startFrom), opts, params, outputs) : null;
+  const parentBytes = parentModel('mlp', opts);
+  const parent = parentBytes && transferredMlp(decodeMlpModel(parentBytes), opts, params.seed);
+  // A transferred network keeps the parent's shape, so its checkpoints are checked against that, not the params.
+  const shape = parent ? { hidden: parent.layers.slice(0, -1).map((l) => l.outputs), activation: parent.activation } : { hidden: params.hiddenLayers, activation: params.activation };
+  const start = opts.startFrom ? compatibleStart(decodeMlpModel(opts.startFrom), opts, shape, outputs) : null;
+  const frozen = trainableFrom(opts.freezeLayers ?? 0, parent ? parent.layers.length - 1 : 0, 'mlp');
   const tf = await loadTf();
-  const model: MlpModel = start ?? {
+  const model: MlpModel = start ?? parent ?? {
     task: opts.task,
     numClasses: opts.task === 'regression' ? 0 : opts.numClasses,
     featureCount: opts.train.cols,
@@ -45,7 +52,8 @@ export async function trainMlp(opts: FamilyTrainOptions): Promise<MlpTrainOutcom
   const network = new MlpNetwork(tf, model.layers, model.activation);
   let optimizer: FlatAdam | null = null;
   try {
-    optimizer = new FlatAdam(tf, network.variables, params.learningRate, model.training);
+    // Frozen layers are left out of the optimizer, so no step moves them (each layer is a weight and a bias variable).
+    optimizer = new FlatAdam(tf, network.variables.slice(2 * frozen), params.learningRate, model.training);
     return await epochs(tf, opts, params, model, network, optimizer, validation);
   } finally {
     optimizer?.dispose();
@@ -171,14 +179,14 @@ function dropoutMask(size: number, rate: number, random: () => number): Float32A
   return Float32Array.from({ length: size }, () => (random() < rate ? 0 : keep));
 }
 
-function compatibleStart(model: MlpModel, opts: FamilyTrainOptions, params: MlpParams, outputs: number): MlpModel {
+function compatibleStart(model: MlpModel, opts: FamilyTrainOptions, shape: { hidden: number[]; activation: MlpParams['activation'] }, outputs: number): MlpModel {
   const hidden = model.layers.slice(0, -1).map((l) => l.outputs);
   const same =
     model.task === opts.task &&
     model.featureCount === opts.train.cols &&
     model.layers[model.layers.length - 1]!.outputs === outputs &&
-    model.activation === params.activation &&
-    hidden.join() === params.hiddenLayers.join();
+    model.activation === shape.activation &&
+    hidden.join() === shape.hidden.join();
   if (!same) throw new MlError('INVALID_HYPERPARAMETERS', 'startFrom is an MLP with a different task, shape or activation');
   return model;
 }

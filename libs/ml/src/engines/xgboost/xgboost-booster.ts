@@ -56,6 +56,11 @@ export class Booster {
     callXGBoost('TRAINING_FAILED', 'XGBoosterSetAttr', this.handle, key, value);
   }
 
+  /** XGBoost deletes an attribute set to NULL. */
+  deleteAttr(key: string): void {
+    callXGBoost('TRAINING_FAILED', 'XGBoosterSetAttr', this.handle, key, null);
+  }
+
   /**
    * Boosts one round on `dtrain`, then evaluates every set, in a single trip to the engine thread: per-round
    * overhead is what separates a service from a tight Python loop on small data.

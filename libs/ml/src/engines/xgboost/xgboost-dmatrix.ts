@@ -4,7 +4,7 @@ import { callXGBoost, callXGBoostOffThread } from './xgboost-library';
 import type { NativeHandle } from './xgboost-library';
 
 /**
- * Copies a matrix (and optionally its labels) into a native DMatrix on `threads` threads (0: XGBoost's default, every
+ * Copies a matrix (and optionally its labels and sample weights) into a native DMatrix on `threads` threads (0: XGBoost's default, every
  * core), as the Python package does; the plain XGDMatrixCreateFromMat copies on one. NaN stays missing.
  */
 export async function createDMatrix(m: Matrix, withLabels: boolean, code: JobErrorCode, threads = 0): Promise<NativeHandle> {
@@ -14,6 +14,7 @@ export async function createDMatrix(m: Matrix, withLabels: boolean, code: JobErr
   if (!withLabels) return handle;
   try {
     await callXGBoostOffThread(code, 'XGDMatrixSetFloatInfo', handle, 'label', m.labels, m.rows);
+    if (m.weights) await callXGBoostOffThread(code, 'XGDMatrixSetFloatInfo', handle, 'weight', m.weights, m.rows);
     return handle;
   } catch (err) {
     freeDMatrix(handle);

@@ -11,6 +11,8 @@ import { checkLabels, extraEvalMetric, metricName, objectiveFor } from './xgboos
 import type { Objective, XGBoostTask } from './xgboost-objective';
 import { resolveXGBoostParams } from './xgboost-params';
 import { xgboostSupportsCuda, xgboostVersion } from './xgboost-version';
+import { parentModel } from '../training-mode';
+import type { TrainingMode } from '../training-mode';
 
 export interface XGBoostRoundEvent {
   /** 1-based count of rounds the model now holds (continues from a checkpoint's rounds). */
@@ -35,6 +37,9 @@ export interface XGBoostTrainOptions {
   watchMetric?: string;
   /** A saved model (e.g. a checkpoint) to continue boosting from. */
   startFrom?: Uint8Array | null;
+  /** 'incremental' boosts numRounds more rounds on top of initModel's trees, on this run's data. */
+  mode?: TrainingMode;
+  initModel?: Uint8Array | null;
   /** Called after every round; 'stop' cancels training between rounds. */
   onRound?: (e: XGBoostRoundEvent) => Promise<RoundDecision> | RoundDecision;
   checkpointEvery?: number;
@@ -63,6 +68,9 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
   const validation = opts.validation && opts.validation.rows > 0 ? opts.validation : null;
   checkInputs(opts, validation, resolved.earlyStoppingRounds);
   const engineVersion = xgboostVersion();
+  const parent = parentModel('xgboost', opts);
+  // Rounds are counted over the whole model, so an incremental run's total is the parent's plus its own.
+  const totalRounds = (parent ? parentRounds(parent, opts, objective) : 0) + resolved.numRounds;
 
   const dmatrices: NativeHandle[] = [];
   const boosters: Booster[] = [];
@@ -79,6 +87,12 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
     const booster = Booster.create(dmatrices, 'TRAINING_FAILED');
     boosters.push(booster);
     if (opts.startFrom) await booster.loadModel(opts.startFrom, 'INVALID_HYPERPARAMETERS');
+    else if (parent) {
+      await booster.loadModel(parent, 'INVALID_HYPERPARAMETERS');
+      // The parent's best round belongs to its own validation set, not this run's.
+      booster.deleteAttr(BEST_ITERATION_ATTR);
+      booster.deleteAttr(BEST_SCORE_ATTR);
+    }
     applyParams(booster, objective, resolved.native, opts.device ?? 'cpu', extraEvalMetric(opts.watchMetric, opts.task, opts.numClasses));
 
     const tracker = BestRoundTracker.restore(
@@ -91,14 +105,14 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
     // The last round reported; a trip may have boosted past it when training stopped mid-trip.
     let lastRound = booster.boostedRounds();
     const batches = new RoundBatches();
-    training: while (lastRound < resolved.numRounds) {
-      const count = batches.next(roundsToBoundary(lastRound, resolved.numRounds, opts.onCheckpoint ? opts.checkpointEvery : undefined));
+    training: while (lastRound < totalRounds) {
+      const count = batches.next(roundsToBoundary(lastRound, totalRounds, opts.onCheckpoint ? opts.checkpointEvery : undefined));
       const started = performance.now();
       const trip = await booster.boostRounds(lastRound, count, dtrain, sets);
       batches.observe(count, performance.now() - started);
       for (const scores of trip) {
         const round = ++lastRound;
-        const event = roundEvent(round, resolved.numRounds, scores, validation !== null);
+        const event = roundEvent(round, totalRounds, scores, validation !== null);
         if (event.validation) stoppedEarly = tracker.observe(round, event.validation[metricName(objective.evalMetric)]!);
         if ((await opts.onRound?.(event)) === 'stop') cancelled = true;
         if (cancelled || stoppedEarly) break training;
@@ -129,6 +143,22 @@ export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTr
     for (const b of boosters) b.free();
     for (const d of dmatrices) freeDMatrix(d);
   }
+}
+
+/** Rounds in the parent of an incremental run, which must have been trained for this task on as many features. */
+function parentRounds(parent: Uint8Array, opts: XGBoostTrainOptions, objective: Objective): number {
+  const model = readXGBoostModel(parent);
+  if (model.objective !== objective.objective || model.numFeature !== opts.train.cols) {
+    throw new MlError(
+      'INVALID_HYPERPARAMETERS',
+      `The parent model is ${model.objective} on ${model.numFeature} features; this run is ${objective.objective} on ${opts.train.cols}`,
+    );
+  }
+  const groups = objective.objective === 'multi:softprob' ? opts.numClasses : 1;
+  if (model.objective === 'multi:softprob' && model.numClass !== opts.numClasses) {
+    throw new MlError('INVALID_HYPERPARAMETERS', `The parent model has ${model.numClass} classes; this run has ${opts.numClasses}`);
+  }
+  return model.trees.length / groups;
 }
 
 function checkInputs(opts: XGBoostTrainOptions, validation: Matrix | null, earlyStoppingRounds: number | null): void {

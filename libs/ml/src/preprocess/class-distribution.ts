@@ -1,0 +1,26 @@
+/** How the target's classes are spread, for the preprocess log and the job. */
+export interface ClassDistribution {
+  /** Rows per class label over every row with a target, in class order. */
+  counts: Record<string, number>;
+  /** Rows of the largest class over rows of the smallest (1 when balanced). */
+  imbalanceRatio: number;
+  /** Training rows per class label after random oversampling, when it ran. */
+  oversampledTrainCounts?: Record<string, number>;
+}
+
+/** Rows per class index. */
+export function classCounts(labels: ArrayLike<number>, numClasses: number): number[] {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
+  return counts;
+}
+
+export function classDistribution(labels: ArrayLike<number>, classLabels: string[]): ClassDistribution {
+  const counts = classCounts(labels, classLabels.length);
+  const present = counts.filter((n) => n > 0);
+  return { counts: byLabel(counts, classLabels), imbalanceRatio: Math.max(...present) / Math.min(...present) };
+}
+
+export function byLabel(counts: number[], classLabels: string[]): Record<string, number> {
+  return Object.fromEntries(classLabels.map((label, i) => [label, counts[i]!]));
+}
