@@ -124,8 +124,8 @@ async function runStaged(step: StepInput, queuePrefix: string, status: TrainingS
   const cpu: Device = 'cpu';
   const { loadFeatures } = steps(cpu, queuePrefix, { startToCloseTimeout: '30m', heartbeatTimeout: '60s' }, 'load features');
   const { preprocess } = steps(cpu, queuePrefix, { startToCloseTimeout: '4h', heartbeatTimeout: '120s' }, 'preprocess');
-  const { train } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '60s' }, `train ${step.spec.model.type}`);
-  const { crossValidateFold } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '60s' }, 'cross-validation fold');
+  const { train } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '30s' }, `train ${step.spec.model.type}`);
+  const { crossValidateFold } = steps(step.device, queuePrefix, { startToCloseTimeout: '24h', heartbeatTimeout: '30s' }, 'cross-validation fold');
   const { evaluate } = steps(cpu, queuePrefix, { startToCloseTimeout: '4h', heartbeatTimeout: '120s' }, 'evaluate: ONNX export and parity');
   const { registerModel } = steps(cpu, queuePrefix, { startToCloseTimeout: '10m', heartbeatTimeout: '60s' }, 'register the model version');
   const control = proxyLocalActivities<ControlActivities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
