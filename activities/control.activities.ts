@@ -54,7 +54,7 @@ export function createControlActivities(deps: ActivityDeps) {
         jobs.log(input.jobId, { level: 'warn', message: `could not delete the job's intermediate objects yet: ${err instanceof Error ? err.message : String(err)}` }),
       );
       const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
-      if (job.status !== 'completed' && job.status !== 'failed') return { eventId: null };
+      if (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') return { eventId: null };
       const type = `training.${job.status}` as const;
       const eventId = await new EventStore(em).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job));
       // Recorded for GET /v1/events either way; a delivery workflow only where a webhook listens.

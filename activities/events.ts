@@ -2,18 +2,21 @@ import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
 import { Webhook, type EventType, type TrainingJob } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 
-/** The payload API.md gives for training events. */
+/** The payload API.md gives for training events, with the validation metrics and, for a study's trial, its study and number. */
 export function trainingEventData(job: TrainingJob): Record<string, unknown> {
   return {
     jobId: job.id,
+    status: job.status,
     modelName: job.modelVersion?.name ?? job.name,
     modelVersion: job.modelVersion?.version ?? null,
     modelType: job.modelType,
     durationSeconds: job.startedAt && job.completedAt ? (job.completedAt.getTime() - job.startedAt.getTime()) / 1000 : null,
     metrics: job.metrics,
+    validationMetrics: job.validationMetrics,
     error: job.error,
     deploymentReady: job.status === 'completed',
     performanceImprovement: null,
+    ...(job.studyId ? { studyId: job.studyId, trialNumber: Number(job.tags.trial) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { improvement, PRIORITY_KEYS, type PromotionComparison, type TrainingSpec
 import { Dataset, EventStore, JobStore, ModelAlias, ModelAliasEvent, TrainingJob, TrainingSchedule, buildTrainingJob } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
+import { startDeliveryIfSubscribed } from './events';
 
 export interface PlannedRun {
   jobId: string;
@@ -60,37 +61,47 @@ export function createScheduleActivities(deps: ActivityDeps) {
       const rule = schedule.promote!;
       const ref = job.modelVersion!;
       const holder = await em.findOne(ModelAlias, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias });
+      const actor = `schedule:${schedule.name}`;
+      // A retry after the alias moved finds its own move (the audit row says from where) and decides the same.
+      const ours = holder?.version === ref.version ? await em.findOne(ModelAliasEvent, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias, toVersion: ref.version, actor }, { orderBy: { at: 'desc' } }) : null;
+      const previousVersion = ours ? ours.fromVersion : (holder?.version ?? null);
       const compared = input.comparison;
       let gain: number | null = null;
       let why: string | null = null;
-      if (holder && holder.version !== ref.version) {
-        if (!compared || compared.incumbent === null) why = `v${holder.version} could not be scored on this job's test rows`;
-        else if (compared.incumbentVersion !== holder.version) why = `${rule.alias} moved to v${holder.version} while this job ran (it was compared with v${compared.incumbentVersion})`;
+      if (previousVersion !== null && previousVersion !== ref.version) {
+        if (!compared || compared.incumbent === null) why = `v${previousVersion} could not be scored on this job's test rows`;
+        else if (compared.incumbentVersion !== previousVersion) why = `${rule.alias} moved to v${previousVersion} while this job ran (it was compared with v${compared.incumbentVersion})`;
         else gain = improvement(rule.metric, compared.candidate, compared.incumbent);
       }
-      const promote = !holder || holder.version === ref.version || (gain !== null && gain >= rule.minImprovement);
-      if (promote && holder?.version !== ref.version) {
+      const already = holder?.version === ref.version;
+      const promote = already || !holder || (gain !== null && gain >= rule.minImprovement);
+      if (promote && !already) {
         await em.transactional(async (tx) => {
-          const actor = `schedule:${schedule.name}`;
           const reason = gain === null ? 'no model held the alias' : `${rule.metric} improved by ${gain}`;
           if (holder) await tx.nativeUpdate(ModelAlias, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias }, { version: ref.version, updatedBy: actor, updatedAt: new Date() });
           else tx.persist(tx.create(ModelAlias, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias, version: ref.version, updatedBy: actor, updatedAt: new Date() }));
-          tx.persist(tx.create(ModelAliasEvent, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias, fromVersion: holder?.version ?? null, toVersion: ref.version, actor, reason, at: new Date() }));
+          tx.persist(tx.create(ModelAliasEvent, { tenantId: job.tenantId, modelName: ref.name, alias: rule.alias, fromVersion: previousVersion, toVersion: ref.version, actor, reason, at: new Date() }));
           await tx.flush();
         });
-        await new EventStore(em).record(job.tenantId, 'model.promoted', `promoted:${job.id}`, {
+      }
+      if (promote && (!already || ours)) {
+        // Once per job whatever retries happen, and delivered to the webhooks that listen.
+        const eventId = await new EventStore(em).record(job.tenantId, 'model.promoted', `promoted:${job.id}`, {
           jobId: job.id,
           modelName: ref.name,
           modelVersion: ref.version,
           modelType: job.modelType,
           alias: rule.alias,
-          previousVersion: holder?.version ?? null,
+          previousVersion,
+          actor,
+          reason: gain === null ? 'no model held the alias' : `${rule.metric} improved by ${gain}`,
           metrics: job.metrics,
           deploymentReady: true,
           performanceImprovement: gain,
         });
+        await startDeliveryIfSubscribed(deps, job.tenantId, 'model.promoted', eventId);
       }
-      const promotion = { deploymentReady: promote, performanceImprovement: gain, alias: rule.alias, metric: rule.metric, promoted: promote, previousVersion: holder?.version ?? null };
+      const promotion = { deploymentReady: promote, performanceImprovement: gain, alias: rule.alias, metric: rule.metric, promoted: promote, previousVersion };
       await em.nativeUpdate(TrainingJob, { id: job.id }, { promotion });
       await new JobStore(em).log(job.id, {
         level: 'info',

@@ -1,9 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Device, JobError, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
-import { JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
+import { EventStore, JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
+import { startDeliveryIfSubscribed, trainingEventData } from './events';
 import { chooseDevice } from './placement';
 
 /** A job id derived from (study, trial number), so a retried activity finds the job it made. */
@@ -70,6 +71,10 @@ export function createStudyActivities(deps: ActivityDeps) {
       if (await jobs.finalize(trial.jobId, { status: failed ? 'failed' : 'cancelled', error: failed ? input.error : null, modelVersion: null })) {
         const message = input.outcome === 'pruned' ? 'trial pruned by the study' : input.outcome === 'cancelled' ? 'trial cancelled' : `trial failed: ${input.error?.code}: ${input.error?.message}`;
         await jobs.log(trial.jobId, { level: failed ? 'error' : 'info', message });
+        const job = await em.findOneOrFail(TrainingJob, { id: trial.jobId });
+        const type = failed ? 'training.failed' : 'training.cancelled';
+        const eventId = await new EventStore(em).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job));
+        await startDeliveryIfSubscribed(deps, job.tenantId, type, eventId);
       }
       await em.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.number, status: 'running' }, { status: input.outcome === 'pruned' ? 'pruned' : 'failed', completedAt: new Date() });
       await deps.storage.deletePrefix(objectKeys.jobPrefix(trial.jobId)).catch(() => undefined);

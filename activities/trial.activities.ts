@@ -105,8 +105,7 @@ async function closeTrial(deps: ActivityDeps, input: TrialInput, result: { task:
   await deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch(() => undefined);
   const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
   await new JobStore(em).log(input.jobId, { level: 'info', message: `trial ${input.trial.number} completed: ${input.objective.metric} = ${result.value}` });
-  const data = { ...trainingEventData(job), studyId: input.studyId, trialNumber: input.trial.number };
-  const eventId = await new EventStore(em).record(job.tenantId, 'training.completed', `training:${job.id}`, data);
+  const eventId = await new EventStore(em).record(job.tenantId, 'training.completed', `training:${job.id}`, trainingEventData(job));
   await startDeliveryIfSubscribed(deps, job.tenantId, 'training.completed', eventId);
 }
 

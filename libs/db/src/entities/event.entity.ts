@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
-export const EVENT_TYPES = ['training.completed', 'training.failed', 'model.promoted'] as const;
+export const EVENT_TYPES = ['training.completed', 'training.failed', 'training.cancelled', 'model.promoted'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Something that happened, kept for polling (`GET /v1/events?after=`) and delivered to webhooks. */
