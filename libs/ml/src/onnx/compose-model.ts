@@ -137,6 +137,8 @@ function readAll<T extends Float32Array | Float64Array>(out: T, read: (row: numb
   return out;
 }
 
+const SMALL_BATCH_ROWS = 20_000;
+
 /** Runs a composed model on raw records or a frame; outputs as scoreOnnx reports them. */
 export async function scoreRawOnnx(
   bytes: Uint8Array,
@@ -145,8 +147,11 @@ export async function scoreRawOnnx(
   opts: ScoreOnnxOptions = {},
 ): Promise<OnnxScores> {
   let session: ort.InferenceSession;
+  const count = isFrame(rows) ? rows.rowCount : rows.length;
+  // A one-off scoring of a few thousand rows is quicker on one thread than through a pool that must wake first.
+  const threads = count < SMALL_BATCH_ROWS ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : {};
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: opts.executionProviders ?? ['cpu'] });
+    session = await ort.InferenceSession.create(bytes, { executionProviders: opts.executionProviders ?? ['cpu'], ...threads });
   } catch (err) {
     throw new MlError('INTERNAL', `onnxruntime could not load the model: ${(err as Error).message}`);
   }
