@@ -27,6 +27,8 @@ export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: 
     task: spec.task,
     validation: spec.validation,
     timeFeatures: spec.preprocessing?.timeFeatures ?? null,
+    classWeights: spec.preprocessing?.classWeights ?? null,
+    oversample: spec.preprocessing?.oversample ?? false,
     ...(needsScaledInputs(spec.model.type, spec.model.params) ? { scaling: true, impute: true } : {}),
   };
   const selectionSpec = spec.preprocessing?.featureSelection;
@@ -44,6 +46,7 @@ export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: 
     validationRows: prepared.validation?.rows ?? 0,
     testRows: prepared.test.rows,
     ...(selection ? { featureSelection: selection } : {}),
+    ...(prepared.classDistribution ? { classDistribution: prepared.classDistribution } : {}),
   };
   return { prepared, summary };
 }
@@ -59,6 +62,11 @@ export async function preprocess(ctx: StepContext, input: StepInput, frame: Fram
     droppedRows: prepared.droppedRows,
     classLabels: prepared.classLabels,
   });
+  const distribution = prepared.classDistribution;
+  if (distribution) {
+    const counts = Object.entries(distribution.counts).map(([label, n]) => `${label}: ${n}`).join(', ');
+    await ctx.log(distribution.imbalanceRatio >= 10 ? 'warn' : 'info', `class distribution ${counts}; imbalance ratio ${distribution.imbalanceRatio.toFixed(2)}`, { ...distribution });
+  }
   return { prepared, summary };
 }
 

@@ -35,6 +35,16 @@ export interface LoadFeaturesResult {
   datasetSha256: string;
 }
 
+/** How a classification target's rows fall into its classes. */
+export interface ClassDistribution {
+  /** Rows per class label over every row with a target, in class order. */
+  counts: Record<string, number>;
+  /** Rows of the largest class over rows of the smallest (1 when balanced). */
+  imbalanceRatio: number;
+  /** Training rows per class label after random oversampling, when it ran. */
+  oversampledTrainCounts?: Record<string, number>;
+}
+
 export interface PreprocessResult {
   /** The prepared matrices, plan, frame rows and parity sample, as one bundle. */
   prepared: StoredObject;
@@ -46,6 +56,8 @@ export interface PreprocessResult {
   testRows: number;
   /** Set when preprocessing.featureSelection chose the raw columns the model uses. */
   featureSelection?: FeatureSelectionOutcome;
+  /** Classification: rows per class and the imbalance ratio. */
+  classDistribution?: ClassDistribution;
 }
 
 export interface FeatureSelectionOutcome {

@@ -63,6 +63,13 @@ export interface FeatureSelectionSpec {
 export interface PreprocessingSpec {
   timeFeatures: TimeFeaturesSpec | null;
   featureSelection: FeatureSelectionSpec | null;
+  /**
+   * Classification only: per-row sample weights from the training split's class counts (`balanced`) or a weight
+   * per label (labels not named weigh 1). Absent on jobs submitted before it existed.
+   */
+  classWeights?: 'balanced' | Record<string, number> | null;
+  /** Classification only: repeat random rows of the smaller classes in the training split until each matches the largest. */
+  oversample?: boolean;
 }
 
 export const defaultPreprocessing: PreprocessingSpec = { timeFeatures: null, featureSelection: null };

@@ -1,12 +1,7 @@
-/** How the target's classes are spread, for the preprocess log and the job. */
-export interface ClassDistribution {
-  /** Rows per class label over every row with a target, in class order. */
-  counts: Record<string, number>;
-  /** Rows of the largest class over rows of the smallest (1 when balanced). */
-  imbalanceRatio: number;
-  /** Training rows per class label after random oversampling, when it ran. */
-  oversampledTrainCounts?: Record<string, number>;
-}
+import type { ClassDistribution } from '@trainyard/contracts';
+
+/** How the target's classes are spread, for the preprocess log and the job (the type lives in contracts). */
+export type { ClassDistribution };
 
 /** Rows per class index. */
 export function classCounts(labels: ArrayLike<number>, numClasses: number): number[] {
