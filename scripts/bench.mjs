@@ -5,9 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+// Only builtins and setup.mjs statically: the rest is imported once ensureSetup() has installed what it needs.
 import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
-import { freePort, startTemporalDevServer, stopChild } from './services.mjs';
-import { startThrowawayPostgres } from './throwaway-postgres.mjs';
 
 const say = (line) => console.log(`[bench] ${line}`);
 const venv = path.join(repoRoot, 'bench', '.venv');
@@ -28,6 +27,8 @@ function ensurePeers() {
 async function main() {
   const filters = process.argv.slice(2);
   const tools = ensureSetup({ build: true });
+  const { freePort, startTemporalDevServer, stopChild } = await import('./services.mjs');
+  const { startThrowawayPostgres } = await import('./throwaway-postgres.mjs');
   ensurePeers();
   const files = fs
     .readdirSync(path.join(repoRoot, 'dist', 'bench'))

@@ -4,9 +4,8 @@
 // nothing listens on TRAINYARD_DB_PORT.
 import net from 'node:net';
 import path from 'node:path';
+// Only builtins and setup.mjs statically: the rest may need packages that setup installs.
 import { build, ensureNodeModules, repoRoot } from './setup.mjs';
-import { startEmbeddedPostgres } from './embedded-postgres.mjs';
-import { runPrefixed } from './services.mjs';
 
 function listening(port) {
   return new Promise((resolve) => {
@@ -21,6 +20,8 @@ function listening(port) {
 async function main() {
   ensureNodeModules();
   if (!process.argv.includes('--no-build')) build();
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.mjs');
+  const { runPrefixed } = await import('./services.mjs');
   const env = { ...process.env };
   let embedded = null;
   if (!env.DATABASE_URL) {

@@ -6,19 +6,12 @@
 //   --no-build       skip the TypeScript build
 import fs from 'node:fs';
 import path from 'node:path';
+// Only node builtins and setup.mjs are imported statically: on a fresh clone nothing else is installed until
+// ensureSetup() has run, so every other module is imported after it.
 import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
-import { RECOMMENDED_POOL_MAX } from './embedded-postgres.mjs';
-import {
-  isPortFree,
-  isRunning,
-  runPrefixed,
-  sleep,
-  spawnService,
-  startTemporalDevServer,
-  stopChild,
-  waitFor,
-  waitForPort,
-} from './services.mjs';
+
+/** @type {typeof import('./services.mjs')} */
+let services;
 
 const flags = new Set(process.argv.slice(2));
 const servicesOnly = flags.has('--services-only');
@@ -39,7 +32,7 @@ let stopping = null;
 function shutdown(code, reason) {
   stopping ??= (async () => {
     if (reason) say(reason);
-    for (const child of [...children].reverse()) await stopChild(child);
+    for (const child of [...children].reverse()) await services.stopChild(child);
     process.exit(code);
   })();
   return stopping;
@@ -57,21 +50,21 @@ function track(child) {
 process.on('SIGINT', () => void shutdown(0, 'stopping ...'));
 process.on('SIGTERM', () => void shutdown(0, 'stopping ...'));
 // Last resort when we die without running shutdown(): children live in their own process groups.
-process.on('exit', () => children.filter(isRunning).forEach((c) => c.kill('SIGKILL')));
+process.on('exit', () => children.filter((c) => c.exitCode === null && c.signalCode === null).forEach((c) => c.kill('SIGKILL')));
 
 async function assertPortsFree(ports) {
   for (const [port, envVar] of ports) {
-    if (!(await isPortFree(port, '127.0.0.1'))) throw new Error(`port ${port} is in use; set ${envVar} to another port`);
+    if (!(await services.isPortFree(port, '127.0.0.1'))) throw new Error(`port ${port} is in use; set ${envVar} to another port`);
   }
 }
 
 async function startDatabase(childEnv) {
   const child = track(
-    spawnService('db', process.execPath, [path.join(repoRoot, 'scripts', 'embedded-postgres.mjs'), path.join(dataDir, 'pglite')], {
+    services.spawnService('db', process.execPath, [path.join(repoRoot, 'scripts', 'embedded-postgres.mjs'), path.join(dataDir, 'pglite')], {
       env: { ...childEnv, TRAINYARD_DB_PORT: String(dbPort), TRAINYARD_DB_EXIT_WITH_STDIN: '1' },
     }),
   );
-  await waitForPort(dbPort, '127.0.0.1', { child, timeoutMs: 120_000 });
+  await services.waitForPort(dbPort, '127.0.0.1', { child, timeoutMs: 120_000 });
   return `postgres://postgres:postgres@127.0.0.1:${dbPort}/postgres`;
 }
 
@@ -83,7 +76,7 @@ async function httpOk(url) {
 async function readAdminToken() {
   if (env.TRAINYARD_ADMIN_TOKEN) return env.TRAINYARD_ADMIN_TOKEN;
   const file = path.join(dataDir, 'admin-token');
-  return waitFor('admin token file', async () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim(), {
+  return services.waitFor('admin token file', async () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim(), {
     timeoutMs: 10_000,
   }).catch(() => null);
 }
@@ -135,6 +128,7 @@ Stop with Ctrl-C.
 
 async function main() {
   const tools = ensureSetup({ build: !servicesOnly && !flags.has('--no-build') });
+  services = await import('./services.mjs');
   fs.mkdirSync(dataDir, { recursive: true });
   const childEnv = { ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) };
   childEnv.TEMPORAL_NAMESPACE ??= 'default';
@@ -147,12 +141,12 @@ async function main() {
 
   if (!env.DATABASE_URL) {
     childEnv.DATABASE_URL = await startDatabase(childEnv);
-    childEnv.TRAINYARD_DB_POOL_MAX ??= String(RECOMMENDED_POOL_MAX);
+    childEnv.TRAINYARD_DB_POOL_MAX ??= String((await import('./embedded-postgres.mjs')).RECOMMENDED_POOL_MAX);
     say(`embedded database (PGlite) at ${childEnv.DATABASE_URL}`);
   }
   let uiUrl = null;
   if (!env.TEMPORAL_ADDRESS) {
-    const { address } = await startTemporalDevServer({
+    const { address } = await services.startTemporalDevServer({
       cli: tools.temporalCli,
       port: temporalPort,
       uiPort: temporalUiPort,
@@ -176,16 +170,16 @@ async function main() {
   for (const entry of [dist('libs/db/src/cli/migrate.js'), dist('apps/api/src/main.js'), dist('apps/worker/src/main.js')]) {
     if (!fs.existsSync(entry)) throw new Error(`${path.relative(repoRoot, entry)} is missing; the build did not produce it`);
   }
-  const migrated = await runPrefixed('migrate', process.execPath, [dist('libs/db/src/cli/migrate.js')], { env: childEnv });
+  const migrated = await services.runPrefixed('migrate', process.execPath, [dist('libs/db/src/cli/migrate.js')], { env: childEnv });
   if (migrated !== 0) throw new Error(`migrations failed (exit ${migrated})`);
 
   const nodeArgs = ['--enable-source-maps'];
-  track(spawnService('api', process.execPath, [...nodeArgs, dist('apps/api/src/main.js')], { env: childEnv }));
-  track(spawnService('worker', process.execPath, [...nodeArgs, dist('apps/worker/src/main.js')], { env: childEnv }));
+  track(services.spawnService('api', process.execPath, [...nodeArgs, dist('apps/api/src/main.js')], { env: childEnv }));
+  track(services.spawnService('worker', process.execPath, [...nodeArgs, dist('apps/worker/src/main.js')], { env: childEnv }));
 
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host; // a wildcard bind is reached via loopback
   const apiUrl = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${apiPort}`;
-  await waitFor('API /health', () => httpOk(`${apiUrl}/health`), { timeoutMs: 120_000, intervalMs: 500 });
+  await services.waitFor('API /health', () => httpOk(`${apiUrl}/health`), { timeoutMs: 120_000, intervalMs: 500 });
   const token = await readAdminToken();
   const sample = token ? await registerSample(apiUrl, token).catch((err) => ({ error: err.message })) : { error: 'no admin token' };
   if (stopping) return;
@@ -195,6 +189,6 @@ async function main() {
 main().catch(async (err) => {
   if (stopping) return;
   console.error(`[start] ${err.message}`);
-  await sleep(100); // let children's last lines through
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let children's last lines through
   await shutdown(1);
 });

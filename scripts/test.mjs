@@ -6,11 +6,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+// Only builtins and setup.mjs statically: the rest is imported once ensureSetup() has installed what it needs.
 import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
-import { startThrowawayPostgres } from './throwaway-postgres.mjs';
-import { commandExists, freePort, startTemporalDevServer, stopChild } from './services.mjs';
 
 const say = (line) => console.log(`[test] ${line}`);
+/** @type {typeof import('./services.mjs')} */
+let services;
 const distDir = path.join(repoRoot, 'dist');
 const cleanups = [];
 let runner = null;
@@ -37,9 +38,9 @@ process.on('SIGTERM', () => void finish(143));
  * compose plugin, Debian's standalone docker-compose is installed (as root) so the check is not skipped.
  */
 function ensureComposeCli() {
-  if (!commandExists('docker')) return;
-  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 || commandExists('docker-compose')) return;
-  if (process.getuid?.() !== 0 || !commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
+  if (!services.commandExists('docker')) return;
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 || services.commandExists('docker-compose')) return;
+  if (process.getuid?.() !== 0 || !services.commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
   say('docker CLI without compose; apt-get install docker-compose ...');
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose']]) {
@@ -133,6 +134,9 @@ async function main() {
   const nodeFlags = argv.filter((a) => a.startsWith('-'));
   const filters = argv.filter((a) => !a.startsWith('-'));
   const tools = ensureSetup({ build: !process.env.TRAINYARD_SKIP_BUILD });
+  services = await import('./services.mjs');
+  const { freePort, startTemporalDevServer, stopChild } = services;
+  const { startThrowawayPostgres } = await import('./throwaway-postgres.mjs');
 
   const files = testFiles(filters);
   if (files.length === 0) {
