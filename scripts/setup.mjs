@@ -262,12 +262,69 @@ export function ensureNativeLib(name) {
   return lib;
 }
 
-export function build() {
+/** What tsc compiles: a build is current when none of these is newer than the stamp and none was added or removed. */
+const BUILD_INPUT_DIRS = ['apps', 'libs', 'workflows', 'activities', 'test', 'bench'];
+const BUILD_INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const buildStamp = () => path.join(repoRoot, 'dist', '.build-stamp');
+
+/** The number of build inputs and the newest one's mtime. */
+function buildInputs() {
+  let count = 0;
+  let newest = 0;
+  const visit = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (/\.(ts|tsx|json)$/.test(entry.name)) {
+        count++;
+        newest = Math.max(newest, mtime(full));
+      }
+    }
+  };
+  for (const dir of BUILD_INPUT_DIRS) visit(path.join(repoRoot, dir));
+  for (const file of BUILD_INPUT_FILES) {
+    const at = mtime(path.join(repoRoot, file));
+    if (at) count++;
+    newest = Math.max(newest, at);
+  }
+  return { count, newest };
+}
+
+/** True when dist/ was built from the sources as they are now (so tsc and the bundler can be skipped). */
+export function buildIsCurrent(inputs = buildInputs()) {
+  try {
+    const stamp = JSON.parse(fs.readFileSync(buildStamp(), 'utf8'));
+    return stamp.count === inputs.count && mtime(buildStamp()) >= inputs.newest;
+  } catch {
+    return false;
+  }
+}
+
+/** tsc into dist/, then the workflow bundle; skipped when nothing changed since the last build. */
+export function build({ force = false } = {}) {
+  const inputs = buildInputs();
+  if (!force && buildIsCurrent(inputs)) {
+    say('build is up to date');
+    return;
+  }
+  const startedAt = new Date();
   const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   say('tsc -p tsconfig.build.json ...');
-  const t0 = Date.now();
   run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot });
-  say(`build done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  say(`compiled in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s; bundling workflows ...`);
+  const t1 = Date.now();
+  run(process.execPath, [path.join(repoRoot, 'scripts', 'bundle-workflows.mjs')], { cwd: repoRoot });
+  say(`workflow bundle in ${((Date.now() - t1) / 1000).toFixed(1)}s`);
+  // Stamped with the time the build started: a source saved while tsc ran is newer, so the next start rebuilds.
+  fs.writeFileSync(buildStamp(), `${JSON.stringify({ count: inputs.count })}\n`);
+  fs.utimesSync(buildStamp(), startedAt, startedAt);
 }
 
 /**
