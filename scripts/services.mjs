@@ -1,7 +1,14 @@
 // Process and port helpers shared by scripts/start.mjs and scripts/test.mjs.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
+
+/**
+ * A long-running child: `serviceName` prefixes its output, `stopSignal` is how it wants to be stopped, `stopping`
+ * marks an exit that was asked for.
+ * @typedef {import('node:child_process').ChildProcess & { serviceName?: string, stopSignal?: NodeJS.Signals, stopping?: boolean }} ServiceChild
+ */
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -11,6 +18,13 @@ export const TEMPORAL_DEV_CONFIG = [
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
 ];
+
+/**
+ * Custom search attributes every dev server registers (name → type), kept in one file that compose's setup step
+ * reads too; TrainyardKind is one of training, study, schedule, delivery, retention.
+ * @type {Record<string, string>}
+ */
+export const SEARCH_ATTRIBUTES = JSON.parse(fs.readFileSync(new URL('./search-attributes.json', import.meta.url), 'utf8'));
 
 export function isPortFree(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
@@ -90,8 +104,8 @@ export function isRunning(child) {
   return child.exitCode === null && child.signalCode === null;
 }
 
-/** SIGTERM (or `signal`), then SIGKILL after graceMs. Resolves when the child has exited. */
-export async function stopChild(child, { signal = 'SIGTERM', graceMs = 10_000 } = {}) {
+/** SIGTERM (or `signal`, or the child's own stopSignal), then SIGKILL after graceMs. Resolves when it has exited. */
+export async function stopChild(child, { signal = child?.stopSignal ?? 'SIGTERM', graceMs = 10_000 } = {}) {
   if (!child || !isRunning(child) || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.stopping = true;
@@ -114,20 +128,32 @@ export function temporalHealthy(cli, address) {
   });
 }
 
-/** Starts `temporal server start-dev` and waits until it serves. Returns { child, address }. */
-export async function startTemporalDevServer({ cli, port, uiPort, dbFile, headless = false, name = 'temporal', env, onSpawn }) {
+/** Spawns `temporal server start-dev` (with our dynamic config and search attributes); does not wait. */
+export function spawnTemporalDevServer({ cli, port, uiPort, dbFile, headless = false, name = 'temporal', env }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(headless ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (dbFile) args.push('--db-filename', dbFile);
   for (const value of TEMPORAL_DEV_CONFIG) args.push('--dynamic-config-value', value);
+  for (const [attr, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${attr}=${type}`);
   // Startup chatter that says nothing actionable.
   const noise = /Cluster Id in Cluster Metadata config is not a valid uuid|unable to add metrics baggage/;
   // While stopping, the server's internal workers warn about every connection they lose.
   const filter = (line) => line.trim() !== '' && !noise.test(line) && !(child.stopping && /level=WARN/.test(line));
   const child = spawnService(name, cli, args, { env, filter });
+  return child;
+}
+
+/** Resolves when the dev server at `address` serves; fails early if `child` exits. */
+export function waitForTemporal(cli, address, child) {
+  return waitFor('Temporal dev server', () => temporalHealthy(cli, address), { child, timeoutMs: 90_000, intervalMs: 300 });
+}
+
+/** Starts `temporal server start-dev` and waits until it serves. Returns { child, address }. */
+export async function startTemporalDevServer({ onSpawn, ...options }) {
+  const child = spawnTemporalDevServer(options);
   onSpawn?.(child);
-  const address = `127.0.0.1:${port}`;
-  await waitFor('Temporal dev server', () => temporalHealthy(cli, address), { child, timeoutMs: 90_000, intervalMs: 500 });
+  const address = `127.0.0.1:${options.port}`;
+  await waitForTemporal(options.cli, address, child);
   return { child, address };
 }
 
