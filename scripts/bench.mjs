@@ -28,7 +28,7 @@ async function main() {
   const filters = process.argv.slice(2);
   const tools = ensureSetup({ build: true });
   const { freePort, startTemporalDevServer, stopChild } = await import('./services.mjs');
-  const { startThrowawayPostgres } = await import('./throwaway-postgres.mjs');
+  const { startThrowawayPostgres } = await import('./postgres.mjs');
   ensurePeers();
   const files = fs
     .readdirSync(path.join(repoRoot, 'dist', 'bench'))

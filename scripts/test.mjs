@@ -136,7 +136,7 @@ async function main() {
   const tools = ensureSetup({ build: !process.env.TRAINYARD_SKIP_BUILD });
   services = await import('./services.mjs');
   const { freePort, startTemporalDevServer, stopChild } = services;
-  const { startThrowawayPostgres } = await import('./throwaway-postgres.mjs');
+  const { startThrowawayPostgres } = await import('./postgres.mjs');
 
   const files = testFiles(filters);
   if (files.length === 0) {
