@@ -46,7 +46,7 @@ function npmPackageDir() {
 }
 
 /** npm does not always run the package's postinstall, which creates the library symlinks it lists. */
-function hydrateSymlinks(nativeDir) {
+function hydrateSymlinks(/** @type {string} */ nativeDir) {
   const listFile = path.join(nativeDir, 'pg-symlinks.json');
   if (!fs.existsSync(listFile)) return;
   /** @type {{ source: string, target: string }[]} */
@@ -66,6 +66,7 @@ function hydrateSymlinks(nativeDir) {
 }
 
 /** `postgres --version` of a bin dir, run as `user` when given; null when it does not run. */
+/** @param {string} bin @param {SystemUser | null} user */
 function versionOf(bin, user) {
   const res = spawnSync(path.join(bin, process.platform === 'win32' ? 'postgres.exe' : 'postgres'), ['--version'], {
     encoding: 'utf8',
@@ -116,7 +117,7 @@ export function postgresUser(/** @type {Say} */ say) {
 }
 
 /** True when `user` can reach `file` (traverse every parent; `mode` r or x). */
-function reachable(file, /** @type {SystemUser | null} */ user, mode = 'r') {
+function reachable(/** @type {string} */ file, /** @type {SystemUser | null} */ user, mode = 'r') {
   if (!user) return true;
   return spawnSync('test', [`-${mode}`, file], { uid: user.uid, gid: user.gid }).status === 0;
 }
@@ -125,7 +126,8 @@ function reachable(file, /** @type {SystemUser | null} */ user, mode = 'r') {
  * Copies the npm binaries where `user` can run them (a repo under /root is closed to it). The copy is keyed by
  * version and reused; it is made in a temp dir and renamed, so two starts never see half of one.
  */
-function stageForUser(nativeDir, version, /** @type {Say} */ say) {
+/** @param {string} nativeDir @param {string} version @param {Say} say */
+function stageForUser(nativeDir, version, say) {
   const cache = path.join('/var/cache/trainyard', `postgres-${version}-${process.platform}-${process.arch}`);
   if (fs.existsSync(path.join(cache, 'bin', 'postgres'))) return cache;
   say(`the postgres user cannot reach ${nativeDir}; staging PostgreSQL ${version} in ${cache}`);
@@ -172,7 +174,11 @@ export function postgresBinaries(/** @type {SystemUser | null} */ user, /** @typ
 }
 
 /** Runs initdb; `pwfile` (readable by the server's user) makes the superuser password-protected. */
-function initdb(/** @type {PgBinaries} */ pg, dataDir, /** @type {SystemUser | null} */ user, { auth, pwfile }) {
+/**
+ * @param {PgBinaries} pg @param {string} dataDir @param {SystemUser | null} user
+ * @param {{ auth: string, pwfile: string | null }} options
+ */
+function initdb(pg, dataDir, user, { auth, pwfile }) {
   const args = ['-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions', '-A', auth];
   if (pwfile) args.push(`--pwfile=${pwfile}`);
   const res = spawnSync(path.join(pg.bin, 'initdb'), args, {
@@ -185,6 +191,7 @@ function initdb(/** @type {PgBinaries} */ pg, dataDir, /** @type {SystemUser | n
 }
 
 /** Resolves once the server accepts a query (a listening socket is not enough: it refuses while starting). */
+/** @param {string} url @param {import('node:child_process').ChildProcess} child */
 async function waitUntilReady(url, child) {
   const { default: pg } = await import('pg');
   await waitFor(
@@ -203,18 +210,20 @@ async function waitUntilReady(url, child) {
   );
 }
 
+/** @param {string} dataDir @param {Record<string, string | number>} settings */
 function serverArgs(dataDir, settings) {
   return ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
 }
 
-/** Log lines a healthy server prints at start and stop. */
-const quietLine = (/** @type {string} */ line) => !/\s(LOG|DETAIL|HINT):\s/.test(line) && line.trim() !== '';
+/** Log lines a healthy server prints at start and stop (and its answer to our readiness probe while starting). */
+const quietLine = (/** @type {string} */ line) => !/\s(LOG|DETAIL|HINT):\s|the database system is (starting up|shutting down)/.test(line) && line.trim() !== '';
 
 /**
  * Where the cluster of `dataDir` lives: `<data dir>/postgres`, unless the postgres user cannot reach the data
  * dir (root's home, a 0700 folder); then a folder of its own under /var/lib/trainyard, named by the data dir.
  */
-function clusterDir(dataDir, /** @type {SystemUser | null} */ user, /** @type {Say} */ say) {
+/** @param {string} dataDir @param {SystemUser | null} user @param {Say} say */
+function clusterDir(dataDir, user, say) {
   const inside = path.join(dataDir, 'postgres');
   if (!user || reachable(dataDir, user, 'x')) return inside;
   const key = crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
@@ -226,7 +235,7 @@ function clusterDir(dataDir, /** @type {SystemUser | null} */ user, /** @type {S
 }
 
 /** The password of the embedded cluster: made on first start into `<data dir>/db-password` (0600). */
-function embeddedPassword(dataDir) {
+function embeddedPassword(/** @type {string} */ dataDir) {
   const file = path.join(dataDir, 'db-password');
   if (fs.existsSync(file)) return { password: fs.readFileSync(file, 'utf8').trim(), created: false };
   const password = crypto.randomBytes(24).toString('hex');
@@ -238,6 +247,7 @@ function embeddedPassword(dataDir) {
  * Prepares the persistent cluster of `npm start` in `<data dir>/postgres` (created on first use with a generated
  * password and scram-sha-256 authentication) for 127.0.0.1:`port`. Returns its DATABASE_URL, how to spawn the
  * server (again, after a crash) and how to wait until it answers.
+ * @param {{ dataDir: string, port: number, say: Say }} options
  */
 export function embeddedPostgres({ dataDir, port, say }) {
   const user = postgresUser(say);
@@ -281,7 +291,11 @@ export function embeddedPostgres({ dataDir, port, say }) {
   };
 }
 
-/** A PostgreSQL server in a temp dir on `port`, tuned for speed over durability; `cleanups` gets its teardown. */
+/**
+ * A PostgreSQL server in a temp dir on `port` (a free one by default), tuned for speed over durability; `cleanups`
+ * gets its teardown.
+ * @param {{ cleanups: (() => Promise<unknown>)[], say: Say, port?: number }} options
+ */
 export async function startThrowawayPostgres({ cleanups, say, port = 0 }) {
   port ||= await freePort();
   const user = postgresUser(say);

@@ -1,3 +1,4 @@
+// @ts-check
 // Process and port helpers shared by scripts/start.mjs and scripts/test.mjs.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

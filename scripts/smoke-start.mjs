@@ -121,10 +121,8 @@ async function interrupt(/** @type {ReturnType<typeof npmStart>} */ run) {
   process.kill(-(/** @type {number} */ (run.child.pid)), 'SIGINT');
   const code = await Promise.race([run.exited.then(() => run.child.signalCode ?? run.child.exitCode), sleep(60_000).then(() => 'timeout')]);
   if (code === 'timeout') throw new Error('npm start did not exit within 60s of SIGINT');
-  const left = await waitFor('every started process to end', async () => {
-    const still = seen.filter((p) => alive(p.pid));
-    return still.length === 0 ? [] : null;
-  }, 15_000).catch(() => seen.filter((p) => alive(p.pid)));
+  const stillAlive = () => seen.filter((p) => alive(p.pid));
+  const left = await waitFor('every started process to end', async () => stillAlive().length === 0, 15_000).then(stillAlive, stillAlive);
   if (left.length) throw new Error(`still running after Ctrl-C:\n${left.map((p) => `  ${p.pid} ${p.cmd}`).join('\n')}`);
   say(`npm start exited (${code}); all ${seen.length} processes it started are gone`);
 }
@@ -160,6 +158,7 @@ async function crashAndRecover(/** @type {ReturnType<typeof npmStart>} */ run, /
 }
 
 async function main() {
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
   for (const key of ['TRAINYARD_PORT', 'TRAINYARD_DB_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT']) env[key] ||= String(await freePort());
   const apiUrl = `http://127.0.0.1:${env.TRAINYARD_PORT}`;

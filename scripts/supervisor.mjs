@@ -84,6 +84,9 @@ export class Supervisor {
 
   /** Children still running (for a last-resort kill when this process dies without stop()). */
   running() {
-    return this.#services.map((s) => s.child).filter((c) => c !== null && isRunning(c));
+    /** @type {Child[]} */
+    const children = [];
+    for (const { child } of this.#services) if (child && isRunning(child)) children.push(child);
+    return children;
   }
 }

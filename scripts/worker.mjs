@@ -45,6 +45,7 @@ async function main() {
   process.on('exit', () => keeper.running().forEach((c) => c.kill('SIGKILL')));
 
   const dataDir = path.resolve(process.env.TRAINYARD_DATA_DIR ?? path.join(repoRoot, '.data'));
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir };
   const entry = path.join(repoRoot, 'dist', 'apps', 'worker', 'src', 'main.js');
   say(`joining Temporal at ${env.TEMPORAL_ADDRESS} (queues ${env.TRAINYARD_WORKER_QUEUES ?? 'cpu'}); local cache in ${dataDir}`);
