@@ -1,17 +1,18 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run bench [-- <name filter>]`: builds, installs the Python peers into bench/.venv, starts a throwaway
 // PostgreSQL and Temporal dev server (unless DATABASE_URL / TEMPORAL_ADDRESS are given), runs every
 // dist/bench/*.bench.js one after another, and prints their figures with the peers' side by side.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+// Only builtins and setup.mjs statically: the rest is imported once ensureSetup() has installed what it needs.
 import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
-import { freePort, startTemporalDevServer, stopChild } from './services.mjs';
-import { startThrowawayPostgres } from './throwaway-postgres.mjs';
 
-const say = (line) => console.log(`[bench] ${line}`);
+const say = (/** @type {string} */ line) => console.log(`[bench] ${line}`);
 const venv = path.join(repoRoot, 'bench', '.venv');
 const PEERS = ['xgboost-cpu==3.2.0', 'lightgbm==4.7.0', 'numpy', 'pandas', 'polars', 'scikit-learn', 'optuna'];
+/** @type {(() => Promise<unknown>)[]} */
 const cleanups = [];
 
 function ensurePeers() {
@@ -28,16 +29,20 @@ function ensurePeers() {
 async function main() {
   const filters = process.argv.slice(2);
   const tools = ensureSetup({ build: true });
+  const { freePort, startTemporalDevServer, startTestObjectStore, stopChild } = await import('./services.mjs');
+  const { startThrowawayPostgres } = await import('./postgres.mjs');
   ensurePeers();
   const files = fs
     .readdirSync(path.join(repoRoot, 'dist', 'bench'))
     .filter((f) => f.endsWith('.bench.js') && fs.existsSync(path.join(repoRoot, 'bench', f.replace(/\.js$/, '.ts'))))
     .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
     .sort();
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ...toolEnv(tools), TRAINYARD_TEMPORAL_LOG_LEVEL: 'ERROR' };
   env.DATABASE_URL ||= await startThrowawayPostgres({ cleanups, say });
+  Object.assign(env, await startTestObjectStore({ cleanups, say }));
   if (!env.TEMPORAL_ADDRESS) {
-    const { address } = await startTemporalDevServer({ cli: tools.temporalCli, port: await freePort(), headless: true, env, onSpawn: (child) => cleanups.push(() => stopChild(child)) });
+    const { address } = await startTemporalDevServer({ cli: /** @type {string} */ (tools.temporalCli), port: await freePort(), headless: true, env, onSpawn: (child) => cleanups.push(() => stopChild(child)) });
     env.TEMPORAL_ADDRESS = address;
   }
   let failed = 0;

@@ -1,38 +1,32 @@
 #!/usr/bin/env node
-// `npm run migrate`: applies the database migrations once. Without DATABASE_URL it
-// targets the embedded database of `npm start`, starting it for the duration when
-// nothing listens on TRAINYARD_DB_PORT.
-import net from 'node:net';
+// @ts-check
+// `npm run migrate`: applies the database migrations once. Without DATABASE_URL it targets the embedded database
+// of `npm start`, starting it for the duration when nothing listens on TRAINYARD_DB_PORT.
 import path from 'node:path';
+// Only builtins and setup.mjs statically: the rest may need packages that setup installs.
 import { build, ensureNodeModules, repoRoot } from './setup.mjs';
-import { startEmbeddedPostgres } from './embedded-postgres.mjs';
-import { runPrefixed } from './services.mjs';
-
-function listening(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function main() {
   ensureNodeModules();
   if (!process.argv.includes('--no-build')) build();
+  const services = await import('./services.mjs');
+  const { embeddedPostgres } = await import('./postgres.mjs');
+  const say = (/** @type {string} */ line) => console.log(`[migrate] ${line}`);
   const env = { ...process.env };
-  let embedded = null;
+  /** @type {import('./services.mjs').ServiceChild | null} */
+  let server = null;
   if (!env.DATABASE_URL) {
     const port = Number(env.TRAINYARD_DB_PORT ?? 5433);
-    if (!(await listening(port))) {
-      const dataDir = path.resolve(env.TRAINYARD_DATA_DIR ?? path.join(repoRoot, '.data'));
-      embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite'), port });
+    const dataDir = path.resolve(env.TRAINYARD_DATA_DIR ?? path.join(repoRoot, '.data'));
+    const db = embeddedPostgres({ dataDir, port, say });
+    if (await services.isPortFree(port, '127.0.0.1')) {
+      server = db.spawn();
+      await db.ready(server);
     }
-    env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    env.DATABASE_URL = db.url;
   }
-  const code = await runPrefixed('migrate', process.execPath, [path.join(repoRoot, 'dist/libs/db/src/cli/migrate.js')], { env });
-  await embedded?.close();
+  const code = await services.runPrefixed('migrate', process.execPath, [path.join(repoRoot, 'dist/libs/db/src/cli/migrate.js')], { env });
+  if (server) await services.stopChild(server);
   process.exit(code);
 }
 

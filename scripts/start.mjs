@@ -1,24 +1,15 @@
 #!/usr/bin/env node
-// `npm start`: everything on one machine with embedded defaults. PGlite stands in
-// for Postgres and `temporal server start-dev` for Temporal unless DATABASE_URL /
-// TEMPORAL_ADDRESS point elsewhere; then migrations, the API and one worker.
+// @ts-check
+// `npm start`: everything on one machine with embedded defaults. A PostgreSQL cluster in the data dir and
+// `temporal server start-dev` unless DATABASE_URL / TEMPORAL_ADDRESS point elsewhere; then migrations, the API and
+// one worker. A process that exits on its own is restarted with backoff; Ctrl-C stops them all.
 //   --services-only  start only the database and Temporal, print their addresses
 //   --no-build       skip the TypeScript build
 import fs from 'node:fs';
 import path from 'node:path';
+// Only node builtins and setup.mjs are imported statically: on a fresh clone nothing else is installed until
+// ensureSetup() has run, so every other module is imported after it.
 import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
-import { RECOMMENDED_POOL_MAX } from './embedded-postgres.mjs';
-import {
-  isPortFree,
-  isRunning,
-  runPrefixed,
-  sleep,
-  spawnService,
-  startTemporalDevServer,
-  stopChild,
-  waitFor,
-  waitForPort,
-} from './services.mjs';
 
 const flags = new Set(process.argv.slice(2));
 const servicesOnly = flags.has('--services-only');
@@ -29,89 +20,66 @@ const dbPort = Number(env.TRAINYARD_DB_PORT ?? 5433);
 const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
 const temporalUiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
 const dataDir = path.resolve(env.TRAINYARD_DATA_DIR ?? path.join(repoRoot, '.data'));
+const tokenFile = path.join(dataDir, 'admin-token');
 const sampleCsv = path.join(repoRoot, 'scripts', 'sample-data', 'churn.csv');
 
-const say = (line) => console.log(`[start] ${line}`);
-const children = [];
+const say = (/** @type {string} */ line) => console.log(`[start] ${line}`);
+/** @type {import('./supervisor.mjs').Supervisor | null} */
+let supervisor = null;
+/** @type {Promise<void> | null} */
 let stopping = null;
 
-/** Stops children newest first; exits with `code`. */
-function shutdown(code, reason) {
+/** Stops every child, newest first, then exits with `code`. */
+function shutdown(/** @type {number} */ code, /** @type {string} */ reason) {
   stopping ??= (async () => {
     if (reason) say(reason);
-    for (const child of [...children].reverse()) await stopChild(child);
+    await supervisor?.stop();
     process.exit(code);
   })();
   return stopping;
 }
 
-function track(child) {
-  children.push(child);
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    void shutdown(1, `${child.serviceName} exited (${signal ?? `code ${code}`}); stopping everything`);
-  });
-  return child;
-}
-
 process.on('SIGINT', () => void shutdown(0, 'stopping ...'));
 process.on('SIGTERM', () => void shutdown(0, 'stopping ...'));
 // Last resort when we die without running shutdown(): children live in their own process groups.
-process.on('exit', () => children.filter(isRunning).forEach((c) => c.kill('SIGKILL')));
+process.on('exit', () => supervisor?.running().forEach((c) => c.kill('SIGKILL')));
 
-async function assertPortsFree(ports) {
-  for (const [port, envVar] of ports) {
-    if (!(await isPortFree(port, '127.0.0.1'))) throw new Error(`port ${port} is in use; set ${envVar} to another port`);
-  }
-}
-
-async function startDatabase(childEnv) {
-  const child = track(
-    spawnService('db', process.execPath, [path.join(repoRoot, 'scripts', 'embedded-postgres.mjs'), path.join(dataDir, 'pglite')], {
-      env: { ...childEnv, TRAINYARD_DB_PORT: String(dbPort), TRAINYARD_DB_EXIT_WITH_STDIN: '1' },
-    }),
-  );
-  await waitForPort(dbPort, '127.0.0.1', { child, timeoutMs: 120_000 });
-  return `postgres://postgres:postgres@127.0.0.1:${dbPort}/postgres`;
-}
-
-async function httpOk(url) {
+async function httpOk(/** @type {string} */ url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
   return res.ok;
 }
 
-async function readAdminToken() {
-  if (env.TRAINYARD_ADMIN_TOKEN) return env.TRAINYARD_ADMIN_TOKEN;
-  const file = path.join(dataDir, 'admin-token');
-  return waitFor('admin token file', async () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim(), {
-    timeoutMs: 10_000,
-  }).catch(() => null);
-}
-
 /** Uploads the bundled CSV; the API answers an identical re-upload with the existing dataset. */
-async function registerSample(apiUrl, token) {
+async function registerSample(/** @type {string} */ apiUrl, /** @type {string} */ token) {
   if (!fs.existsSync(sampleCsv)) return { error: `${path.relative(repoRoot, sampleCsv)} is missing` };
   const form = new FormData();
   form.append('name', 'churn-sample');
   form.append('file', new Blob([fs.readFileSync(sampleCsv)], { type: 'text/csv' }), 'churn.csv');
-  const res = await fetch(`${apiUrl}/v1/datasets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
+  const res = await fetch(`${apiUrl}/v1/datasets`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   const body = await res.json().catch(() => null);
   if (!res.ok || !body?.id) return { error: `POST /v1/datasets → ${res.status} ${JSON.stringify(body)}` };
-  return { id: body.id };
+  return { id: /** @type {string} */ (body.id) };
 }
 
-function printBox(lines) {
+function printBox(/** @type {string[]} */ lines) {
   const width = Math.max(...lines.map((l) => l.length));
   const bar = '─'.repeat(width + 2);
   console.log(`┌${bar}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join('\n')}\n└${bar}┘`);
 }
 
+/**
+ * The banner. The admin token itself is shown only when this start generated it; otherwise it says where the
+ * token is, and the commands read it from there.
+ * @param {{ apiUrl: string, uiUrl: string | null, token: { value: string | null, shown: boolean }, datasetId?: string, sampleError?: string }} info
+ */
 function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError }) {
-  const auth = `-H "Authorization: Bearer ${token ?? '<admin token>'}"`;
+  const tokenLine = token.shown
+    ? `${token.value} (new: shown only now)`
+    : env.TRAINYARD_ADMIN_TOKEN
+      ? 'TRAINYARD_ADMIN_TOKEN'
+      : `in ${tokenFile}`;
+  const authValue = env.TRAINYARD_ADMIN_TOKEN ? '$TRAINYARD_ADMIN_TOKEN' : `$(cat ${tokenFile})`;
+  const auth = `-H "Authorization: Bearer ${authValue}"`;
   const body = JSON.stringify({ datasetId: datasetId ?? '<dataset id>', target: 'churned', model: { type: 'xgboost' } });
   printBox([
     'Trainyard is running',
@@ -119,7 +87,7 @@ function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError }) {
     `API          ${apiUrl}`,
     `API docs     ${apiUrl}/docs`,
     `Temporal UI  ${uiUrl ?? '(external Temporal)'}`,
-    `Admin token  ${token ?? `(not found: set TRAINYARD_ADMIN_TOKEN or see ${path.join(dataDir, 'admin-token')})`}`,
+    `Admin token  ${tokenLine}`,
     `Sample data  ${datasetId ?? `not registered: ${sampleError}`}`,
   ]);
   console.log(`
@@ -135,66 +103,89 @@ Stop with Ctrl-C.
 
 async function main() {
   const tools = ensureSetup({ build: !servicesOnly && !flags.has('--no-build') });
+  const services = await import('./services.mjs');
+  const { embeddedPostgres, EMBEDDED_POOL_MAX } = await import('./postgres.mjs');
+  const { Supervisor } = await import('./supervisor.mjs');
+  const keeper = new Supervisor(say);
+  supervisor = keeper;
+
   fs.mkdirSync(dataDir, { recursive: true });
+  /** @type {NodeJS.ProcessEnv} */
   const childEnv = { ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) };
   childEnv.TEMPORAL_NAMESPACE ??= 'default';
 
+  /** @type {[number, string][]} */
   const ports = [];
   if (!env.DATABASE_URL) ports.push([dbPort, 'TRAINYARD_DB_PORT']);
   if (!env.TEMPORAL_ADDRESS) ports.push([temporalPort, 'TEMPORAL_PORT'], [temporalUiPort, 'TEMPORAL_UI_PORT']);
   if (!servicesOnly) ports.push([apiPort, 'TRAINYARD_PORT']);
-  await assertPortsFree(ports);
+  for (const [port, envVar] of ports) {
+    if (!(await services.isPortFree(port, '127.0.0.1'))) throw new Error(`port ${port} is in use; set ${envVar} to another port`);
+  }
 
+  // The database and Temporal start side by side; migrations need only the database.
+  let database = Promise.resolve();
   if (!env.DATABASE_URL) {
-    childEnv.DATABASE_URL = await startDatabase(childEnv);
-    childEnv.TRAINYARD_DB_POOL_MAX ??= String(RECOMMENDED_POOL_MAX);
-    say(`embedded database (PGlite) at ${childEnv.DATABASE_URL}`);
+    const db = embeddedPostgres({ dataDir, port: dbPort, say });
+    const child = keeper.keep('db', () => db.spawn(), { afterRestart: db.ready });
+    childEnv.DATABASE_URL = db.url;
+    childEnv.TRAINYARD_DB_POOL_MAX ??= String(EMBEDDED_POOL_MAX);
+    database = db.ready(child).then(() => say(`PostgreSQL ${db.version} on 127.0.0.1:${dbPort} (password in ${path.join(dataDir, 'db-password')})`));
   }
   let uiUrl = null;
+  let temporal = Promise.resolve();
   if (!env.TEMPORAL_ADDRESS) {
-    const { address } = await startTemporalDevServer({
-      cli: tools.temporalCli,
-      port: temporalPort,
-      uiPort: temporalUiPort,
-      dbFile: path.join(dataDir, 'temporal.db'),
-      env: childEnv,
-      onSpawn: track,
-    });
+    const options = { cli: /** @type {string} */ (tools.temporalCli), port: temporalPort, uiPort: temporalUiPort, dbFile: path.join(dataDir, 'temporal.db'), env: childEnv };
+    const address = `127.0.0.1:${temporalPort}`;
+    const ready = (/** @type {import('node:child_process').ChildProcess} */ c) => services.waitForTemporal(options.cli, address, c);
+    const child = keeper.keep('temporal', () => services.spawnTemporalDevServer(options), { afterRestart: ready });
     childEnv.TEMPORAL_ADDRESS = address;
     uiUrl = `http://127.0.0.1:${temporalUiPort}`;
-    say(`Temporal dev server at ${address}`);
+    temporal = ready(child).then(() => say(`Temporal dev server at ${address}`));
   }
 
   if (servicesOnly) {
+    await Promise.all([database, temporal]);
     console.log(`\nDATABASE_URL=${childEnv.DATABASE_URL}\nTEMPORAL_ADDRESS=${childEnv.TEMPORAL_ADDRESS}`);
     if (uiUrl) console.log(`Temporal UI: ${uiUrl}`);
     console.log('Services are up; Ctrl-C stops them.');
     return;
   }
 
-  const dist = (...p) => path.join(repoRoot, 'dist', ...p);
+  const dist = (/** @type {string[]} */ ...p) => path.join(repoRoot, 'dist', ...p);
   for (const entry of [dist('libs/db/src/cli/migrate.js'), dist('apps/api/src/main.js'), dist('apps/worker/src/main.js')]) {
     if (!fs.existsSync(entry)) throw new Error(`${path.relative(repoRoot, entry)} is missing; the build did not produce it`);
   }
-  const migrated = await runPrefixed('migrate', process.execPath, [dist('libs/db/src/cli/migrate.js')], { env: childEnv });
+  await database;
+  const migrated = await services.runPrefixed('migrate', process.execPath, [dist('libs/db/src/cli/migrate.js')], { env: childEnv });
   if (migrated !== 0) throw new Error(`migrations failed (exit ${migrated})`);
+  await temporal;
 
+  const tokenExisted = fs.existsSync(tokenFile);
   const nodeArgs = ['--enable-source-maps'];
-  track(spawnService('api', process.execPath, [...nodeArgs, dist('apps/api/src/main.js')], { env: childEnv }));
-  track(spawnService('worker', process.execPath, [...nodeArgs, dist('apps/worker/src/main.js')], { env: childEnv }));
+  keeper.keep('api', () => services.spawnService('api', process.execPath, [...nodeArgs, dist('apps/api/src/main.js')], { env: childEnv }));
+  /** @type {Promise<void>} */
+  let workerReady = new Promise(() => undefined);
+  keeper.keep('worker', () => {
+    const child = services.spawnService('worker', process.execPath, [...nodeArgs, dist('apps/worker/src/main.js')], { env: childEnv });
+    workerReady = new Promise((resolve) => child.stdout?.on('data', (chunk) => String(chunk).includes('worker ready') && resolve()));
+    return child;
+  });
 
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host; // a wildcard bind is reached via loopback
   const apiUrl = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${apiPort}`;
-  await waitFor('API /health', () => httpOk(`${apiUrl}/health`), { timeoutMs: 120_000, intervalMs: 500 });
-  const token = await readAdminToken();
-  const sample = token ? await registerSample(apiUrl, token).catch((err) => ({ error: err.message })) : { error: 'no admin token' };
+  await services.waitFor('API /health', () => httpOk(`${apiUrl}/health`), { timeoutMs: 120_000, intervalMs: 250 });
+  await Promise.race([workerReady, services.sleep(60_000)]);
+  const tokenValue = env.TRAINYARD_ADMIN_TOKEN || (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null);
+  const token = { value: tokenValue, shown: !env.TRAINYARD_ADMIN_TOKEN && !tokenExisted && tokenValue !== null };
+  const sample = tokenValue ? await registerSample(apiUrl, tokenValue).catch((err) => ({ error: err.message })) : { error: `no admin token in ${tokenFile}` };
   if (stopping) return;
-  startedBanner({ apiUrl, uiUrl, token, datasetId: sample.id, sampleError: sample.error });
+  startedBanner({ apiUrl, uiUrl, token, datasetId: 'id' in sample ? sample.id : undefined, sampleError: 'error' in sample ? sample.error : undefined });
 }
 
 main().catch(async (err) => {
   if (stopping) return;
   console.error(`[start] ${err.message}`);
-  await sleep(100); // let children's last lines through
-  await shutdown(1);
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let children's last lines through
+  await shutdown(1, '');
 });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm test [-- <filter>... [--node-test-flags]]`: builds, starts a throwaway
 // PostgreSQL and Temporal dev server (unless DATABASE_URL / TEMPORAL_ADDRESS are
 // given), runs unit specs (dist/**/*.spec.js) and integration tests
@@ -6,21 +7,28 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+// Only builtins and setup.mjs statically: the rest is imported once ensureSetup() has installed what it needs.
 import { ensureSetup, repoRoot, toolEnv } from './setup.mjs';
-import { startThrowawayPostgres } from './throwaway-postgres.mjs';
-import { commandExists, freePort, startTemporalDevServer, stopChild } from './services.mjs';
 
-const say = (line) => console.log(`[test] ${line}`);
+const say = (/** @type {string} */ line) => console.log(`[test] ${line}`);
+/** @type {typeof import('./services.mjs')} */
+let services;
 const distDir = path.join(repoRoot, 'dist');
+/** @type {(() => Promise<unknown>)[]} */
 const cleanups = [];
+/** @type {import('node:child_process').ChildProcess | null} */
 let runner = null;
+/** @type {Promise<void> | null} */
 let finishing = null;
 
-/** Stops the runner and the servers, prints `lastWords`, exits. */
+/**
+ * Stops the runner and the servers, prints `lastWords`, exits.
+ * @param {number} code @param {string} [lastWords]
+ */
 async function finish(code, lastWords) {
   finishing ??= (async () => {
-    if (runner) await stopRunner();
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => say(`cleanup: ${err.message}`));
+    if (runner) await stopRunner(runner);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((/** @type {Error} */ err) => say(`cleanup: ${err.message}`));
     if (lastWords) say(lastWords);
     process.exit(code);
   })();
@@ -37,9 +45,9 @@ process.on('SIGTERM', () => void finish(143));
  * compose plugin, Debian's standalone docker-compose is installed (as root) so the check is not skipped.
  */
 function ensureComposeCli() {
-  if (!commandExists('docker')) return;
-  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 || commandExists('docker-compose')) return;
-  if (process.getuid?.() !== 0 || !commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
+  if (!services.commandExists('docker')) return;
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 || services.commandExists('docker-compose')) return;
+  if (process.getuid?.() !== 0 || !services.commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
   say('docker CLI without compose; apt-get install docker-compose ...');
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose']]) {
@@ -52,6 +60,7 @@ function ensureComposeCli() {
 
 // ---------- test files ----------
 
+/** @param {string} dir @param {string[]} [out] @returns {string[]} */
 function walk(dir, out = []) {
   if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -64,10 +73,11 @@ function walk(dir, out = []) {
 }
 
 /** Compiled tests whose .ts source still exists (dist/ keeps files of deleted sources). */
+/** @param {string[]} filters */
 function testFiles(filters) {
-  const rel = (f) => path.relative(distDir, f).split(path.sep).join('/');
-  const hasSource = (f) => fs.existsSync(path.join(repoRoot, rel(f).replace(/\.js$/, '.ts')));
-  const isTest = (r) => r.endsWith('.spec.js') || (r.startsWith('test/') && r.endsWith('.test.js'));
+  const rel = (/** @type {string} */ f) => path.relative(distDir, f).split(path.sep).join('/');
+  const hasSource = (/** @type {string} */ f) => fs.existsSync(path.join(repoRoot, rel(f).replace(/\.js$/, '.ts')));
+  const isTest = (/** @type {string} */ r) => r.endsWith('.spec.js') || (r.startsWith('test/') && r.endsWith('.test.js'));
   const wanted = filters.map((f) => f.replace(/^(\.\/)?dist\//, '').replace(/\.ts$/, '.js'));
   return walk(distDir)
     .filter((f) => isTest(rel(f)) && hasSource(f))
@@ -77,26 +87,34 @@ function testFiles(filters) {
 
 // ---------- runner ----------
 
-/** Signals the runner's whole process group: servers that tests spawn must not outlive an interrupted run. */
-function signalRunnerGroup(signal) {
+/**
+ * Signals the runner's whole process group: servers that tests spawn must not outlive an interrupted run.
+ * @param {import('node:child_process').ChildProcess} child @param {NodeJS.Signals} signal
+ */
+function signalRunnerGroup(child, signal) {
   try {
-    process.kill(-runner.pid, signal);
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
   } catch {
     // group already gone
   }
 }
 
-async function stopRunner() {
-  if (runner.exitCode === null && runner.signalCode === null) {
-    const exited = new Promise((resolve) => runner.once('exit', resolve));
-    signalRunnerGroup('SIGTERM');
-    const timer = setTimeout(() => signalRunnerGroup('SIGKILL'), 5000);
+/** @param {import('node:child_process').ChildProcess} child */
+async function stopRunner(child) {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    signalRunnerGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalRunnerGroup(child, 'SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
   }
-  signalRunnerGroup('SIGKILL');
+  signalRunnerGroup(child, 'SIGKILL');
 }
 
+/**
+ * @param {string[]} files @param {string[]} nodeFlags @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<{ code: number, summary: string[] }>}
+ */
 function runTests(files, nodeFlags, env) {
   return new Promise((resolve) => {
     const [major, minor] = process.versions.node.split('.').map(Number);
@@ -105,26 +123,28 @@ function runTests(files, nodeFlags, env) {
     const chosen = defaults.filter((d) => !nodeFlags.some((f) => f.startsWith(d.split('=')[0])));
     const args = ['--enable-source-maps', '--test', ...chosen, ...nodeFlags, ...files];
     const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {};
-    runner = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...env, ...colour },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
     });
+    runner = child;
+    /** @type {string[]} */
     const summary = [];
     let pending = '';
-    runner.stdout.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       pending += chunk;
       const lines = pending.split('\n');
-      pending = lines.pop();
+      pending = lines.pop() ?? '';
       for (const line of lines) {
         const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
         const m = plain.match(/^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) (\S+)/);
         if (m) summary.push(`${m[1]} ${m[2]}`);
       }
     });
-    runner.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), summary }));
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), summary }));
   });
 }
 
@@ -133,6 +153,9 @@ async function main() {
   const nodeFlags = argv.filter((a) => a.startsWith('-'));
   const filters = argv.filter((a) => !a.startsWith('-'));
   const tools = ensureSetup({ build: !process.env.TRAINYARD_SKIP_BUILD });
+  services = await import('./services.mjs');
+  const { freePort, startTemporalDevServer, stopChild } = services;
+  const { startThrowawayPostgres } = await import('./postgres.mjs');
 
   const files = testFiles(filters);
   if (files.length === 0) {
@@ -141,13 +164,15 @@ async function main() {
   }
   say(`${files.length} test file(s)`);
 
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ...toolEnv(tools), NODE_ENV: 'test' };
   if (files.some((f) => f.includes('docker-compose'))) ensureComposeCli();
   env.DATABASE_URL ||= await startThrowawayPostgres({ cleanups, say });
+  Object.assign(env, await services.startTestObjectStore({ cleanups, say }));
   env.TRAINYARD_TEMPORAL_LOG_LEVEL ||= 'ERROR'; // tests fail jobs on purpose; the SDK would log each as a warning
   if (!env.TEMPORAL_ADDRESS) {
     const { address } = await startTemporalDevServer({
-      cli: tools.temporalCli,
+      cli: /** @type {string} */ (tools.temporalCli),
       port: await freePort(),
       headless: true,
       env,

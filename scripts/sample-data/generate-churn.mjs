@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Writes churn.csv beside this script: 2,000 synthetic customers whose churn depends on the
 // features plus noise, so a decent model reaches a ROC AUC of about 0.8-0.9. Deterministic: same seed, same bytes.
 import { writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ const TODAY = Date.UTC(2024, 11, 31);
 const DAY_MS = 86_400_000;
 
 /** mulberry32: Math.random can't be seeded. */
-function seededRandom(seed) {
+function seededRandom(/** @type {number} */ seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -23,18 +24,20 @@ function seededRandom(seed) {
 }
 
 const random = seededRandom(SEED);
+/** @template T @param {[T, number][]} weighted @returns {T} */
 const pick = (weighted) => {
   let r = random();
   for (const [value, weight] of weighted) if ((r -= weight) < 0) return value;
   return weighted[weighted.length - 1][0];
 };
 const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-const poisson = (mean) => {
+const poisson = (/** @type {number} */ mean) => {
   let k = 0;
   for (let p = random(); p > Math.exp(-mean); p *= random()) k++;
   return k;
 };
 
+/** @type {Record<string, [number, number]>} */
 const PLAN_PRICE = { basic: [20, 25], pro: [50, 30], enterprise: [85, 35] };
 const lines = ['customer_id,tenure,plan,monthly_charges,support_tickets,auto_renew,signup_date,region,churned'];
 for (let i = 0; i < ROWS; i++) {

@@ -1,4 +1,6 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleOption } from '@temporalio/worker';
 import { CONTROL_QUEUE, computeQueue, queueName, type Device } from '@trainyard/contracts';
 
 export interface ComputeQueueSpec {
@@ -17,7 +19,7 @@ export interface WorkerSetOptions {
   computeActivities: (device: Device) => object;
   computeQueues: ComputeQueueSpec[];
   /** Reuse one bundle across worker sets in the same process (tests start several). */
-  bundle?: WorkflowBundleWithSourceMap;
+  bundle?: WorkflowBundleOption;
 }
 
 export interface WorkerSet {
@@ -28,11 +30,52 @@ export interface WorkerSet {
   shutdown(): Promise<void>;
 }
 
-let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let cachedBundle: Promise<WorkflowBundleOption> | undefined;
 
-export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  cachedBundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+/** Written by the build (scripts/bundle-workflows.mjs) beside the compiled workflows folder. */
+export const PREBUILT_BUNDLE = 'workflow-bundle.js';
+
+export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleOption> {
+  const codePath = freshPrebuiltBundle(workflowsPath);
+  cachedBundle ??= codePath ? Promise.resolve({ codePath }) : bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
   return cachedBundle;
+}
+
+/**
+ * The build's bundle when no compiled file it may contain (workflows, contracts) is newer: loading it skips
+ * seconds of webpack at every worker start. Otherwise undefined, and the worker bundles the code itself.
+ */
+export function freshPrebuiltBundle(workflowsPath: string): string | undefined {
+  const root = dirname(workflowsPath);
+  const codePath = join(root, PREBUILT_BUNDLE);
+  const built = mtimeMs(codePath);
+  if (built === 0) return undefined;
+  const inputs = [workflowsPath, join(root, 'libs', 'contracts')];
+  return inputs.every((dir) => newestJs(dir) <= built) ? codePath : undefined;
+}
+
+function mtimeMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestJs(dir: string): number {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestJs(full));
+    else if (entry.name.endsWith('.js')) newest = Math.max(newest, mtimeMs(full));
+  }
+  return newest;
 }
 
 const quietBundlerLogger = {
