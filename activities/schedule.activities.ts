@@ -42,7 +42,7 @@ export function createScheduleActivities(deps: ActivityDeps) {
       return {
         jobId,
         workflowId: job.workflowId,
-        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix, ...(promotion ? { promotion } : {}) },
+        input: { jobId, tenantId: job.tenantId, spec: job.spec, queuePrefix: input.queuePrefix, scheduleId: schedule.id, ...(promotion ? { promotion } : {}) },
         priorityKey: PRIORITY_KEYS[job.spec.priority],
         promote: schedule.promote !== null,
       };

@@ -1,5 +1,5 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
+import { ActivityFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { CONTROL_QUEUE, queueName, searchAttributeUpdates } from '@trainyard/contracts';
 import type { WebhookActivities } from '../activities';
 
 export interface EventDeliveryInput {
@@ -9,6 +9,8 @@ export interface EventDeliveryInput {
 
 /** Delivers one event to every subscribed webhook, each retried with backoff for about a day before it is given up. */
 export async function eventDeliveryWorkflow({ eventId, queuePrefix }: EventDeliveryInput): Promise<void> {
+  // Tagged, so the UI's training runs can be listed without the deliveries among them.
+  upsertSearchAttributes(searchAttributeUpdates({ kind: 'delivery' }));
   const taskQueue = queueName(CONTROL_QUEUE, queuePrefix);
   const lookup = proxyActivities<WebhookActivities>({ taskQueue, startToCloseTimeout: '30s' });
   const deliver = proxyActivities<WebhookActivities>({

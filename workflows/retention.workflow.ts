@@ -1,5 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import { CONTROL_QUEUE, queueName } from '@trainyard/contracts';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { CONTROL_QUEUE, queueName, searchAttributeUpdates } from '@trainyard/contracts';
 import type { RetentionActivities } from '../activities';
 
 export interface RetentionInput {
@@ -11,6 +11,7 @@ export interface RetentionInput {
 
 /** The scheduled cleanup: old jobs and log lines go, anything a model version depends on stays. */
 export async function retentionWorkflow({ queuePrefix, ...policy }: RetentionInput) {
+  upsertSearchAttributes(searchAttributeUpdates({ kind: 'retention' }));
   const { applyRetention } = proxyActivities<RetentionActivities>({
     taskQueue: queueName(CONTROL_QUEUE, queuePrefix),
     startToCloseTimeout: '30m',

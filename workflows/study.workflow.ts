@@ -12,7 +12,9 @@ import {
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
@@ -22,6 +24,7 @@ import {
   computeQueue,
   isJobErrorCode,
   queueName,
+  searchAttributeUpdates,
   type JobError,
   type ModelVersionRef,
   type StudyCarry,
@@ -79,6 +82,12 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
   let exhausted = false;
   const startedThisRun = nextNumber;
   setHandler(studyTrialsQuery, () => [...trials.values()]);
+  upsertSearchAttributes(searchAttributeUpdates({ kind: 'study', tenant: input.tenantId, studyId, status: 'running' }));
+  const describe = () => {
+    const done = [...trials.values()].filter((t) => t.status !== 'running').length;
+    const best = ranked(outcomes, direction)[0];
+    setCurrentDetails(`${config.sampler} search, ${done} of ${config.trials} trials done, ${running.size} running${best ? `; best ${config.objective.metric} ${best[1].value} (trial ${best[0]})` : ''}`);
+  };
 
   /** Records a trial's intermediate value and lets the pruner judge it; true when the trial is (now) pruned. */
   setHandler(trialProgressUpdate, (p: TrialProgress): boolean => {
@@ -125,6 +134,7 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
         trial.value = outcome.value;
         outcomes.set(number, outcome);
         keepBest(outcomes, direction, register.topK);
+        describe();
         return;
       }
       const kind = cancelledByUser.has(number) ? 'cancelled' : trial.status === 'pruned' ? 'pruned' : 'failed';
@@ -209,6 +219,7 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
       failure = jobErrorOf(err);
     }
   }
+  upsertSearchAttributes(searchAttributeUpdates({ status }));
   await CancellationScope.nonCancellable(() => book.finishStudy({ studyId, status, error: failure, registered, alias: register.alias }));
 }
 

@@ -10,8 +10,10 @@ import {
   WorkflowIdReusePolicy,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
+  upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import {
@@ -19,6 +21,7 @@ import {
   computeQueue,
   isCrossValidated,
   isJobErrorCode,
+  searchAttributeUpdates,
   type Device,
   type JobError,
   type StepInput,
@@ -50,6 +53,10 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
   const { jobId, spec, queuePrefix } = input;
   const status: TrainingStatus = { jobId, stage: null, device: null, state: 'waiting', waitingFor: 'placement' };
   setHandler(trainingStatusQuery, () => status);
+  upsertSearchAttributes(
+    searchAttributeUpdates({ kind: 'training', tenant: input.tenantId, jobId, experiment: spec.experiment, modelType: spec.model.type, dataset: spec.datasetId, scheduleId: input.scheduleId, status: 'queued' }),
+  );
+  setCurrentDetails(`${spec.model.type} on dataset ${spec.datasetId}, experiment ${spec.experiment}: waiting for placement`);
 
   // Bookkeeping on the worker that runs this workflow: no task-queue round trip, and it runs while compute is busy.
   const control = proxyLocalActivities<ControlActivities>({
@@ -72,6 +79,8 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
       ...(input.promotion ? { promotion: input.promotion } : {}),
     };
     status.state = 'running';
+    upsertSearchAttributes(searchAttributeUpdates({ status: 'running' }));
+    setCurrentDetails(`${spec.model.type} on the ${placement.device} queue, ${placement.pipeline === 'staged' ? 'one activity per step' : 'every step in one activity'}${placement.available ? '' : ` (waiting: ${placement.reason})`}`);
     const outcome = placement.pipeline === 'staged' ? await runStaged(step, queuePrefix, status) : await runFused(step, queuePrefix, status);
     result = { status: 'completed', modelVersion: outcome.modelVersion, error: null, ...(outcome.comparison ? { comparison: outcome.comparison } : {}) };
   } catch (err) {
@@ -80,6 +89,8 @@ export async function trainingWorkflow(input: TrainingWorkflowInput): Promise<Tr
       : { status: 'failed', modelVersion: null, error: jobErrorOf(err, status.stage === 'train') };
   } finally {
     status.state = result.status;
+    upsertSearchAttributes(searchAttributeUpdates({ status: result.status }));
+    setCurrentDetails(result.error ? `${result.status}: ${result.error.code}: ${result.error.message}` : result.modelVersion ? `${result.status}: ${result.modelVersion.name} v${result.modelVersion.version}` : result.status);
     await CancellationScope.nonCancellable(async () => {
       const { eventId } = await control.finalizeJob({ jobId, status: result.status, error: result.error, modelVersion: result.modelVersion });
       // Deliveries may retry for hours; they run in their own workflow so this job can close now.

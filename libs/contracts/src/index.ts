@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './study';
 export * from './stored-object';
 export * from './study-workflow';
+export * from './search-attributes';

@@ -118,6 +118,8 @@ export interface TrainingWorkflowInput {
   trial?: TrialLink;
   /** Set by a promoting schedule: evaluation scores the alias holder on the same test rows. */
   promotion?: PromotionCheck;
+  /** Set when a schedule started the job. */
+  scheduleId?: string;
 }
 
 /** What a promoting schedule asks evaluation to compare the new model against. */
