@@ -1,10 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Device, JobError, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
+import type { Device, InputScaling, JobError, ModelType, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
 import { EventStore, JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
 import { startDeliveryIfSubscribed, trainingEventData } from './events';
+import { scalingOf } from './pipeline/preprocess';
 import { chooseDevice } from './placement';
 
 /** A job id derived from (study, trial number), so a retried activity finds the job it made. */
@@ -12,25 +13,42 @@ export function trialJobId(studyId: string, number: number): string {
   return derivedUuid(`${studyId}:${number}`);
 }
 
-/** A trial's spec: the study's job with the trial's params. */
+/** The search parameter that chooses the trial's model family. */
+export const MODEL_TYPE_PARAM = 'model.type';
+
+/**
+ * A trial's spec: the study's job with the trial's params. A trial of another family than the job's (the search
+ * chose `model.type`) keeps none of the job's params, which belong to the job's family.
+ */
 export function trialSpec(study: Pick<Study, 'job'>, params: Record<string, unknown>): TrainingSpec {
   const { tags: _tags, ...base } = study.job;
-  return { ...base, model: { ...base.model, params: { ...base.model.params, ...params } } };
+  const { [MODEL_TYPE_PARAM]: chosen, ...own } = params;
+  const type = typeof chosen === 'string' ? (chosen as ModelType) : base.model.type;
+  const inherited = type === base.model.type ? base.model.params : {};
+  return { ...base, model: { type, params: { ...inherited, ...own } } };
 }
+
+/** The input scalings a study's trials need: one per kind of family its search can choose. */
+export function scalingsFor(study: Pick<Study, 'job' | 'searchSpace'>): InputScaling[] {
+  const space = study.searchSpace[MODEL_TYPE_PARAM] as { choices?: unknown[] } | undefined;
+  const types = (space?.choices ?? [study.job.model.type]) as ModelType[];
+  return [...new Set(types.map((type) => scalingOf(trialSpec(study, { [MODEL_TYPE_PARAM]: type }))))];
+}
+
 
 /** A study's bookkeeping: short database writes, run as local activities on the worker that runs the study. */
 export function createStudyActivities(deps: ActivityDeps) {
   return {
     /** Where the study's trials train: the device its job asks for, as a job would be placed. */
-    async placeStudy(input: { studyId: string; queuePrefix: string }): Promise<{ device: Device; spec: TrainingSpec; tenantId: string }> {
+    async placeStudy(input: { studyId: string; queuePrefix: string }): Promise<{ device: Device; spec: TrainingSpec; tenantId: string; scalings: InputScaling[] }> {
       const study = await deps.orm.em.fork().findOneOrFail(Study, { id: input.studyId });
       const { execution } = study.job;
       const placed = await chooseDevice(deps, { queuePrefix: input.queuePrefix, device: execution.device, requireGpu: execution.requireGpu }, async () => undefined);
-      return { device: placed.device, spec: trialSpec(study, {}), tenantId: study.tenantId };
+      return { device: placed.device, spec: trialSpec(study, {}), tenantId: study.tenantId, scalings: scalingsFor(study) };
     },
 
     /** Creates trial `number`'s job (the study's job with the suggested params) and its trial row. */
-    async startTrialJob(input: { studyId: string; studyWorkflowId: string; number: number; params: Record<string, unknown> }): Promise<{ jobId: string; spec: TrainingSpec }> {
+    async startTrialJob(input: { studyId: string; studyWorkflowId: string; number: number; params: Record<string, unknown> }): Promise<{ jobId: string; spec: TrainingSpec; scaling: InputScaling }> {
       const em = deps.orm.em.fork();
       const study = await em.findOneOrFail(Study, { id: input.studyId });
       const jobId = trialJobId(study.id, input.number);
@@ -59,7 +77,7 @@ export function createStudyActivities(deps: ActivityDeps) {
         `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
         [study.id, input.number, JSON.stringify(input.params), jobId],
       );
-      return { jobId, spec };
+      return { jobId, spec, scaling: scalingOf(spec) };
     },
 
     /** Records a trial that did not complete: pruned (its job cancelled) or failed (its job failed, with the cause). */

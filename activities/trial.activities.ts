@@ -1,4 +1,4 @@
-import type { ModelVersionRef, StudyData, Task, TrainingSpec, TrialInput, TrialOutcome } from '@trainyard/contracts';
+import type { InputScaling, ModelVersionRef, PreprocessResult, StudyData, Task, TrainingSpec, TrialInput, TrialOutcome } from '@trainyard/contracts';
 import { EventStore, JobStore, StudyTrial, TrainingJob } from '@trainyard/db';
 import { classificationMetrics, modelFamily, regressionMetrics, type Matrix } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
@@ -7,7 +7,7 @@ import { startDeliveryIfSubscribed, trainingEventData } from './events';
 import { evaluateModel } from './pipeline/evaluate-model';
 import { loadFrame, resolveFeatures } from './pipeline/load-features';
 import { PreparedCache } from './pipeline/prepared-cache';
-import { prepareForSpec, storePrepared } from './pipeline/preprocess';
+import { prepareForSpec, scalingOf, storePrepared } from './pipeline/preprocess';
 import { registerVersion } from './pipeline/register-version';
 import { runStep, withProgress } from './pipeline/step-context';
 import { threadsPerSlot } from './pipeline/threads';
@@ -23,8 +23,11 @@ export function createTrialActivities(deps: ActivityDeps) {
   const shared = new PreparedCache(deps.config.preparedCacheBytes);
 
   return {
-    /** Reads the study's dataset and prepares it once; the bundle goes to the study's objects for every trial. */
-    async prepareStudy(input: { studyId: string; tenantId: string; spec: TrainingSpec; device: 'cpu' | 'gpu' }): Promise<StudyData> {
+    /**
+     * Reads the study's dataset and prepares it once per input scaling its trials need (raw for trees, scaled for
+     * linear models and networks); the bundles go to the study's objects for every trial.
+     */
+    async prepareStudy(input: { studyId: string; tenantId: string; spec: TrainingSpec; device: 'cpu' | 'gpu'; scalings?: InputScaling[] }): Promise<StudyData> {
       const warn = async (message: string) => console.warn(`study ${input.studyId}: ${message}`);
       try {
         return await withProgress(
@@ -33,9 +36,15 @@ export function createTrialActivities(deps: ActivityDeps) {
           async (ctx) => {
             const load = await resolveFeatures(deps, { jobId: input.studyId, tenantId: input.tenantId, spec: input.spec, device: input.device });
             const frame = await loadFrame(ctx, load);
-            const { prepared, summary } = await prepareForSpec(input.spec, frame, threadsPerSlot(deps.config.cpuSlots));
-            const object = await storePrepared(ctx, prepared, objectKeys.study(input.studyId, 'prepared'));
-            return { load, prepared: { prepared: object, ...summary }, device: input.device };
+            const variants: Partial<Record<InputScaling, PreprocessResult>> = {};
+            for (const scaling of input.scalings ?? [scalingOf(input.spec)]) {
+              const { prepared, summary } = await prepareForSpec(input.spec, frame, threadsPerSlot(deps.config.cpuSlots), scaling);
+              const object = await storePrepared(ctx, prepared, objectKeys.study(input.studyId, `prepared-${scaling}`));
+              variants[scaling] = { prepared: object, ...summary };
+              ctx.progress();
+            }
+            const own = variants[scalingOf(input.spec)] ?? Object.values(variants)[0]!;
+            return { load, prepared: own, device: input.device, variants };
           },
           warn,
         );

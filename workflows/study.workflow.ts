@@ -150,12 +150,13 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
     const launch = async (params: Record<string, unknown>) => {
       const number = nextNumber++;
       trials.set(number, { number, params, status: 'running', value: null, intermediate: [] });
-      const { jobId, spec } = await book.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params });
+      const { jobId, spec, scaling } = await book.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params });
+      const prepared = (data.variants?.[scaling] ?? data.prepared).prepared;
       const scope = new CancellationScope();
       running.set(number, scope);
       const trial = { studyWorkflowId: info.workflowId, number, ...(config.pruner === 'none' ? {} : { objective: config.objective }) };
       void scope
-        .run(() => compute.runTrial({ jobId, tenantId: input.tenantId, spec, device: data.device, studyId, trial, objective: config.objective, prepared: data.prepared.prepared }))
+        .run(() => compute.runTrial({ jobId, tenantId: input.tenantId, spec, device: data.device, studyId, trial, objective: config.objective, prepared }))
         .then(
           (outcome) => outcome as TrialOutcome | { error: unknown },
           (error: unknown) => ({ error }),
@@ -204,9 +205,10 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
       const cpu = proxyActivities<TrialActivities>({ taskQueue: queueName(CPU_QUEUE, queuePrefix), startToCloseTimeout: '4h', heartbeatTimeout: '120s', retry: STEP_RETRY, summary: 'register a best trial' });
       for (const [number, outcome] of ranked(outcomes, direction).slice(0, register.topK)) {
         // Idempotent: finds the trial's job (and its spec) made when the trial started.
-        const { jobId, spec } = await book.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params: trials.get(number)!.params });
+        const { jobId, spec, scaling } = await book.startTrialJob({ studyId, studyWorkflowId: info.workflowId, number, params: trials.get(number)!.params });
+        const variant = data.variants?.[scaling] ?? data.prepared;
         const version = await cpu
-          .registerTrial({ jobId, tenantId: input.tenantId, spec, device: 'cpu', studyId, trial: { studyWorkflowId: info.workflowId, number }, objective: config.objective, prepared: data.prepared.prepared, data, outcome })
+          .registerTrial({ jobId, tenantId: input.tenantId, spec, device: 'cpu', studyId, trial: { studyWorkflowId: info.workflowId, number }, objective: config.objective, prepared: variant.prepared, data: { ...data, prepared: variant }, outcome })
           .catch(() => null); // the study still ends; the trial's job log says why its export failed
         if (version) registered.push({ number, version });
       }
@@ -233,7 +235,7 @@ async function prepare(studyId: string, queuePrefix: string, book: ReturnType<ty
     retry: STEP_RETRY,
     summary: 'prepare the study data',
   });
-  return cpu.prepareStudy({ studyId, tenantId: placed.tenantId, spec: placed.spec, device: placed.device });
+  return cpu.prepareStudy({ studyId, tenantId: placed.tenantId, spec: placed.spec, device: placed.device, scalings: placed.scalings });
 }
 
 /** Completed trials, best first (ties to the earlier trial). */

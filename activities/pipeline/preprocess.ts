@@ -1,4 +1,4 @@
-import type { FeatureSelectionOutcome, FeatureSelectionSpec, ModelType, PreprocessResult, StepInput, StoredObject, TrainingSpec } from '@trainyard/contracts';
+import type { FeatureSelectionOutcome, FeatureSelectionSpec, InputScaling, PreprocessResult, StepInput, StoredObject, TrainingSpec } from '@trainyard/contracts';
 import { keptColumns, modelFamily, paritySample, prepareData, preparedBundlePieces, rankColumnsByGain, timeValues, type Frame, type PrepareOptions, type PreparedData } from '@trainyard/ml';
 import type { DataContext, StepContext } from './step-context';
 
@@ -10,16 +10,17 @@ export interface Preprocessed {
   summary: Omit<PreprocessResult, 'prepared'>;
 }
 
-function needsScaledInputs(type: ModelType, params: Record<string, unknown>): boolean {
-  const family = modelFamily(type);
-  return family.needsScaledInputsFor?.(params) ?? family.needsScaledInputs ?? false;
+/** Linear models and networks train on imputed, standardised inputs; trees on the raw encoding. */
+export function scalingOf(spec: TrainingSpec): InputScaling {
+  const family = modelFamily(spec.model.type);
+  return (family.needsScaledInputsFor?.(spec.model.params) ?? family.needsScaledInputs ?? false) ? 'scaled' : 'raw';
 }
 
 /**
  * Encodes features and splits rows into train, validation and test sets; keeps the raw test rows the export is
  * checked on, and the training rows' times for expanding-window folds, so later steps need no frame.
  */
-export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: number): Promise<Preprocessed> {
+export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: number, scaling: InputScaling = scalingOf(spec)): Promise<Preprocessed> {
   const options: PrepareOptions = {
     target: spec.target,
     features: spec.features,
@@ -29,7 +30,7 @@ export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: 
     timeFeatures: spec.preprocessing?.timeFeatures ?? null,
     classWeights: spec.preprocessing?.classWeights ?? null,
     oversample: spec.preprocessing?.oversample ?? false,
-    ...(needsScaledInputs(spec.model.type, spec.model.params) ? { scaling: true, impute: true } : {}),
+    ...(scaling === 'scaled' ? { scaling: true, impute: true } : {}),
   };
   const selectionSpec = spec.preprocessing?.featureSelection;
   const { prepared, selection } = selectionSpec ? await prepareSelected(frame, options, selectionSpec, threads) : { prepared: prepareData(frame, options), selection: null };

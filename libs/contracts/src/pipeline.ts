@@ -132,11 +132,17 @@ export interface ResolveDeviceResult {
   pipeline?: PipelineMode;
 }
 
-/** What a study prepares once for all its trials: the dataset it read and the prepared bundle they share. */
+/** Trees take the raw encoding; linear models and networks imputed, standardised inputs. */
+export type InputScaling = 'raw' | 'scaled';
+
+/** What a study prepares once for all its trials: the dataset it read and the prepared bundles they share. */
 export interface StudyData {
   load: LoadFeaturesResult;
+  /** The bundle for the study's own model type. */
   prepared: PreprocessResult;
   device: Device;
+  /** One bundle per input scaling the searched model types need (when the search chooses the model type). */
+  variants?: Partial<Record<InputScaling, PreprocessResult>>;
 }
 
 /** One trial of a study: a training of the study's job with the trial's params, on the study's shared data. */
