@@ -14,7 +14,8 @@ export function ormConfig({ databaseUrl, poolMax = 10, debug = false }: DbOption
     clientUrl: databaseUrl,
     entities: ENTITIES,
     pool: { min: 0, max: poolMax },
-    debug,
+    // Queries only, never `query-params`: bound values (token hashes, secrets, user data) stay out of logs.
+    debug: debug ? ['query'] : false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
     extensions: [Migrator],

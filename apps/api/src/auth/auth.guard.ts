@@ -31,7 +31,7 @@ export class AuthGuard implements CanActivate {
     const retryAfter = this.limiter.blockedFor(address);
     if (retryAfter > 0) {
       req.res?.setHeader('Retry-After', String(retryAfter));
-      throw new ApiError(429, 'RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
+      throw new ApiError('RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
     }
 
     const header = req.headers.authorization ?? '';
@@ -39,13 +39,13 @@ export class AuthGuard implements CanActivate {
     const principal = match ? await this.authenticate(hashToken(match[1])) : null;
     if (!principal) {
       this.limiter.recordFailure(address);
-      throw new ApiError(401, 'UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
+      throw new ApiError('UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
     }
     req.principal = principal;
 
     const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? 'viewer';
     if (!roleAllows(principal.role, needed)) {
-      throw new ApiError(403, 'FORBIDDEN', `this needs the ${needed} role; the token has ${principal.role}`);
+      throw new ApiError('FORBIDDEN', `this needs the ${needed} role; the token has ${principal.role}`);
     }
     return true;
   }

@@ -32,7 +32,7 @@ export class IdempotencyService {
     keep: (body: T) => unknown = (body) => body,
   ): Promise<Created<T>> {
     if (!scope.key) return create();
-    if (scope.key.length > 200) throw new ApiError(400, 'VALIDATION_FAILED', 'Idempotency-Key is longer than 200 characters', { fields: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }] });
+    if (scope.key.length > 200) throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key is longer than 200 characters', { fields: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }] });
     const em = this.em.fork();
     const where = { tenantId: scope.tenantId, route: scope.route, key: scope.key };
     try {
@@ -40,8 +40,8 @@ export class IdempotencyService {
     } catch (err) {
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       const first = await em.findOneOrFail(IdempotencyRecord, where);
-      if (first.requestHash !== scope.hash) throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request body');
-      if (first.statusCode === null) throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed');
+      if (first.requestHash !== scope.hash) throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request body');
+      if (first.statusCode === null) throw new ApiError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed');
       return { status: 200, body: first.responseBody as T };
     }
     try {

@@ -5,7 +5,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { dataPath, type TrainyardConfig } from '@trainyard/config';
 import { Dataset, ModelVersion } from '@trainyard/db';
-import { MlError, detectFormat, inspectDataset, previewDataset } from '@trainyard/ml';
+import { detectFormat, inspectDataset, previewDataset } from '@trainyard/ml';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed, type FieldError } from '../common/api-error';
 import type { Page, PageQuery } from '../common/pagination';
@@ -105,9 +105,6 @@ export class DatasetsService {
           if (!(err instanceof UniqueConstraintViolationException) || attempt >= 5) throw err;
         }
       }
-    } catch (err) {
-      if (err instanceof MlError) throw new ApiError(422, 'DATASET_INVALID', err.message, err.details);
-      throw err;
     } finally {
       if (!moved) await upload.discard();
     }
@@ -134,7 +131,7 @@ export class DatasetsService {
     const dataset = await this.get(principal, id);
     const users = await this.em.find(ModelVersion, { tenantId: principal.tenantId, lineage: { datasetId: id } }, { fields: ['name', 'version'], limit: 10 });
     if (users.length) {
-      throw new ApiError(409, 'DATASET_IN_USE', `model versions were trained on this dataset: ${users.map((m) => `${m.name} v${m.version}`).join(', ')}`, {
+      throw new ApiError('DATASET_IN_USE', `model versions were trained on this dataset: ${users.map((m) => `${m.name} v${m.version}`).join(', ')}`, {
         modelVersions: users.map((m) => ({ name: m.name, version: m.version })),
       });
     }

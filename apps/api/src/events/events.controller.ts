@@ -67,7 +67,7 @@ export class EventsController {
   @Delete('webhooks/:id')
   @MinRole('admin')
   @HttpCode(204)
-  async deleteWebhook(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'WEBHOOK_NOT_FOUND', 'webhook not found') })) id: string) {
+  async deleteWebhook(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError('WEBHOOK_NOT_FOUND', 'webhook not found') })) id: string) {
     await this.webhooks.remove(principal, id);
   }
 }

@@ -55,7 +55,7 @@ export class WebhooksService {
 
   async remove(principal: Principal, id: string): Promise<void> {
     const hook = await this.em.findOne(Webhook, { id, tenantId: principal.tenantId, deletedAt: null });
-    if (!hook) throw new ApiError(404, 'WEBHOOK_NOT_FOUND', `webhook ${id} was not found`);
+    if (!hook) throw new ApiError('WEBHOOK_NOT_FOUND', `webhook ${id} was not found`);
     hook.deletedAt = new Date();
     await this.em.flush();
   }

@@ -83,7 +83,7 @@ export class TrainingJobsService {
 
   async cancel(principal: Principal, id: string): Promise<TrainingJobResponse> {
     const job = await this.get(principal, id);
-    if (TERMINAL_STATUSES.includes(job.status)) throw new ApiError(409, 'JOB_NOT_CANCELLABLE', `job ${id} is already ${job.status}`, { status: job.status });
+    if (TERMINAL_STATUSES.includes(job.status)) throw new ApiError('JOB_NOT_CANCELLABLE', `job ${id} is already ${job.status}`, { status: job.status });
     try {
       await this.temporal.workflow.getHandle(job.workflowId).cancel();
       await new JobStore(this.em.fork()).log(job.id, { level: 'info', message: `cancellation requested by ${principal.name}` });
@@ -99,7 +99,7 @@ export class TrainingJobsService {
   async retry(principal: Principal, id: string): Promise<TrainingJobResponse> {
     const job = await this.get(principal, id);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
-      throw new ApiError(409, 'JOB_NOT_RETRYABLE', `only failed or cancelled jobs can be retried; job ${id} is ${job.status}`, { status: job.status });
+      throw new ApiError('JOB_NOT_RETRYABLE', `only failed or cancelled jobs can be retried; job ${id} is ${job.status}`, { status: job.status });
     }
     return this.create(principal, { spec: job.spec, tags: job.tags, notes: job.notes }, { retryOf: job.id });
   }

@@ -4,7 +4,7 @@ import { createGzip } from 'node:zlib';
 import { open } from 'node:fs/promises';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { dataPath, type TrainyardConfig } from '@trainyard/config';
-import { MlError, detectFormat } from '@trainyard/ml';
+import { detectFormat } from '@trainyard/ml';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -121,9 +121,6 @@ export class ModelsController {
       const version = await this.predictor.resolve(principal, name, request);
       const { plan, session } = await this.predictor.loaded(version);
       await streamBatchPredictions(res, source, version, plan, session);
-    } catch (err) {
-      if (err instanceof MlError) throw new ApiError(422, 'DATASET_INVALID', err.message, err.details);
-      throw err;
     } finally {
       await cleanup();
     }

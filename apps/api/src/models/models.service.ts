@@ -138,7 +138,7 @@ export class ModelsService {
   async deleteAlias(principal: Principal, name: string, alias: string): Promise<void> {
     await this.em.transactional(async (em) => {
       const current = await em.findOne(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias });
-      if (!current) throw new ApiError(404, 'MODEL_NOT_FOUND', `model ${name} has no alias ${alias}`);
+      if (!current) throw new ApiError('MODEL_NOT_FOUND', `model ${name} has no alias ${alias}`);
       em.remove(current);
       em.persist(em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: current.version, toVersion: null, actor: principal.name, at: new Date() }));
       await em.flush();

@@ -24,7 +24,7 @@ export class RetentionController {
 
   @Post('run')
   async run(@CurrentPrincipal() principal: Principal) {
-    if (principal.tenantName !== DEFAULT_TENANT) throw new ApiError(403, 'FORBIDDEN', `retention covers every tenant; only admins of ${DEFAULT_TENANT} run it`);
+    if (principal.tenantName !== DEFAULT_TENANT) throw new ApiError('FORBIDDEN', `retention covers every tenant; only admins of ${DEFAULT_TENANT} run it`);
     const result = await this.temporal.workflow.execute<typeof retentionWorkflow>('retentionWorkflow', {
       taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix),
       workflowId: `${this.config.queuePrefix}trainyard-retention-manual-${Date.now()}`,

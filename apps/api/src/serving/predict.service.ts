@@ -73,7 +73,7 @@ export class PredictService implements OnModuleDestroy {
 
   /** The cached session and plan of a servable version. */
   async loaded(version: ModelVersion): Promise<{ plan: PreprocessPlan; session: Awaited<ReturnType<SessionCache['get']>> }> {
-    if (!version.planPath) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
+    if (!version.planPath) throw new ApiError('MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
     const [plan, session] = await Promise.all([this.plan(version), this.sessions.get(version.sha256, () => readFile(dataPath(this.config.dataDir, version.artifactPath)))]);
     return { plan, session };
   }

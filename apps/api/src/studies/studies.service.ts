@@ -192,7 +192,7 @@ export class StudiesService {
 
   async cancel(principal: Principal, id: string) {
     const study = await this.get(principal, id);
-    if (study.status !== 'running') throw new ApiError(409, 'STUDY_NOT_CANCELLABLE', `study ${id} is already ${study.status}`);
+    if (study.status !== 'running') throw new ApiError('STUDY_NOT_CANCELLABLE', `study ${id} is already ${study.status}`);
     await this.temporal.workflow
       .getHandle(study.workflowId)
       .cancel()

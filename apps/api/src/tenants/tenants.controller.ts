@@ -23,7 +23,7 @@ export class TenantsController {
   @Post()
   @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: { name?: unknown }) {
-    if (principal.tenantName !== DEFAULT_TENANT) throw new ApiError(403, 'FORBIDDEN', `only admins of tenant ${DEFAULT_TENANT} create tenants`);
+    if (principal.tenantName !== DEFAULT_TENANT) throw new ApiError('FORBIDDEN', `only admins of tenant ${DEFAULT_TENANT} create tenants`);
     const name = typeof body?.name === 'string' ? body.name.trim() : '';
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) throw validationFailed([{ field: 'name', message: 'lowercase letters, digits and dashes, 1 to 63 characters' }]);
     const tenant = this.em.create(Tenant, { name, createdAt: new Date() });
