@@ -1,15 +1,18 @@
 import { join } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
-import { ENTITIES } from './entities';
+import { ENTITIES, TENANT_OWNED_ENTITIES } from './entities';
+import { tenantFilter } from './tenancy/tenant-scope';
 
 export interface DbOptions {
   databaseUrl: string;
   poolMax?: number;
   debug?: boolean;
+  /** Scope every read and write of an owned entity to the EntityManager's tenant (the API); see tenancy/tenant-scope. */
+  tenantScoped?: boolean;
 }
 
-export function ormConfig({ databaseUrl, poolMax = 10, debug = false }: DbOptions): Options {
+export function ormConfig({ databaseUrl, poolMax = 10, debug = false, tenantScoped = false }: DbOptions): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
@@ -18,6 +21,7 @@ export function ormConfig({ databaseUrl, poolMax = 10, debug = false }: DbOption
     debug: debug ? ['query'] : false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
+    filters: tenantScoped ? { tenant: tenantFilter(TENANT_OWNED_ENTITIES) } : {},
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { ModelType, Task } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export interface ModelSignature {
   /** Raw columns: `type` is the dataset column type, `onnxType` the tensor type the model takes. */
@@ -26,12 +27,9 @@ export interface ModelLineage {
 
 @Entity({ tableName: 'model_versions' })
 @Unique({ properties: ['tenantId', 'name', 'version'] })
-export class ModelVersion {
+export class ModelVersion extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import type { TrainingSpec } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export type StudyStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
@@ -19,12 +20,9 @@ export interface BestTrial {
 /** A hyperparameter search: one workflow that runs trials as child training jobs. */
 @Entity({ tableName: 'studies' })
 @Index({ properties: ['tenantId', 'createdAt'] })
-export class Study {
+export class Study extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;

@@ -11,6 +11,7 @@ import type {
   Task,
   TrainingSpec,
 } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 @Entity({ tableName: 'training_jobs' })
 @Index({ properties: ['tenantId', 'createdAt'] })
@@ -18,12 +19,9 @@ import type {
 @Index({ properties: ['tenantId', 'experiment', 'createdAt'] })
 @Index({ properties: ['tenantId', 'name', 'createdAt'] })
 @Index({ properties: ['status'] })
-export class TrainingJob {
+export class TrainingJob extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { EventType } from './event.entity';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 @Entity({ tableName: 'webhooks' })
-export class Webhook {
+export class Webhook extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   url!: string;
