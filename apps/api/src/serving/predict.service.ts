@@ -2,19 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { dataPath, type TrainyardConfig } from '@trainyard/config';
-import { ModelAlias, ModelVersion } from '@trainyard/db';
+import { ModelAlias, ModelVersion, currentTenant } from '@trainyard/db';
 import { rawInputFeeds, type PreprocessPlan } from '@trainyard/ml';
-import type { Principal } from '../auth/principal';
+import type { PredictionsDto } from '../models/models.dto';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import { CONFIG } from '../config.token';
 import { ModelVersionLookups } from './model-version-lookups';
 import { validateRecords } from './record-validation';
 import { SessionCache } from './session-cache';
 
-export interface PredictRequest {
-  version?: unknown;
-  alias?: unknown;
-  records?: unknown;
+/** Which version to use: a number, an alias, or neither (alias production, else the latest). */
+export interface ModelSelector {
+  version?: number;
+  alias?: string;
 }
 
 export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
@@ -40,9 +40,9 @@ export class PredictService implements OnModuleDestroy {
   }
 
   /** version, else alias, else `production`, else the latest version. */
-  async resolve(principal: Principal, name: string, request: PredictRequest): Promise<ModelVersion> {
-    const where = { tenantId: principal.tenantId, name };
-    const { tenantId } = principal;
+  async resolve(name: string, request: ModelSelector): Promise<ModelVersion> {
+    const where = { name };
+    const tenantId = currentTenant(this.em);
     if (request.version !== undefined) {
       if (!Number.isInteger(request.version)) throw validationFailed([{ field: 'version', message: 'must be an integer' }]);
       const number = request.version as number;
@@ -53,7 +53,7 @@ export class PredictService implements OnModuleDestroy {
     if (request.alias !== undefined && typeof request.alias !== 'string') throw validationFailed([{ field: 'alias', message: 'must be a string' }]);
     const named = request.alias as string | undefined;
     const v = await this.lookups.resolve(tenantId, name, named === undefined ? '@default' : `@${named}`, async () => {
-      const alias = await this.em.findOne(ModelAlias, { tenantId, modelName: name, alias: named ?? DEFAULT_ALIAS });
+      const alias = await this.em.findOne(ModelAlias, { modelName: name, alias: named ?? DEFAULT_ALIAS });
       if (!alias && named !== undefined) return null;
       return alias
         ? this.em.findOne(ModelVersion, { ...where, version: alias.version })
@@ -63,8 +63,8 @@ export class PredictService implements OnModuleDestroy {
     return v;
   }
 
-  async predict(principal: Principal, name: string, request: PredictRequest) {
-    const version = await this.resolve(principal, name, request);
+  async predict(name: string, request: ModelSelector & { records: unknown[] }): Promise<PredictionsDto> {
+    const version = await this.resolve(name, request);
     const records = validateRecords(request.records, version.signature);
     const { plan, session } = await this.loaded(version);
     const out = await session.run(rawInputFeeds(plan, records));

@@ -1,0 +1,72 @@
+import { ROLES } from '@trainyard/db';
+import { z } from 'zod';
+import { endpoint } from '../common/endpoint';
+import { IdParams, PageQuery, Timestamp, Uuid, pageOf } from '../common/schemas';
+
+export const CreateTokenRequest = z
+  .strictObject({
+    name: z.string().trim().min(1, 'must be a non-empty string of at most 100 characters').max(100, 'must be a non-empty string of at most 100 characters'),
+    role: z.enum(ROLES as ['admin', 'trainer', 'viewer'], `must be one of ${ROLES.join(', ')}`),
+  })
+  .meta({ id: 'CreateTokenRequest', example: { name: 'ci-trainer', role: 'trainer' } });
+
+export const TokenDto = z
+  .strictObject({
+    id: Uuid,
+    name: z.string(),
+    role: z.enum(ROLES as ['admin', 'trainer', 'viewer']),
+    prefix: z.string().meta({ description: 'the first characters of the secret, to tell tokens apart', example: 'ty_Ab12Cd' }),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Token' });
+export type TokenDto = z.output<typeof TokenDto>;
+
+export const CreatedTokenDto = TokenDto.extend({
+  token: z.string().nullable().meta({ description: 'the secret, shown only in this answer (null in an idempotent replay)', example: 'ty_Ab12Cd...' }),
+}).meta({ id: 'CreatedToken' });
+export type CreatedTokenDto = z.output<typeof CreatedTokenDto>;
+
+const tag = 'tokens';
+
+export const createToken = endpoint({
+  method: 'post',
+  path: '/v1/tokens',
+  tag,
+  summary: 'Create a token',
+  description: 'The secret is in this answer only; it is stored hashed.',
+  role: 'admin',
+  body: CreateTokenRequest,
+  idempotent: true,
+  status: 201,
+  alsoStatus: [200],
+  responseDescription: 'the token with its secret',
+  response: CreatedTokenDto,
+  errors: ['IDEMPOTENCY_CONFLICT'],
+});
+
+export const listTokens = endpoint({
+  method: 'get',
+  path: '/v1/tokens',
+  tag,
+  summary: 'List live tokens (no secrets)',
+  role: 'admin',
+  query: PageQuery,
+  status: 200,
+  responseDescription: 'a page of tokens',
+  response: pageOf(TokenDto),
+  errors: [],
+});
+
+export const revokeToken = endpoint({
+  method: 'delete',
+  path: '/v1/tokens/{id}',
+  tag,
+  summary: 'Revoke a token at once',
+  role: 'admin',
+  params: IdParams,
+  notFound: 'TOKEN',
+  status: 204,
+  responseDescription: 'revoked',
+  response: null,
+  errors: ['TOKEN_NOT_FOUND'],
+});
