@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ENTITIES, TENANT_OWNED_ENTITIES } from './entities';
+import { TrainyardNamingStrategy } from './naming-strategy';
 import { tenantFilter } from './tenancy/tenant-scope';
 
 export interface DbOptions {
@@ -16,6 +17,7 @@ export function ormConfig({ databaseUrl, poolMax = 10, debug = false, tenantScop
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
+    namingStrategy: TrainyardNamingStrategy,
     pool: { min: 0, max: poolMax },
     // Queries only, never `query-params`: bound values (token hashes, secrets, user data) stay out of logs.
     debug: debug ? ['query'] : false,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { TenantOwned } from '../tenancy/tenant-scope';
 
 export type Role = 'admin' | 'trainer' | 'viewer';
@@ -14,7 +14,7 @@ export class ApiToken extends TenantOwned {
   @Property({ type: 'text' })
   name!: string;
 
-  @Property({ type: 'text' })
+  @Enum({ items: () => [...ROLES], type: 'text' })
   role!: Role;
 
   /** sha256 of the secret; the secret itself is never stored. */

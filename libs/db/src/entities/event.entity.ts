@@ -13,14 +13,14 @@ export class TrainyardEvent extends TenantOwned {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   seq!: string;
 
-  @Property({ type: 'uuid', unique: true })
+  @Property({ type: 'uuid', unique: 'events_id_key' })
   id: string = randomUUID();
 
   @Property({ type: 'text' })
   type!: EventType;
 
   /** One event per (subject, type): a retried step cannot announce the same outcome twice. */
-  @Property({ type: 'text', unique: true })
+  @Property({ type: 'text', unique: 'events_dedupe_key_key' })
   dedupeKey!: string;
 
   @Property({ type: 'jsonb' })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { TrainingJob } from './training-job.entity';
 import type { ModelType, Task } from '@trainyard/contracts';
 import { TenantOwned } from '../tenancy/tenant-scope';
 
@@ -27,6 +28,9 @@ export interface ModelLineage {
 
 @Entity({ tableName: 'model_versions' })
 @Unique({ properties: ['tenantId', 'name', 'version'] })
+// Latest-version lookups and datasets' lineage checks (DELETE /v1/datasets/{id}).
+@Index({ name: 'model_versions_tenant_id_name_version_index', expression: 'create index "model_versions_tenant_id_name_version_index" on "model_versions" ("tenant_id", "name", "version" desc)' })
+@Index({ name: 'model_versions_lineage_dataset_index', expression: `create index "model_versions_lineage_dataset_index" on "model_versions" (("lineage"->>'datasetId'))` })
 export class ModelVersion extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -38,7 +42,7 @@ export class ModelVersion extends TenantOwned {
   version!: number;
 
   /** One model version per job: a retried register step finds the one it made. */
-  @Property({ type: 'uuid', unique: true })
+  @ManyToOne(() => TrainingJob, { mapToPk: true, fieldName: 'job_id', unique: true, updateRule: 'no action', deleteRule: 'no action' })
   jobId!: string;
 
   @Property({ type: 'text' })

@@ -1,4 +1,5 @@
-import { Entity, Property, type Dictionary, type EntityManager } from '@mikro-orm/core';
+import { Entity, ManyToOne, type Dictionary, type EntityManager } from '@mikro-orm/core';
+import { Tenant } from '../entities/tenant.entity';
 
 /**
  * Tenant scope, in one place. Every entity a tenant owns extends TenantOwned (ModelAlias, whose tenant is part of
@@ -9,7 +10,8 @@ import { Entity, Property, type Dictionary, type EntityManager } from '@mikro-or
  */
 @Entity({ abstract: true })
 export abstract class TenantOwned {
-  @Property({ type: 'uuid' })
+  /** The owning tenant's id (a foreign key to tenants; the value, not an entity). */
+  @ManyToOne(() => Tenant, { mapToPk: true, fieldName: 'tenant_id', updateRule: 'no action', deleteRule: 'no action' })
   tenantId!: string;
 }
 
