@@ -55,11 +55,11 @@ export const StudyRequest = z
   })
   .superRefine((b, ctx) => {
     // Only once the job and the space parsed: the space's names are checked against the job's model type.
-    if (!b.job?.spec?.model || !b.searchSpace) return;
+    if (!b?.job?.spec?.model || !b.searchSpace) return;
     for (const e of validateSearchSpace(b.searchSpace, [...modelParamNames(b.job.spec.model.type)])) {
       ctx.addIssue({ code: 'custom', path: e.field.split('.'), message: e.message });
     }
-  })
+  }, { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'searchSpace') }) // also when other fields failed: one answer names every problem
   .meta({
     id: 'StudyRequest',
     example: {
