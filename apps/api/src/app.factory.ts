@@ -11,6 +11,7 @@ import { AppModule, type AppOptions } from './app.module';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { ENDPOINTS } from './common/endpoint';
 import { buildOpenApiDocument } from './common/openapi';
+import { bodyParserErrors } from './common/error.filter';
 import { securityHeaders } from './common/security-headers';
 import { JobReconciler } from './jobs/job-reconciler';
 import { ensureRetentionSchedule } from './retention/retention-schedule';
@@ -31,11 +32,13 @@ export async function startApiServer(config: TrainyardConfig, options: { logger?
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     bodyParser: false,
   });
-  // Batches of up to 10,000 records for prediction; uploads go through multipart, not JSON.
-  app.useBodyParser('json', { limit: '16mb' });
-  app.set('trust proxy', false);
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  // Batches of up to 10,000 records for prediction; uploads go through multipart, not JSON.
+  app.useBodyParser('json', { limit: '16mb' });
+  // Its failures are answered here, typed: past this point Nest keeps only their message.
+  app.use(bodyParserErrors);
+  app.set('trust proxy', false);
   app.enableShutdownHooks();
 
   // The document comes from the same endpoint specs that validate requests; client generators read /docs-json.

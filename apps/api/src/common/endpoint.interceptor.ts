@@ -92,6 +92,8 @@ export class EndpointInterceptor implements NestInterceptor {
     if (spec.body && hasBody(req) && !req.is('application/json')) {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `send the body as application/json (got ${req.get('content-type') ?? 'no Content-Type'})`);
     }
+    const charset = /;\s*charset="?([^";]+)/i.exec(req.get('content-type') ?? '')?.[1];
+    if (spec.body && charset && !/^utf-?8$/i.test(charset)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `JSON bodies are UTF-8 (got charset ${charset})`);
     if (spec.body) controlCharacterFields(req.body, '', CONTROL_IN_BODY, errors);
     if (errors.length) throw validationFailed(errors);
 

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { DriverException } from '@mikro-orm/core';
 import { MlError } from '@trainyard/ml';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { ApiError, fromMlError } from './api-error';
 import { CODE_BY_STATUS } from './error-codes';
 
@@ -43,6 +43,13 @@ export class ErrorFilter implements ExceptionFilter {
     }
     res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
   }
+}
+
+/** Express error middleware for the body parser: a body it cannot read is the caller's problem, answered as one. */
+export function bodyParserErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const error = toApiError(err);
+  if (error.code === 'INTERNAL' || res.headersSent) return next(err);
+  res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
 }
 
 export function toApiError(exception: unknown): ApiError {

@@ -155,6 +155,7 @@ export class ModelsService {
 
   async aliasEvents(name: string, query: PageQuery) {
     const page = pageWindow(query);
+    if (!(await this.em.count(ModelVersion, { name }))) throw notFound('MODEL', name);
     const [items, total] = await this.em.findAndCount(ModelAliasEvent, { modelName: name }, { orderBy: { id: 'desc' }, limit: page.pageSize, offset: page.offset });
     return {
       items: items.map((e) => ({ alias: e.alias, fromVersion: e.fromVersion, toVersion: e.toVersion, actor: e.actor, reason: e.reason, at: e.at.toISOString() })),
