@@ -14,7 +14,10 @@ export function buildOpenApiDocument(endpoints: readonly EndpointSpec[]) {
   for (const spec of endpoints) {
     const errors = new Set<ErrorCode>(spec.errors);
     if (spec.role !== 'public') AUTH_ERRORS.forEach((c) => errors.add(c));
-    if (spec.params || spec.query || spec.body) errors.add(spec.notFound && !spec.query && !spec.body ? `${spec.notFound}_NOT_FOUND` : 'VALIDATION_FAILED');
+    // Control characters in a path parameter are refused by name too, so every route with input can answer 400.
+    if (spec.params || spec.query || spec.body || spec.bodyContent) errors.add('VALIDATION_FAILED');
+    // Any body is read before the route runs: one that is not JSON, too large or in an unknown encoding is refused there.
+    if (spec.method !== 'get') ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'].forEach((c) => errors.add(c as ErrorCode));
     if (spec.notFound) errors.add(`${spec.notFound}_NOT_FOUND`);
     errors.add('INTERNAL');
 
