@@ -3,6 +3,7 @@ import type { Role } from '@trainyard/db';
 import { z } from 'zod';
 import { MinRole, Public } from '../auth/roles.decorator';
 import type { ErrorCode, Resource } from './error-codes';
+import { IdParams, PageQuery, pageOf } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -45,6 +46,26 @@ export interface EndpointSpec {
 /** Keeps the literal types of a spec, so handlers can name their input type. */
 export function endpoint<const S extends EndpointSpec>(spec: S): S {
   return spec;
+}
+
+type Described = Pick<EndpointSpec, 'path' | 'tag' | 'summary' | 'description'>;
+
+/** A POST that creates: it takes an Idempotency-Key and answers 201, or 200 when it replays the first answer. */
+export function createEndpoint<const S extends Described & Pick<EndpointSpec, 'role' | 'body' | 'bodyContent' | 'response' | 'responseDescription' | 'errors'>>(spec: S) {
+  return endpoint({ ...spec, method: 'post', idempotent: true, status: 201, alsoStatus: [200], errors: [...spec.errors, 'IDEMPOTENCY_CONFLICT'] });
+}
+
+/** A GET of one page of `item`: PageQuery unless the spec gives a query of its own (an extension of it). */
+export function listEndpoint<const S extends Described & Partial<Pick<EndpointSpec, 'role' | 'params' | 'notFound' | 'errors'>> & { query?: z.ZodObject; item: z.ZodType }>(spec: S) {
+  const { item, ...rest } = spec;
+  const query = (spec.query ?? PageQuery) as S['query'] extends z.ZodObject ? S['query'] : typeof PageQuery;
+  return endpoint({ method: 'get', role: 'viewer', status: 200, responseDescription: 'a page', response: pageOf(item), errors: [], ...rest, query });
+}
+
+/** A route about one resource named by its `{id}`: a malformed or unknown id is `<RESOURCE>_NOT_FOUND`. */
+export function byIdEndpoint<const S extends Omit<EndpointSpec, 'params' | 'notFound'> & { resource: Resource }>(spec: S) {
+  const { resource, ...rest } = spec;
+  return endpoint({ ...rest, params: IdParams, notFound: resource, errors: [`${resource}_NOT_FOUND`, ...spec.errors] });
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { IdParams, Name, PageQuery, Timestamp, Uuid, pageOf, queryInt, queryText } from '../common/schemas';
+import { byIdEndpoint, createEndpoint, listEndpoint } from '../common/endpoint';
+import { Name, PageQuery, Timestamp, Uuid, queryInt, queryText } from '../common/schemas';
 
 export const COLUMN_TYPES = ['number', 'integer', 'boolean', 'string', 'datetime'] as const;
 
@@ -57,74 +57,51 @@ export const DatasetPreviewDto = z
 
 const tag = 'datasets';
 
-export const uploadDataset = endpoint({
-  method: 'post',
+export const uploadDataset = createEndpoint({
   path: '/v1/datasets',
   tag,
   summary: 'Upload a dataset',
   description: 'Same name and content: the existing version (200). New content under the same name: the next version.',
   role: 'trainer',
   bodyContent: { 'multipart/form-data': { schema: DatasetUploadForm } },
-  idempotent: true,
-  status: 201,
-  alsoStatus: [200],
   responseDescription: 'the dataset version',
   response: DatasetDto,
-  errors: ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'DATASET_INVALID', 'IDEMPOTENCY_CONFLICT'],
+  errors: ['DATASET_INVALID'],
 });
 
-export const listDatasets = endpoint({
-  method: 'get',
+export const listDatasets = listEndpoint({
   path: '/v1/datasets',
   tag,
   summary: 'List datasets, newest first',
-  role: 'viewer',
   query: PageQuery.extend({ name: queryText('only versions of this name', Name) }),
-  status: 200,
-  responseDescription: 'a page of datasets',
-  response: pageOf(DatasetDto),
-  errors: [],
+  item: DatasetDto,
 });
 
-export const getDataset = endpoint({
-  method: 'get',
-  path: '/v1/datasets/{id}',
-  tag,
-  summary: 'Get a dataset',
-  role: 'viewer',
-  params: IdParams,
-  notFound: 'DATASET',
-  status: 200,
-  responseDescription: 'the dataset',
-  response: DatasetDto,
-  errors: ['DATASET_NOT_FOUND'],
-});
+export const getDataset = byIdEndpoint({ method: 'get', path: '/v1/datasets/{id}', tag, summary: 'Get a dataset', role: 'viewer', resource: 'DATASET', status: 200, responseDescription: 'the dataset', response: DatasetDto, errors: [] });
 
-export const previewDataset = endpoint({
+export const previewDataset = byIdEndpoint({
   method: 'get',
   path: '/v1/datasets/{id}/preview',
   tag,
   summary: 'The first rows of a dataset',
   role: 'viewer',
-  params: IdParams,
   query: z.strictObject({ limit: queryInt(1, 1000, 20, 'rows, 1 to 1000') }),
-  notFound: 'DATASET',
+  resource: 'DATASET',
   status: 200,
   responseDescription: 'columns and rows',
   response: DatasetPreviewDto,
-  errors: ['DATASET_NOT_FOUND', 'DATASET_INVALID'],
+  errors: ['DATASET_INVALID'],
 });
 
-export const deleteDataset = endpoint({
+export const deleteDataset = byIdEndpoint({
   method: 'delete',
   path: '/v1/datasets/{id}',
   tag,
   summary: 'Delete a dataset no model version was trained on',
   role: 'trainer',
-  params: IdParams,
-  notFound: 'DATASET',
+  resource: 'DATASET',
   status: 204,
   responseDescription: 'deleted',
   response: null,
-  errors: ['DATASET_NOT_FOUND', 'DATASET_IN_USE'],
+  errors: ['DATASET_IN_USE'],
 });

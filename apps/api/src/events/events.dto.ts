@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '@trainyard/db';
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { IdParams, JsonObject, PageQuery, Timestamp, Uuid, pageOf, queryEnum, queryInt, queryText } from '../common/schemas';
+import { byIdEndpoint, createEndpoint, endpoint, listEndpoint } from '../common/endpoint';
+import { JsonObject, Timestamp, Uuid, queryEnum, queryInt, queryText } from '../common/schemas';
 
 export const EventDto = z
   .strictObject({
@@ -59,45 +59,29 @@ export const listEvents = endpoint({
   errors: [],
 });
 
-export const createWebhook = endpoint({
-  method: 'post',
+export const createWebhook = createEndpoint({
   path: '/v1/webhooks',
   tag: 'events',
   summary: 'Subscribe a URL to events',
   description: 'Deliveries are POSTs of { eventId, type, timestamp, data }, signed, retried with backoff.',
   role: 'admin',
   body: WebhookRequest,
-  idempotent: true,
-  status: 201,
-  alsoStatus: [200],
   responseDescription: 'the webhook (without its secret)',
   response: WebhookDto,
-  errors: ['IDEMPOTENCY_CONFLICT'],
-});
-
-export const listWebhooks = endpoint({
-  method: 'get',
-  path: '/v1/webhooks',
-  tag: 'events',
-  summary: 'List webhooks',
-  role: 'admin',
-  query: PageQuery,
-  status: 200,
-  responseDescription: 'a page of webhooks',
-  response: pageOf(WebhookDto),
   errors: [],
 });
 
-export const deleteWebhook = endpoint({
+export const listWebhooks = listEndpoint({ path: '/v1/webhooks', tag: 'events', summary: 'List webhooks', role: 'admin', item: WebhookDto });
+
+export const deleteWebhook = byIdEndpoint({
   method: 'delete',
   path: '/v1/webhooks/{id}',
   tag: 'events',
   summary: 'Delete a webhook',
   role: 'admin',
-  params: IdParams,
-  notFound: 'WEBHOOK',
+  resource: 'WEBHOOK',
   status: 204,
   responseDescription: 'deleted',
   response: null,
-  errors: ['WEBHOOK_NOT_FOUND'],
+  errors: [],
 });

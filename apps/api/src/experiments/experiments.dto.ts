@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { PageQuery, Timestamp, Uuid, pageOf } from '../common/schemas';
+import { listEndpoint } from '../common/endpoint';
+import { Timestamp, Uuid } from '../common/schemas';
 
 export const ExperimentDto = z
   .strictObject({
@@ -13,15 +13,9 @@ export const ExperimentDto = z
   .meta({ id: 'Experiment' });
 export type ExperimentDto = z.output<typeof ExperimentDto>;
 
-export const listExperiments = endpoint({
-  method: 'get',
+export const listExperiments = listEndpoint({
   path: '/v1/experiments',
   tag: 'experiments',
-  summary: 'Experiments with job counts by status and the best job per metric',
-  role: 'viewer',
-  query: PageQuery,
-  status: 200,
-  responseDescription: 'a page of experiments, most recently used first',
-  response: pageOf(ExperimentDto),
-  errors: [],
+  summary: 'Experiments, most recently used first, with job counts by status and the best job per metric',
+  item: ExperimentDto,
 });

@@ -1,8 +1,8 @@
 import { JOB_ERROR_CODES, JOB_STATUSES, MODEL_TYPES, PRIORITIES, STAGES, TASKS, VALIDATION_METHODS, isTimeOrdered, type ModelType, type TrainingSpec } from '@trainyard/contracts';
 import { availableModelTypes, modelFamily, modelParamNames } from '@trainyard/ml';
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { JsonObject, Name, PageQuery, Timestamp, Uuid, pageOf, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
+import { byIdEndpoint, createEndpoint, endpoint, listEndpoint } from '../common/endpoint';
+import { JsonObject, Name, PageQuery, Timestamp, Uuid, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
 
 /** The graph adds one NaN row per lag step and one Add per window step: bounds keep exported models small. */
 const MAX_LAG = 1000;
@@ -323,37 +323,21 @@ export const JobListQuery = PageQuery.extend({
 });
 export type JobListQuery = z.output<typeof JobListQuery>;
 
-const JobParams = z.strictObject({ id: Uuid });
 const tag = 'training-jobs';
 
-export const createJob = endpoint({
-  method: 'post',
+export const createJob = createEndpoint({
   path: '/v1/training-jobs',
   tag,
   summary: 'Submit a training job',
   description: 'Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit.',
   role: 'trainer',
   body: TrainingJobRequest,
-  idempotent: true,
-  status: 201,
-  alsoStatus: [200],
   responseDescription: 'the queued job',
   response: TrainingJobDto,
-  errors: ['DATASET_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'UNAVAILABLE'],
+  errors: ['DATASET_NOT_FOUND', 'UNAVAILABLE'],
 });
 
-export const listJobs = endpoint({
-  method: 'get',
-  path: '/v1/training-jobs',
-  tag,
-  summary: 'List training jobs',
-  role: 'viewer',
-  query: JobListQuery,
-  status: 200,
-  responseDescription: 'a page of jobs',
-  response: pageOf(TrainingJobDto),
-  errors: [],
-});
+export const listJobs = listEndpoint({ path: '/v1/training-jobs', tag, summary: 'List training jobs', query: JobListQuery, item: TrainingJobDto });
 
 export const compareJobs = endpoint({
   method: 'get',
@@ -371,85 +355,80 @@ export const compareJobs = endpoint({
   status: 200,
   responseDescription: 'the jobs, their params and their metrics',
   response: JobComparisonDto,
-  errors: ['JOB_NOT_FOUND'],
+  errors: [],
 });
 
-export const getJob = endpoint({
+export const getJob = byIdEndpoint({
   method: 'get',
   path: '/v1/training-jobs/{id}',
   tag,
   summary: 'Get a training job',
   role: 'viewer',
-  params: JobParams,
-  notFound: 'JOB',
+  resource: 'JOB',
   status: 200,
   responseDescription: 'the job',
   response: TrainingJobDto,
-  errors: ['JOB_NOT_FOUND'],
+  errors: [],
 });
 
-export const cancelJob = endpoint({
+export const cancelJob = byIdEndpoint({
   method: 'post',
   path: '/v1/training-jobs/{id}/cancel',
   tag,
   summary: 'Cancel a job',
   description: 'The job reaches cancelled shortly after.',
   role: 'trainer',
-  params: JobParams,
-  notFound: 'JOB',
+  resource: 'JOB',
   status: 202,
   responseDescription: 'the job',
   response: TrainingJobDto,
-  errors: ['JOB_NOT_FOUND', 'JOB_NOT_CANCELLABLE', 'UNAVAILABLE'],
+  errors: ['JOB_NOT_CANCELLABLE', 'UNAVAILABLE'],
 });
 
-export const retryJob = endpoint({
+export const retryJob = byIdEndpoint({
   method: 'post',
   path: '/v1/training-jobs/{id}/retry',
   tag,
   summary: 'Retry a failed or cancelled job',
   description: 'A new job with the same request, with any fields in the body replacing the old ones (validated as a new job), and retryOf set.',
   role: 'trainer',
-  params: JobParams,
   body: RetryRequest,
   bodyOptional: true,
-  notFound: 'JOB',
+  resource: 'JOB',
   status: 201,
   responseDescription: 'the new job',
   response: TrainingJobDto,
-  errors: ['JOB_NOT_FOUND', 'JOB_NOT_RETRYABLE', 'DATASET_NOT_FOUND', 'UNAVAILABLE'],
+  errors: ['JOB_NOT_RETRYABLE', 'DATASET_NOT_FOUND', 'UNAVAILABLE'],
 });
 
-export const jobMetrics = endpoint({
+export const jobMetrics = byIdEndpoint({
   method: 'get',
   path: '/v1/training-jobs/{id}/metrics',
   tag,
   summary: "A job's metric series",
   role: 'viewer',
-  params: JobParams,
-  notFound: 'JOB',
+  resource: 'JOB',
   status: 200,
   responseDescription: 'the series',
   response: MetricSeriesDto,
-  errors: ['JOB_NOT_FOUND'],
+  errors: [],
 });
 
-export const jobLogs = endpoint({
+export const jobLogs = byIdEndpoint({
   method: 'get',
   path: '/v1/training-jobs/{id}/logs',
   tag,
   summary: "A job's log",
   description: 'JSON by default; with Accept: text/event-stream a live stream of `log` events and a final `end` event ({ status, error }) when the job ends.',
   role: 'viewer',
-  params: JobParams,
   query: z.strictObject({
     tail: queryInt(1, 10_000, 100, 'the last n lines'),
     level: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVEL_VALUES, `must be one of ${LOG_LEVEL_VALUES.join(', ')}`).default('debug')).meta({ description: 'the least level shown' }),
   }),
-  notFound: 'JOB',
+  resource: 'JOB',
   status: 200,
   responseDescription: 'the log lines, oldest first',
   response: JobLogsDto,
   produces: { 'text/event-stream': { description: 'events `log` (a JobLog), then `end` ({ status, error }) when the job ends' } },
-  errors: ['JOB_NOT_FOUND'],
+  errors: [],
 });

@@ -1,7 +1,7 @@
 import { MODEL_TYPES, TASKS } from '@trainyard/contracts';
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { JsonObject, Name, PageQuery, Timestamp, Uuid, pageOf } from '../common/schemas';
+import { endpoint, listEndpoint } from '../common/endpoint';
+import { JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
 
 const ModelRef = z.strictObject({ name: z.string(), version: z.number().int() });
 
@@ -118,18 +118,7 @@ const VersionParams = z.strictObject({ name: Name, version: z.coerce.number().in
 const AliasParams = z.strictObject({ name: Name, alias: z.string().max(200) });
 const tag = 'models';
 
-export const listModels = endpoint({
-  method: 'get',
-  path: '/v1/models',
-  tag,
-  summary: 'List models',
-  role: 'viewer',
-  query: PageQuery,
-  status: 200,
-  responseDescription: 'a page of models, most recently changed first',
-  response: pageOf(ModelSummaryDto),
-  errors: [],
-});
+export const listModels = listEndpoint({ path: '/v1/models', tag, summary: 'List models, most recently changed first', item: ModelSummaryDto });
 
 export const getModel = endpoint({
   method: 'get',
@@ -145,20 +134,7 @@ export const getModel = endpoint({
   errors: ['MODEL_NOT_FOUND'],
 });
 
-export const listVersions = endpoint({
-  method: 'get',
-  path: '/v1/models/{name}/versions',
-  tag,
-  summary: "A model's versions, newest first",
-  role: 'viewer',
-  params: ModelParams,
-  query: PageQuery,
-  notFound: 'MODEL',
-  status: 200,
-  responseDescription: 'a page of versions',
-  response: pageOf(ModelVersionDto),
-  errors: ['MODEL_NOT_FOUND'],
-});
+export const listVersions = listEndpoint({ path: '/v1/models/{name}/versions', tag, summary: "A model's versions, newest first", params: ModelParams, notFound: 'MODEL', item: ModelVersionDto, errors: ['MODEL_NOT_FOUND'] });
 
 export const getVersion = endpoint({
   method: 'get',
@@ -223,20 +199,7 @@ export const batchPredict = endpoint({
   errors: ['MODEL_NOT_FOUND', 'DATASET_NOT_FOUND', 'MODEL_NOT_SERVABLE', 'DATASET_INVALID', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
 });
 
-export const aliasEvents = endpoint({
-  method: 'get',
-  path: '/v1/models/{name}/alias-events',
-  tag,
-  summary: "The model's alias audit trail, newest first",
-  role: 'viewer',
-  params: ModelParams,
-  query: PageQuery,
-  notFound: 'MODEL',
-  status: 200,
-  responseDescription: 'a page of alias moves',
-  response: pageOf(AliasEventDto),
-  errors: ['MODEL_NOT_FOUND'],
-});
+export const aliasEvents = listEndpoint({ path: '/v1/models/{name}/alias-events', tag, summary: "The model's alias audit trail, newest first", params: ModelParams, notFound: 'MODEL', item: AliasEventDto, errors: ['MODEL_NOT_FOUND'] });
 
 export const setAlias = endpoint({
   method: 'put',

@@ -1,7 +1,7 @@
 import { OVERLAP_POLICIES } from '@trainyard/db';
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { AliasName, IdParams, JsonObject, Name, PageQuery, Timestamp, Uuid, pageOf } from '../common/schemas';
+import { byIdEndpoint, createEndpoint, listEndpoint } from '../common/endpoint';
+import { AliasName, JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
 import { TrainingJobDto, TrainingJobRequest } from '../jobs/training-job.dto';
 import { Metric } from '../studies/studies.dto';
 import { cronProblem } from './cron';
@@ -89,76 +89,49 @@ export const ScheduleDetailDto = ScheduleDto.extend({
 export type ScheduleDetailDto = z.output<typeof ScheduleDetailDto>;
 
 const tag = 'schedules';
-const one = { params: IdParams, notFound: 'SCHEDULE' as const };
 
-export const createSchedule = endpoint({
-  method: 'post',
+export const createSchedule = createEndpoint({
   path: '/v1/schedules',
   tag,
   summary: 'Create a recurring retrain',
   role: 'trainer',
   body: ScheduleRequest,
-  idempotent: true,
-  status: 201,
-  alsoStatus: [200],
   responseDescription: 'the schedule',
   response: ScheduleDetailDto,
-  errors: ['DATASET_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'UNAVAILABLE'],
+  errors: ['DATASET_NOT_FOUND', 'UNAVAILABLE'],
 });
 
-export const listSchedules = endpoint({
-  method: 'get',
-  path: '/v1/schedules',
-  tag,
-  summary: 'List schedules',
-  role: 'viewer',
-  query: PageQuery,
-  status: 200,
-  responseDescription: 'a page of schedules',
-  response: pageOf(ScheduleDto),
-  errors: [],
-});
+export const listSchedules = listEndpoint({ path: '/v1/schedules', tag, summary: 'List schedules', item: ScheduleDto });
 
-export const getSchedule = endpoint({
+export const getSchedule = byIdEndpoint({
   method: 'get',
   path: '/v1/schedules/{id}',
   tag,
   summary: 'Get a schedule with its next runs and recent jobs',
   role: 'viewer',
-  ...one,
+  resource: 'SCHEDULE',
   status: 200,
   responseDescription: 'the schedule',
   response: ScheduleDetailDto,
-  errors: ['SCHEDULE_NOT_FOUND', 'UNAVAILABLE'],
+  errors: ['UNAVAILABLE'],
 });
 
 const action = (verb: 'pause' | 'resume' | 'trigger', summary: string, status: number) =>
-  endpoint({
-    method: 'post',
-    path: `/v1/schedules/{id}/${verb}`,
-    tag,
-    summary,
-    role: 'trainer',
-    ...one,
-    status,
-    responseDescription: 'the schedule',
-    response: ScheduleDetailDto,
-    errors: ['SCHEDULE_NOT_FOUND', 'UNAVAILABLE'],
-  });
+  byIdEndpoint({ method: 'post', path: `/v1/schedules/{id}/${verb}`, tag, summary, role: 'trainer', resource: 'SCHEDULE', status, responseDescription: 'the schedule', response: ScheduleDetailDto, errors: ['UNAVAILABLE'] });
 
 export const pauseSchedule = action('pause', 'Pause a schedule', 200);
 export const resumeSchedule = action('resume', 'Resume a paused schedule', 200);
 export const triggerSchedule = action('trigger', 'Start a run now', 202);
 
-export const deleteSchedule = endpoint({
+export const deleteSchedule = byIdEndpoint({
   method: 'delete',
   path: '/v1/schedules/{id}',
   tag,
   summary: 'Delete a schedule',
   role: 'trainer',
-  ...one,
+  resource: 'SCHEDULE',
   status: 204,
   responseDescription: 'deleted',
   response: null,
-  errors: ['SCHEDULE_NOT_FOUND', 'UNAVAILABLE'],
+  errors: ['UNAVAILABLE'],
 });

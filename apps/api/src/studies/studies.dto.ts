@@ -2,8 +2,8 @@ import { METRIC_DIRECTIONS, PRUNERS, SAMPLERS } from '@trainyard/contracts';
 import { modelParamNames } from '@trainyard/ml';
 import { z } from 'zod';
 import { validateSearchSpace } from '../../../../workflows/search';
-import { endpoint } from '../common/endpoint';
-import { IdParams, JsonObject, Name, PageQuery, Timestamp, Uuid, pageOf } from '../common/schemas';
+import { byIdEndpoint, createEndpoint, listEndpoint } from '../common/endpoint';
+import { IdParams, JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
 import { TrainingJobRequest } from '../jobs/training-job.dto';
 
 /** Metric names are checked as own keys of this list: `constructor` is not a metric. */
@@ -118,73 +118,43 @@ export const TrialDto = z
 
 const tag = 'studies';
 
-export const createStudy = endpoint({
-  method: 'post',
+export const createStudy = createEndpoint({
   path: '/v1/studies',
   tag,
   summary: 'Start a hyperparameter search',
   role: 'trainer',
   body: StudyRequest,
-  idempotent: true,
-  status: 201,
-  alsoStatus: [200],
   responseDescription: 'the study',
   response: StudyDto,
-  errors: ['DATASET_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'UNAVAILABLE'],
+  errors: ['DATASET_NOT_FOUND', 'UNAVAILABLE'],
 });
 
-export const listStudies = endpoint({
-  method: 'get',
-  path: '/v1/studies',
-  tag,
-  summary: 'List studies',
-  role: 'viewer',
-  query: PageQuery,
-  status: 200,
-  responseDescription: 'a page of studies',
-  response: pageOf(StudyDto),
-  errors: [],
-});
+export const listStudies = listEndpoint({ path: '/v1/studies', tag, summary: 'List studies', item: StudyDto });
 
-export const getStudy = endpoint({
+export const getStudy = byIdEndpoint({
   method: 'get',
   path: '/v1/studies/{id}',
   tag,
   summary: 'Get a study',
   role: 'viewer',
-  params: IdParams,
-  notFound: 'STUDY',
+  resource: 'STUDY',
   status: 200,
   responseDescription: 'the study',
   response: StudyDto,
-  errors: ['STUDY_NOT_FOUND'],
+  errors: [],
 });
 
-export const listTrials = endpoint({
-  method: 'get',
-  path: '/v1/studies/{id}/trials',
-  tag,
-  summary: "A study's trials",
-  role: 'viewer',
-  params: IdParams,
-  query: PageQuery,
-  notFound: 'STUDY',
-  status: 200,
-  responseDescription: 'a page of trials, by number',
-  response: pageOf(TrialDto),
-  errors: ['STUDY_NOT_FOUND'],
-});
+export const listTrials = listEndpoint({ path: '/v1/studies/{id}/trials', tag, summary: "A study's trials, by number", params: IdParams, notFound: 'STUDY', item: TrialDto, errors: ['STUDY_NOT_FOUND'] });
 
-export const cancelStudy = endpoint({
+export const cancelStudy = byIdEndpoint({
   method: 'post',
   path: '/v1/studies/{id}/cancel',
   tag,
   summary: 'Cancel a study',
   role: 'trainer',
-  params: IdParams,
-  notFound: 'STUDY',
+  resource: 'STUDY',
   status: 202,
   responseDescription: 'the study',
   response: StudyDto,
-  errors: ['STUDY_NOT_FOUND', 'STUDY_NOT_CANCELLABLE', 'UNAVAILABLE'],
+  errors: ['STUDY_NOT_CANCELLABLE', 'UNAVAILABLE'],
 });

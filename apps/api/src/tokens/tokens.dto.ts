@@ -1,7 +1,7 @@
 import { ROLES } from '@trainyard/db';
 import { z } from 'zod';
-import { endpoint } from '../common/endpoint';
-import { IdParams, PageQuery, Timestamp, Uuid, pageOf } from '../common/schemas';
+import { byIdEndpoint, createEndpoint, listEndpoint } from '../common/endpoint';
+import { Timestamp, Uuid } from '../common/schemas';
 
 export const CreateTokenRequest = z
   .strictObject({
@@ -28,45 +28,29 @@ export type CreatedTokenDto = z.output<typeof CreatedTokenDto>;
 
 const tag = 'tokens';
 
-export const createToken = endpoint({
-  method: 'post',
+export const createToken = createEndpoint({
   path: '/v1/tokens',
   tag,
   summary: 'Create a token',
   description: 'The secret is in this answer only; it is stored hashed.',
   role: 'admin',
   body: CreateTokenRequest,
-  idempotent: true,
-  status: 201,
-  alsoStatus: [200],
   responseDescription: 'the token with its secret',
   response: CreatedTokenDto,
-  errors: ['IDEMPOTENCY_CONFLICT'],
-});
-
-export const listTokens = endpoint({
-  method: 'get',
-  path: '/v1/tokens',
-  tag,
-  summary: 'List live tokens (no secrets)',
-  role: 'admin',
-  query: PageQuery,
-  status: 200,
-  responseDescription: 'a page of tokens',
-  response: pageOf(TokenDto),
   errors: [],
 });
 
-export const revokeToken = endpoint({
+export const listTokens = listEndpoint({ path: '/v1/tokens', tag, summary: 'List live tokens (no secrets)', role: 'admin', item: TokenDto });
+
+export const revokeToken = byIdEndpoint({
   method: 'delete',
   path: '/v1/tokens/{id}',
   tag,
   summary: 'Revoke a token at once',
   role: 'admin',
-  params: IdParams,
-  notFound: 'TOKEN',
+  resource: 'TOKEN',
   status: 204,
   responseDescription: 'revoked',
   response: null,
-  errors: ['TOKEN_NOT_FOUND'],
+  errors: [],
 });
