@@ -13,10 +13,12 @@ import { join } from 'node:path';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { fileURLToPath } from 'node:url';
+import { scopeToTenant } from '@trainyard/db';
 import { FileObjectStore, objectKeys } from '@trainyard/storage';
 import { applyPlanToRecords, predictXGBoost, rawInputFeeds, type Matrix, type PreprocessPlan } from '@trainyard/ml';
 import type { Principal } from '../apps/api/src/auth/principal';
-import { PredictService, type PredictRequest } from '../apps/api/src/serving/predict.service';
+import { PredictService } from '../apps/api/src/serving/predict.service';
+import type { PredictRequest } from '../apps/api/src/models/models.dto';
 import { validateRecords } from '../apps/api/src/serving/record-validation';
 import { ApiClient } from '../test/support/http';
 import { startTestStack, type TestStack } from '../test/support/test-stack';
@@ -87,8 +89,13 @@ async function trainAndDeploy(stack: TestStack, api: ApiClient, csv: string): Pr
   const principal: Principal = { tokenId: 'bench', tenantId, tenantName: 'default', role: 'admin', name: 'bench' };
   const orm = stack.api.app.get(MikroORM);
   const predictor = stack.api.app.get(PredictService);
-  const inContext = <T>(fn: () => Promise<T>) => RequestContext.create(orm.em, fn);
-  return { version, jobId: job.id, principal, predictor, inContext, predict: (body) => inContext(() => predictor.predict(principal, MODEL, body)) };
+  // As a request would run: its own context, scoped to the caller's tenant.
+  const inContext = <T>(fn: () => Promise<T>) =>
+    RequestContext.create(orm.em, () => {
+      scopeToTenant(orm.em, tenantId);
+      return fn();
+    });
+  return { version, jobId: job.id, principal, predictor, inContext, predict: (body) => inContext(() => predictor.predict(MODEL, body)) };
 }
 
 async function singleRecord(stack: TestStack, served: Served, records: RawRecord[]): Promise<void> {
@@ -107,9 +114,9 @@ async function singleRecord(stack: TestStack, served: Served, records: RawRecord
   // The same request taken apart, stage by stage, to show where the server's time goes.
   const stages = { resolve: [] as number[], validate: [] as number[], loaded: [] as number[], feeds: [] as number[], run: [] as number[] };
   for (let i = 0; i < SINGLE_CALLS; i++) {
-    const body = { records: [records[i]] };
+    const body: PredictRequest = { records: [records[i]] };
     let t = performance.now();
-    const version = await served.inContext(() => served.predictor.resolve(served.principal, MODEL, body));
+    const version = await served.inContext(() => served.predictor.resolve(MODEL, body));
     stages.resolve.push(performance.now() - t);
     t = performance.now();
     const valid = validateRecords(body.records, version.signature);
@@ -149,7 +156,7 @@ async function batchThroughput(stack: TestStack, served: Served, records: RawRec
 
   await served.predict({ records: batches[0] });
   const inProcess = await timed(BATCH_REPEATS, (i) => served.predict({ records: batches[i % batches.length] }));
-  const current = await served.inContext(() => served.predictor.resolve(served.principal, MODEL, {}));
+  const current = await served.inContext(() => served.predictor.resolve(MODEL, {}));
   const { plan: servedPlan, session } = await served.predictor.loaded(current);
   const feedStage: number[] = [];
   const runStage = await timed(BATCH_REPEATS, async (i) => {
@@ -160,7 +167,7 @@ async function batchThroughput(stack: TestStack, served: Served, records: RawRec
   }).then((all) => all.map((total, i) => total - feedStage[i]!));
 
   // The native engine on the model file the train step wrote, with the plan the registry serves.
-  const version = await served.inContext(() => served.predictor.resolve(served.principal, MODEL, {}));
+  const version = await served.inContext(() => served.predictor.resolve(MODEL, {}));
   const store = new FileObjectStore(fileURLToPath(stack.config.storageUrl));
   const plan = JSON.parse(await readFile(store.localPath(version.plan!.key), 'utf8')) as PreprocessPlan;
   const model = new Uint8Array(await readFile(store.localPath(objectKeys.job(served.jobId, 'model'))));

@@ -67,10 +67,11 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
   });
 
   it('retries failed jobs with the same request, and refuses completed, queued and running ones', async () => {
-    const failed = await api.post('/v1/training-jobs', { datasetId: smallId, target: 'no_such_column', model: { type: 'xgboost', params: { numRounds: 7 } }, tags: { team: 'qa' }, notes: 'n' });
+    // Regression on a text column: accepted at submit, failed by the pipeline.
+    const failed = await api.post('/v1/training-jobs', { datasetId: smallId, target: 'plan', task: 'regression', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 7 } }, tags: { team: 'qa' }, notes: 'n' });
     const original = await api.waitForJob(failed.body.id);
     assert.equal(original.status, 'failed');
-    assert.equal(original.error.code, 'TARGET_COLUMN_MISSING');
+    assert.equal(original.error.code, 'DATASET_INVALID');
 
     const retry = await api.post(`/v1/training-jobs/${original.id}/retry`);
     assert.equal(retry.status, 201, JSON.stringify(retry.body));
@@ -84,8 +85,24 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
     }
     const copyDone = await api.waitForJob(copy.id);
     assert.equal(copyDone.status, 'failed');
-    assert.equal(copyDone.error.code, 'TARGET_COLUMN_MISSING');
+    assert.equal(copyDone.error.code, 'DATASET_INVALID');
     assert.equal((await api.get(`/v1/training-jobs/${original.id}`)).body.status, 'failed', 'the original is untouched');
+
+    // A retry can correct the request: the overrides are validated like a new job, the rest is copied.
+    const badFix = await api.post(`/v1/training-jobs/${original.id}/retry`, { target: 'lable', model: { type: 'svm' } });
+    assert.equal(badFix.status, 400, JSON.stringify(badFix.body));
+    assert.deepEqual(badFix.body.error.details.fields.map((f: any) => f.field), ['model.type']);
+    const misspelt = await api.post(`/v1/training-jobs/${original.id}/retry`, { target: 'lable' });
+    assert.equal(misspelt.status, 400, JSON.stringify(misspelt.body));
+    assert.equal(misspelt.body.error.details.fields[0].field, 'target');
+    assert.equal(misspelt.body.error.details.fields[0].closest[0], 'label');
+    const fixed = await api.post(`/v1/training-jobs/${original.id}/retry`, { target: 'label', task: 'classification' });
+    assert.equal(fixed.status, 201, JSON.stringify(fixed.body));
+    assert.equal(fixed.body.retryOf, original.id);
+    assert.equal(fixed.body.target, 'label');
+    assert.deepEqual(fixed.body.tags, { team: 'qa' });
+    assert.equal(fixed.body.model.params.numRounds, 7);
+    assert.equal((await api.waitForJob(fixed.body.id)).status, 'completed');
 
     const ok = await api.post('/v1/training-jobs', quickJob(smallId));
     assert.equal((await api.waitForJob(ok.body.id)).status, 'completed');

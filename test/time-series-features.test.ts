@@ -96,7 +96,7 @@ describe('time-series features, expanding-window cross-validation and feature se
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
     const fields = bad.body.error.details.fields.map((f: { field: string }) => f.field).sort();
-    assert.deepEqual(fields, ['preprocessing.featureSelection.topK', 'preprocessing.timeFeatures.lags', 'validation.timeColumn']);
+    assert.deepEqual(fields, ['preprocessing.featureSelection.topK', 'preprocessing.timeFeatures.lags[0]', 'validation.timeColumn']);
   });
 
   it('keeps the columns a quick first fit ranks highest: the model, its signature and lineage use only those', async () => {

@@ -93,16 +93,25 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
     });
   }
 
-  it('records a missing target column as a failed job with TARGET_COLUMN_MISSING, without retrying', async () => {
+  it('refuses unknown column names at submit, naming each field and the closest columns', async () => {
     const ds = await api.uploadDataset('small', binaryCsv(100));
-    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'no_such_column', model: { type: 'xgboost' } });
-    const job = await api.waitForJob(created.body.id);
-    assert.equal(job.status, 'failed');
-    assert.equal(job.error.code, 'TARGET_COLUMN_MISSING');
-    assert.match(job.error.message, /no_such_column/);
-    assert.equal(job.modelVersion, null);
-    const logs = await api.get(`/v1/training-jobs/${job.id}/logs`);
-    assert.ok(!logs.body.items.some((l: { message: string }) => l.message.startsWith('retrying')), 'input errors are not retried');
+    const created = await api.post('/v1/training-jobs', {
+      datasetId: ds.body.id,
+      experiment: 'column-check',
+      target: 'lable',
+      features: ['age', 'incme'],
+      exclude: ['idd'],
+      validation: { method: 'time_series', timeColumn: 'sigup' },
+      preprocessing: { timeFeatures: { columns: ['agee'], lags: [1] } },
+      model: { type: 'xgboost' },
+    });
+    assert.equal(created.status, 400, JSON.stringify(created.body));
+    assert.equal(created.body.error.code, 'VALIDATION_FAILED');
+    const fields = created.body.error.details.fields as { field: string; message: string; closest: string[] }[];
+    assert.deepEqual(fields.map((f) => f.field), ['target', 'features[1]', 'exclude[0]', 'validation.timeColumn', 'preprocessing.timeFeatures.columns[0]']);
+    assert.deepEqual(fields.map((f) => f.closest[0]), ['label', 'income', 'id', 'signup', 'age']);
+    assert.match(fields[0].message, /closest: label/);
+    assert.equal((await api.get('/v1/training-jobs?experiment=column-check')).body.total, 0, 'nothing was accepted');
   });
 
   it('fails with INSUFFICIENT_DATA when too few rows remain', async () => {

@@ -42,7 +42,8 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     dbPoolMax: 5,
     ...options.config,
   };
-  const api = await startApiServer(config, { logger: process.env.TRAINYARD_TEST_LOGS === '1' });
+  // Every JSON response is checked against its documented schema: an undocumented shape fails the test that saw it.
+  const api = await startApiServer(config, { logger: process.env.TRAINYARD_TEST_LOGS === '1', checkResponses: true });
   const workers: WorkerRuntime[] = [];
   const stack: TestStack = {
     config,

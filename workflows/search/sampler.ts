@@ -26,6 +26,9 @@ export function isSamplerState(v: unknown): v is SamplerState {
   return Number.isInteger(suggested) && Array.isArray(words) && words.length === 4 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) && words.some((w) => w !== 0);
 }
 
+/** TPE samples at random until this many trials have completed (Optuna's default). */
+export const TPE_STARTUP_TRIALS = 10;
+
 /**
  * A sampler over a validated search space. `suggest` is pure: pass the state it returned last time (or nothing on the
  * first call) and the study's trials so far.
@@ -34,7 +37,7 @@ export function createSampler(kind: SamplerKind, space: SearchSpace, options: Sa
   let grid: ParamValues[] | undefined;
   const tpe: TpeSettings = {
     direction: options.direction,
-    nStartupTrials: options.nStartupTrials ?? 10,
+    nStartupTrials: options.nStartupTrials ?? TPE_STARTUP_TRIALS,
     nEiCandidates: options.nEiCandidates ?? 24,
     gamma: options.gamma,
     priorWeight: options.priorWeight ?? 1,

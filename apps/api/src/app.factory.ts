@@ -3,14 +3,18 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { openStorage } from '@trainyard/storage';
 import { createTemporalClient } from '@trainyard/temporal';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
+import { AppModule, type AppOptions } from './app.module';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
+import { ENDPOINTS } from './common/endpoint';
+import { buildOpenApiDocument } from './common/openapi';
+import { bodyParserErrors } from './common/error.filter';
+import { securityHeaders } from './common/security-headers';
 import { JobReconciler } from './jobs/job-reconciler';
 import { ensureRetentionSchedule } from './retention/retention-schedule';
 
@@ -24,22 +28,24 @@ export interface ApiServer {
 }
 
 /** Builds and starts the HTTP API; `port` 0 picks a free one (tests). */
-export async function startApiServer(config: TrainyardConfig, options: { logger?: boolean } = {}): Promise<ApiServer> {
+export async function startApiServer(config: TrainyardConfig, options: { logger?: boolean } & AppOptions = {}): Promise<ApiServer> {
   const temporal: Client = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   const storage = openStorage({ url: config.storageUrl, cacheDir: join(config.cacheDir, 'api'), cacheBytes: config.cacheBytes });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal, storage.storage), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal, storage.storage, { checkResponses: options.checkResponses }), {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     bodyParser: false,
   });
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
   // Batches of up to 10,000 records for prediction; uploads go through multipart, not JSON.
   app.useBodyParser('json', { limit: '16mb' });
+  // Its failures are answered here, typed: past this point Nest keeps only their message.
+  app.use(bodyParserErrors);
   app.set('trust proxy', false);
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Trainyard').setDescription('Training jobs, datasets and models. Contract: API.md').setVersion('1').addBearerAuth().build(),
-  );
+  // The document comes from the same endpoint specs that validate requests; client generators read /docs-json.
+  const document = buildOpenApiDocument(ENDPOINTS) as unknown as Parameters<typeof SwaggerModule.setup>[2];
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   const orm = app.get(MikroORM) as MikroORM;

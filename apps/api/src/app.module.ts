@@ -1,65 +1,57 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { ormConfig } from '@trainyard/db';
 import type { Storage } from '@trainyard/storage';
-import { AUTH_LIMITER, AuthGuard } from './auth/auth.guard';
-import { PrincipalCache } from './auth/principal-cache';
-import { AuthFailureLimiter } from './auth/auth-failure-limiter';
+import { AuthGuard } from './auth/auth.guard';
+import { CommonModule } from './common/common.module';
+import { EndpointInterceptor } from './common/endpoint.interceptor';
 import { ErrorFilter } from './common/error.filter';
-import { IdempotencyService } from './common/idempotency.service';
-import { CONFIG, STORAGE, TEMPORAL_CLIENT } from './config.token';
-import { DatasetsController } from './datasets/datasets.controller';
-import { DatasetsService } from './datasets/datasets.service';
-import { EventsController } from './events/events.controller';
-import { WebhooksService } from './events/webhooks.service';
-import { ExperimentsController } from './experiments/experiments.controller';
-import { ExperimentsService } from './experiments/experiments.service';
-import { HealthController } from './health/health.controller';
-import { ModelsController } from './models/models.controller';
-import { ModelsService } from './models/models.service';
-import { ModelVersionLookups } from './serving/model-version-lookups';
-import { PredictService } from './serving/predict.service';
-import { TrainingJobsController } from './jobs/training-jobs.controller';
-import { TrainingJobsService } from './jobs/training-jobs.service';
-import { RetentionController } from './retention/retention.controller';
-import { SchedulesController } from './schedules/schedules.controller';
-import { SchedulesService } from './schedules/schedules.service';
-import { StatsController } from './stats/stats.controller';
-import { StudiesController } from './studies/studies.controller';
-import { StudiesService } from './studies/studies.service';
-import { TenantsController } from './tenants/tenants.controller';
-import { TokensController } from './tokens/tokens.controller';
-import { TokensService } from './tokens/tokens.service';
+import { DatasetsModule } from './datasets/datasets.module';
+import { EventsModule } from './events/events.module';
+import { ExperimentsModule } from './experiments/experiments.module';
+import { HealthModule } from './health/health.module';
+import { TrainingJobsModule } from './jobs/training-jobs.module';
+import { ModelsModule } from './models/models.module';
+import { RetentionModule } from './retention/retention.module';
+import { SchedulesModule } from './schedules/schedules.module';
+import { StatsModule } from './stats/stats.module';
+import { StudiesModule } from './studies/studies.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { TokensModule } from './tokens/tokens.module';
+
+export interface AppOptions {
+  /** Check every JSON response against its endpoint's schema (tests). */
+  checkResponses?: boolean;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: TrainyardConfig, temporal: Client, storage: Storage): DynamicModule {
+  static forRoot(config: TrainyardConfig, temporal: Client, storage: Storage, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
-      controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, RetentionController, StudiesController, StatsController],
+      imports: [
+        MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax, tenantScoped: true }), registerRequestContext: true }),
+        CommonModule.forRoot(config, temporal, storage, { checkResponses: options.checkResponses ?? false }),
+        HealthModule,
+        TokensModule,
+        TenantsModule,
+        DatasetsModule,
+        TrainingJobsModule,
+        ExperimentsModule,
+        ModelsModule,
+        EventsModule,
+        SchedulesModule,
+        RetentionModule,
+        StudiesModule,
+        StatsModule,
+      ],
       providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: TEMPORAL_CLIENT, useValue: temporal },
-        { provide: STORAGE, useValue: storage },
-        { provide: AUTH_LIMITER, useValue: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowSeconds * 1000) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        PrincipalCache,
-        ModelVersionLookups,
-        IdempotencyService,
-        TokensService,
-        DatasetsService,
-        TrainingJobsService,
-        ExperimentsService,
-        ModelsService,
-        PredictService,
-        WebhooksService,
-        SchedulesService,
-        StudiesService,
+        { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ApiToken, Tenant, type Role } from '@trainyard/db';
+import { ApiToken, Tenant, UNSCOPED, scopeToTenant, type Role } from '@trainyard/db';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { AuthFailureLimiter } from './auth-failure-limiter';
@@ -31,7 +31,7 @@ export class AuthGuard implements CanActivate {
     const retryAfter = this.limiter.blockedFor(address);
     if (retryAfter > 0) {
       req.res?.setHeader('Retry-After', String(retryAfter));
-      throw new ApiError(429, 'RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
+      throw new ApiError('RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
     }
 
     const header = req.headers.authorization ?? '';
@@ -39,13 +39,15 @@ export class AuthGuard implements CanActivate {
     const principal = match ? await this.authenticate(hashToken(match[1])) : null;
     if (!principal) {
       this.limiter.recordFailure(address);
-      throw new ApiError(401, 'UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
+      throw new ApiError('UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
     }
     req.principal = principal;
+    // From here on every query of this request is the caller's tenant's (libs/db tenancy/tenant-scope).
+    scopeToTenant(this.em, principal.tenantId);
 
     const needed = this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? 'viewer';
     if (!roleAllows(principal.role, needed)) {
-      throw new ApiError(403, 'FORBIDDEN', `this needs the ${needed} role; the token has ${principal.role}`);
+      throw new ApiError('FORBIDDEN', `this needs the ${needed} role; the token has ${principal.role}`);
     }
     return true;
   }
@@ -53,7 +55,8 @@ export class AuthGuard implements CanActivate {
   private async authenticate(tokenHash: string): Promise<Principal | null> {
     const cached = this.principals.get(tokenHash);
     if (cached) return cached;
-    const token = await this.em.findOne(ApiToken, { tokenHash, revokedAt: null });
+    // The one read that must cross tenants: which tenant a token belongs to.
+    const token = await this.em.findOne(ApiToken, { tokenHash, revokedAt: null }, UNSCOPED);
     if (!token) return null;
     const tenant = await this.em.findOneOrFail(Tenant, { id: token.tenantId });
     const principal: Principal = { tokenId: token.id, tenantId: token.tenantId, tenantName: tenant.name, role: token.role, name: token.name };

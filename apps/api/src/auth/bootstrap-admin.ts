@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TrainyardConfig } from '@trainyard/config';
-import { ApiToken, Tenant } from '@trainyard/db';
+import { ApiToken, Tenant, scopeToTenant } from '@trainyard/db';
 import { displayPrefix, hashToken, newTokenSecret } from './token-secret';
 
 export const DEFAULT_TENANT = 'default';
@@ -24,6 +24,7 @@ export async function bootstrapAdmin(em: EntityManager, config: TrainyardConfig)
     tenant = em.create(Tenant, { name: DEFAULT_TENANT, createdAt: new Date() });
     await em.persistAndFlush(tenant);
   }
+  scopeToTenant(em, tenant.id);
   if (config.adminToken) {
     const tokenHash = hashToken(config.adminToken);
     if (!(await em.findOne(ApiToken, { tokenHash }))) {

@@ -1,13 +1,18 @@
-/** An error the API returns as `{ error: { code, message, details } }` with `status`. */
+import { MlError } from '@trainyard/ml';
+import { ERROR_CODES, type ErrorCode, type Resource } from './error-codes';
+
+/** An error the API returns as `{ error: { code, message, details } }`, with the status the registry gives its code. */
 export class ApiError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.status = ERROR_CODES[code].status;
   }
 }
 
@@ -17,10 +22,23 @@ export interface FieldError {
 }
 
 export const validationFailed = (fields: FieldError[]) =>
-  new ApiError(400, 'VALIDATION_FAILED', fields.length === 1 ? `${fields[0].field}: ${fields[0].message}` : `${fields.length} fields are invalid`, { fields });
+  new ApiError('VALIDATION_FAILED', fields.length === 1 ? `${fields[0].field}: ${fields[0].message}` : `${fields.length} fields are invalid`, { fields });
 
-export const notFound = (resource: 'DATASET' | 'JOB' | 'MODEL' | 'STUDY' | 'SCHEDULE' | 'TOKEN' | 'TENANT', id: string) =>
-  new ApiError(404, `${resource}_NOT_FOUND`, `${resource.toLowerCase()} ${id} was not found`);
+export const notFound = (resource: Resource, id: string) => new ApiError(`${resource}_NOT_FOUND`, `${resource.toLowerCase()} ${id} was not found`);
 
 export const unavailable = (what: string, cause?: unknown) =>
-  new ApiError(503, 'UNAVAILABLE', `${what} is unavailable; nothing was accepted`, cause instanceof Error ? { cause: cause.message } : {});
+  new ApiError('UNAVAILABLE', `${what} is unavailable; nothing was accepted`, cause instanceof Error ? { cause: cause.message } : {});
+
+/** An ML library failure as the API answers it: its own code and the status the registry gives that code. */
+export function fromMlError(err: MlError): ApiError {
+  return new ApiError(err.code, err.message, err.details);
+}
+
+/** Runs `fn`, turning an MlError into its ApiError. */
+export async function mlErrorsAsApiErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof MlError ? fromMlError(err) : err;
+  }
+}

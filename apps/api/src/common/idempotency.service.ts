@@ -2,13 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { IdempotencyRecord } from '@trainyard/db';
+import { IdempotencyRecord, currentTenant } from '@trainyard/db';
 import { ApiError } from './api-error';
-
-export interface Created<T> {
-  status: number;
-  body: T;
-}
+import { WithStatus } from './endpoint';
 
 /** Canonical JSON: object keys sorted, so the same body hashes the same whatever its key order. */
 export function requestHash(value: unknown): string {
@@ -20,29 +16,29 @@ export function requestHash(value: unknown): string {
 /**
  * Implements the Idempotency-Key contract: the first request with a key runs and its response is kept;
  * the same key with the same body gets that response again (200), with another body 409 IDEMPOTENCY_CONFLICT.
+ * Keys are per tenant (the request's scope) and per route.
  */
 @Injectable()
 export class IdempotencyService {
   constructor(private readonly em: EntityManager) {}
 
   async run<T>(
-    scope: { tenantId: string; route: string; key: string | undefined; hash: string },
-    create: () => Promise<Created<T>>,
+    scope: { route: string; key: string | undefined; hash: string },
+    create: () => Promise<WithStatus<T>>,
     /** What to keep for replays (e.g. without secrets); defaults to the body itself. */
     keep: (body: T) => unknown = (body) => body,
-  ): Promise<Created<T>> {
+  ): Promise<WithStatus<T>> {
     if (!scope.key) return create();
-    if (scope.key.length > 200) throw new ApiError(400, 'VALIDATION_FAILED', 'Idempotency-Key is longer than 200 characters', { fields: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }] });
     const em = this.em.fork();
-    const where = { tenantId: scope.tenantId, route: scope.route, key: scope.key };
+    const where = { tenantId: currentTenant(em), route: scope.route, key: scope.key };
     try {
       await em.insert(IdempotencyRecord, { id: randomUUID(), ...where, requestHash: scope.hash, createdAt: new Date() } as IdempotencyRecord);
     } catch (err) {
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       const first = await em.findOneOrFail(IdempotencyRecord, where);
-      if (first.requestHash !== scope.hash) throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request body');
-      if (first.statusCode === null) throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed');
-      return { status: 200, body: first.responseBody as T };
+      if (first.requestHash !== scope.hash) throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request body');
+      if (first.statusCode === null) throw new ApiError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed');
+      return new WithStatus(200, first.responseBody as T);
     }
     try {
       const result = await create();

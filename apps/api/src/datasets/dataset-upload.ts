@@ -38,7 +38,7 @@ interface UploadTarget {
  * Receives a dataset upload (multipart field `file`) straight into the store, hashing it and parsing it as the bytes
  * arrive: no temporary file, memory bounded by a few blocks whatever the size. Nothing stays behind on failure.
  */
-export async function receiveDatasetUpload(req: Request, storage: Storage, tenantId: string, maxBytes: number, keyFor: (datasetId: string, format: DatasetFormat) => string): Promise<ReceivedDataset> {
+export async function receiveDatasetUpload(req: Request, storage: Storage, maxBytes: number, keyFor: (datasetId: string, format: DatasetFormat) => string): Promise<ReceivedDataset> {
   const datasetId = randomUUID();
   const { inspection, ...received } = await receiveMultipartFile(req, { storage, maxBytes, keyFor: (format) => keyFor(datasetId, format), inspect: true });
   return { ...received, datasetId, inspection: inspection! };
@@ -50,7 +50,7 @@ export function receiveScratchUpload(req: Request, storage: Storage, maxBytes: n
 }
 
 async function receiveMultipartFile(req: Request, target: UploadTarget): Promise<ReceivedFile & { inspection?: DatasetInspection }> {
-  if (!req.is('multipart/form-data')) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'upload files as multipart/form-data with a `file` field');
+  if (!req.is('multipart/form-data')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'upload files as multipart/form-data with a `file` field');
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 }, defParamCharset: 'utf8' });
@@ -86,7 +86,7 @@ async function receiveMultipartFile(req: Request, target: UploadTarget): Promise
       if (!file) return fail(validationFailed([{ field: 'file', message: 'required' }]));
       void file.then(resolve, reject);
     });
-    req.on('aborted', () => fail(new ApiError(400, 'VALIDATION_FAILED', 'the upload was interrupted', { fields: [{ field: 'file', message: 'incomplete' }] })));
+    req.on('aborted', () => fail(new ApiError('VALIDATION_FAILED', 'the upload was interrupted', { fields: [{ field: 'file', message: 'incomplete' }] })));
     req.pipe(parser);
   });
   try {
@@ -120,7 +120,7 @@ async function ingest(stream: Readable, originalName: string, target: UploadTarg
     let size = 0;
     const take = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > target.maxBytes) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${target.maxBytes} bytes`, { maxBytes: target.maxBytes });
+      if (size > target.maxBytes) throw new ApiError('PAYLOAD_TOO_LARGE', `the file is larger than ${target.maxBytes} bytes`, { maxBytes: target.maxBytes });
       hash.update(chunk);
       return chunk;
     };
@@ -138,7 +138,7 @@ async function ingest(stream: Readable, originalName: string, target: UploadTarg
     return { object, format, originalName, fields: {}, discard, ...(inspection ? { inspection } : {}) };
   } catch (err) {
     await discard();
-    throw err instanceof MlError ? new ApiError(422, 'DATASET_INVALID', err.message, err.details) : err;
+    throw err instanceof MlError ? new ApiError('DATASET_INVALID', err.message, err.details) : err;
   }
 }
 
@@ -159,5 +159,5 @@ async function drain(body: AsyncIterable<Uint8Array>): Promise<null> {
 
 function malformed(err: unknown): ApiError {
   const message = err instanceof Error ? err.message : 'unreadable';
-  return new ApiError(400, 'VALIDATION_FAILED', `malformed multipart form: ${message}`, { fields: [{ field: 'form', message: 'malformed multipart body' }] });
+  return new ApiError('VALIDATION_FAILED', `malformed multipart form: ${message}`, { fields: [{ field: 'form', message: 'malformed multipart body' }] });
 }

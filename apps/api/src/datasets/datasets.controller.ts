@@ -1,77 +1,36 @@
-import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { TrainyardConfig } from '@trainyard/config';
-import { objectKeys, type Storage } from '@trainyard/storage';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { MinRole } from '../auth/roles.decorator';
-import { notFound, type FieldError } from '../common/api-error';
-import { IdempotencyService } from '../common/idempotency.service';
-import { intParam, parsePage, throwIfInvalid } from '../common/pagination';
-import { CONFIG, STORAGE } from '../config.token';
-import { receiveDatasetUpload } from './dataset-upload';
-import { DatasetsService, parseDatasetFields, toDatasetResponse } from './datasets.service';
+import { Endpoint, In, type Input } from '../common/endpoint';
+import { deleteDataset, getDataset, listDatasets, previewDataset, uploadDataset } from './datasets.dto';
+import { DatasetsService } from './datasets.service';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => notFound('DATASET', 'id') });
-
-@ApiTags('datasets')
-@ApiBearerAuth()
-@Controller('v1/datasets')
+@Controller()
 export class DatasetsController {
-  constructor(
-    private readonly datasets: DatasetsService,
-    private readonly idempotency: IdempotencyService,
-    @Inject(CONFIG) private readonly config: TrainyardConfig,
-    @Inject(STORAGE) private readonly storage: Storage,
-  ) {}
+  constructor(private readonly datasets: DatasetsService) {}
 
-  @Post()
-  @MinRole('trainer')
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file', 'name'], properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' }, description: { type: 'string' } } } })
-  async upload(@CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') key: string | undefined) {
-    const upload = await receiveDatasetUpload(req, this.storage, principal.tenantId, this.config.maxUploadBytes, (id, format) => objectKeys.dataset(principal.tenantId, id, format));
-    try {
-      const meta = parseDatasetFields(upload.fields);
-      const hash = `${meta.name}\n${meta.description ?? ''}\n${upload.object.sha256}`;
-      const { status, body } = await this.idempotency.run({ tenantId: principal.tenantId, route: 'POST /v1/datasets', key, hash }, async () => {
-        const { created, dataset } = await this.datasets.register(principal, upload, meta);
-        return { status: created ? 201 : 200, body: dataset };
-      });
-      res.status(status);
-      return body;
-    } finally {
-      // register() keeps the file only when it made a new version; a replayed or refused request keeps nothing.
-      const kept = await this.datasets.holds(upload.object.key);
-      if (!kept) await upload.discard();
-    }
+  @Endpoint(uploadDataset)
+  upload(@CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response, @In() input: Input<typeof uploadDataset>) {
+    return this.datasets.upload(principal, req, res, input.idempotencyKey);
   }
 
-  @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
-    const errors: FieldError[] = [];
-    const page = parsePage(query, errors);
-    throwIfInvalid(errors);
-    return this.datasets.list(principal, { name: typeof query.name === 'string' ? query.name : undefined }, page);
+  @Endpoint(listDatasets)
+  list(@In() { query }: Input<typeof listDatasets>) {
+    return this.datasets.list(query);
   }
 
-  @Get(':id')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
-    return toDatasetResponse(await this.datasets.get(principal, id));
+  @Endpoint(getDataset)
+  get(@In() { params }: Input<typeof getDataset>) {
+    return this.datasets.describe(params.id);
   }
 
-  @Get(':id/preview')
-  preview(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string, @Query('limit') limit: unknown) {
-    const errors: FieldError[] = [];
-    const n = intParam(limit, 'limit', 20, 1, 1000, errors);
-    throwIfInvalid(errors);
-    return this.datasets.preview(principal, id, n);
+  @Endpoint(previewDataset)
+  preview(@In() { params, query }: Input<typeof previewDataset>) {
+    return this.datasets.preview(params.id, query.limit);
   }
 
-  @Delete(':id')
-  @MinRole('trainer')
-  @HttpCode(204)
-  async remove(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
-    await this.datasets.remove(principal, id);
+  @Endpoint(deleteDataset)
+  remove(@In() { params }: Input<typeof deleteDataset>) {
+    return this.datasets.remove(params.id);
   }
 }

@@ -2,30 +2,22 @@ import { rm, writeFile } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { TrainyardConfig } from '@trainyard/config';
 import { Dataset, ModelVersion, datasetObject } from '@trainyard/db';
 import { previewDataset, wholeRecords, type DatasetPreview } from '@trainyard/ml';
-import type { Storage } from '@trainyard/storage';
+import { objectKeys, type Storage } from '@trainyard/storage';
 import type { Principal } from '../auth/principal';
-import { ApiError, notFound, validationFailed, type FieldError } from '../common/api-error';
-import type { Page, PageQuery } from '../common/pagination';
-import { STORAGE } from '../config.token';
-import type { ReceivedDataset } from './dataset-upload';
+import type { Request, Response } from 'express';
+import { ApiError, mlErrorsAsApiErrors, notFound, validationFailed } from '../common/api-error';
+import { WithStatus } from '../common/endpoint';
+import { CONTROL_IN_BODY, controlCharacterFields, zodFieldErrors } from '../common/endpoint.interceptor';
+import { IdempotencyService } from '../common/idempotency.service';
+import { pageWindow, type Page, type PageQuery } from '../common/schemas';
+import { CONFIG, STORAGE } from '../config.token';
+import { receiveDatasetUpload, type ReceivedDataset } from './dataset-upload';
+import { DatasetFields, type DatasetDto } from './datasets.dto';
 
-export interface DatasetResponse {
-  id: string;
-  name: string;
-  version: number;
-  description: string | null;
-  format: 'csv' | 'parquet';
-  rows: number;
-  columns: Dataset['columns'];
-  sha256: string;
-  sizeBytes: number;
-  createdBy: string;
-  createdAt: string;
-}
-
-export function toDatasetResponse(d: Dataset): DatasetResponse {
+export function toDatasetDto(d: Dataset): DatasetDto {
   return {
     id: d.id,
     name: d.name,
@@ -41,16 +33,13 @@ export function toDatasetResponse(d: Dataset): DatasetResponse {
   };
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
+/** The upload form's text fields, checked like any JSON field. */
 export function parseDatasetFields(fields: Record<string, string>): { name: string; description: string | null } {
-  const errors: FieldError[] = [];
-  const name = (fields.name ?? '').trim();
-  if (!NAME.test(name)) errors.push({ field: 'name', message: 'required: letters, digits, ".", "_" or "-", up to 128 characters' });
-  const description = fields.description?.trim() || null;
-  if (description && description.length > 2000) errors.push({ field: 'description', message: 'at most 2000 characters' });
+  const errors = controlCharacterFields(fields, '', CONTROL_IN_BODY);
   if (errors.length) throw validationFailed(errors);
-  return { name, description };
+  const parsed = DatasetFields.safeParse(fields);
+  if (!parsed.success) throw validationFailed(zodFieldErrors(parsed.error));
+  return parsed.data;
 }
 
 /** Bytes of a CSV's head a preview reads, whatever `limit` asks; long cells are cut to PREVIEW_CELL_CHARS. */
@@ -61,19 +50,39 @@ const PREVIEW_CELL_CHARS = 1000;
 export class DatasetsService {
   constructor(
     private readonly em: EntityManager,
+    @Inject(CONFIG) private readonly config: TrainyardConfig,
     @Inject(STORAGE) private readonly storage: Storage,
+    private readonly idempotency: IdempotencyService,
   ) {}
+
+  /**
+   * Receives a multipart upload straight into the store (hashed and parsed as it arrives) and registers it; the
+   * file stays only when it became a new version, so a refused or replayed request keeps nothing.
+   */
+  async upload(principal: Principal, req: Request, _res: Response, key: string | undefined): Promise<WithStatus<DatasetDto>> {
+    const upload = await receiveDatasetUpload(req, this.storage, this.config.maxUploadBytes, (id, format) => objectKeys.dataset(principal.tenantId, id, format));
+    try {
+      const meta = parseDatasetFields(upload.fields);
+      const hash = `${meta.name}\n${meta.description ?? ''}\n${upload.object.sha256}`;
+      return await this.idempotency.run({ route: 'POST /v1/datasets', key, hash }, async () => {
+        const { created, dataset } = await this.register(principal, upload, meta);
+        return new WithStatus(created ? 201 : 200, dataset);
+      });
+    } finally {
+      if (!(await this.holds(upload.object.key))) await upload.discard();
+    }
+  }
 
   /**
    * Registers an upload already in the store: the same content under the same name is the existing version; new
    * content is the next version. The row is written only once the file is whole.
    */
-  async register(principal: Principal, upload: ReceivedDataset, meta: { name: string; description: string | null }): Promise<{ created: boolean; dataset: DatasetResponse }> {
-    const same = await this.em.findOne(Dataset, { tenantId: principal.tenantId, name: meta.name, sha256: upload.object.sha256 }, { orderBy: { version: 'asc' } });
-    if (same) return { created: false, dataset: toDatasetResponse(same) };
+  async register(principal: Principal, upload: ReceivedDataset, meta: { name: string; description: string | null }): Promise<{ created: boolean; dataset: DatasetDto }> {
+    const same = await this.em.findOne(Dataset, { name: meta.name, sha256: upload.object.sha256 }, { orderBy: { version: 'asc' } });
+    if (same) return { created: false, dataset: toDatasetDto(same) };
     for (let attempt = 0; ; attempt++) {
       const em = this.em.fork();
-      const latest = await em.findOne(Dataset, { tenantId: principal.tenantId, name: meta.name }, { orderBy: { version: 'desc' }, fields: ['version'] });
+      const latest = await em.findOne(Dataset, { name: meta.name }, { orderBy: { version: 'desc' }, fields: ['version'] });
       const dataset = em.create(Dataset, {
         id: upload.datasetId,
         tenantId: principal.tenantId,
@@ -91,7 +100,7 @@ export class DatasetsService {
       });
       try {
         await em.persistAndFlush(dataset);
-        return { created: true, dataset: toDatasetResponse(dataset) };
+        return { created: true, dataset: toDatasetDto(dataset) };
       } catch (err) {
         // Another upload took this version number: look again.
         if (!(err instanceof UniqueConstraintViolationException) || attempt >= 5) throw err;
@@ -100,28 +109,33 @@ export class DatasetsService {
   }
 
   /** Whether a dataset row names this object (so it must stay). */
-  async holds(storageKey: string): Promise<boolean> {
+  private async holds(storageKey: string): Promise<boolean> {
     return (await this.em.fork().count(Dataset, { storageKey })) > 0;
   }
 
-  async list(principal: Principal, filter: { name?: string }, page: PageQuery): Promise<Page<DatasetResponse>> {
-    const where = { tenantId: principal.tenantId, ...(filter.name ? { name: filter.name } : {}) };
+  async list(query: PageQuery & { name?: string }): Promise<Page<DatasetDto>> {
+    const page = pageWindow(query);
+    const where = query.name ? { name: query.name } : {};
     const [items, total] = await this.em.findAndCount(Dataset, where, { orderBy: { createdAt: 'desc', version: 'desc' }, limit: page.pageSize, offset: page.offset });
-    return { items: items.map(toDatasetResponse), total, page: page.page, pageSize: page.pageSize };
+    return { items: items.map(toDatasetDto), total, page: page.page, pageSize: page.pageSize };
   }
 
-  async get(principal: Principal, id: string): Promise<Dataset> {
-    const dataset = await this.em.findOne(Dataset, { id, tenantId: principal.tenantId });
+  async get(id: string): Promise<Dataset> {
+    const dataset = await this.em.findOne(Dataset, { id });
     if (!dataset) throw notFound('DATASET', id);
     return dataset;
+  }
+
+  async describe(id: string): Promise<DatasetDto> {
+    return toDatasetDto(await this.get(id));
   }
 
   /**
    * The first rows, bounded in bytes whatever the file: a CSV's first 4 MiB are read (and only its whole records
    * used), cells longer than 1000 characters are cut, and `truncated` says when either happened.
    */
-  async preview(principal: Principal, id: string, limit: number): Promise<DatasetPreview & { truncated: boolean }> {
-    const dataset = await this.get(principal, id);
+  async preview(id: string, limit: number): Promise<DatasetPreview & { truncated: boolean }> {
+    const dataset = await this.get(id);
     const object = datasetObject(dataset);
     let preview: DatasetPreview;
     let truncated = false;
@@ -133,7 +147,7 @@ export class DatasetsService {
     } else {
       const file = await this.storage.open(object);
       try {
-        preview = await previewDataset(file.path, 'parquet', limit);
+        preview = await mlErrorsAsApiErrors(() => previewDataset(file.path, 'parquet', limit));
       } finally {
         file.release();
       }
@@ -154,17 +168,17 @@ export class DatasetsService {
     const path = await this.storage.cache.scratchPath();
     try {
       await writeFile(path, bytes, { mode: 0o600 });
-      return await previewDataset(path, 'csv', limit);
+      return await mlErrorsAsApiErrors(() => previewDataset(path, 'csv', limit));
     } finally {
       await rm(path, { force: true });
     }
   }
 
-  async remove(principal: Principal, id: string): Promise<void> {
-    const dataset = await this.get(principal, id);
-    const users = await this.em.find(ModelVersion, { tenantId: principal.tenantId, lineage: { datasetId: id } }, { fields: ['name', 'version'], limit: 10 });
+  async remove(id: string): Promise<void> {
+    const dataset = await this.get(id);
+    const users = await this.em.find(ModelVersion, { lineage: { datasetId: id } }, { fields: ['name', 'version'], limit: 10 });
     if (users.length) {
-      throw new ApiError(409, 'DATASET_IN_USE', `model versions were trained on this dataset: ${users.map((m) => `${m.name} v${m.version}`).join(', ')}`, {
+      throw new ApiError('DATASET_IN_USE', `model versions were trained on this dataset: ${users.map((m) => `${m.name} v${m.version}`).join(', ')}`, {
         modelVersions: users.map((m) => ({ name: m.name, version: m.version })),
       });
     }

@@ -1,21 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
-import type { FieldError } from '../common/api-error';
-import { parsePage, throwIfInvalid } from '../common/pagination';
+import { Controller } from '@nestjs/common';
+import { Endpoint, In, type Input } from '../common/endpoint';
+import { listExperiments } from './experiments.dto';
 import { ExperimentsService } from './experiments.service';
 
-@ApiTags('experiments')
-@ApiBearerAuth()
-@Controller('v1/experiments')
+@Controller()
 export class ExperimentsController {
   constructor(private readonly experiments: ExperimentsService) {}
 
-  @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
-    const errors: FieldError[] = [];
-    const page = parsePage(query, errors);
-    throwIfInvalid(errors);
-    return this.experiments.list(principal, page);
+  @Endpoint(listExperiments)
+  list(@In() { query }: Input<typeof listExperiments>) {
+    return this.experiments.list(query);
   }
 }

@@ -1,40 +1,14 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { EntityManager } from '@mikro-orm/postgresql';
-import type { Client, Connection } from '@temporalio/client';
-import type { Response } from 'express';
-import { Public } from '../auth/roles.decorator';
-import { TEMPORAL_CLIENT } from '../config.token';
+import { Controller } from '@nestjs/common';
+import { Endpoint } from '../common/endpoint';
+import { getHealth } from './health.dto';
+import { HealthService } from './health.service';
 
-const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(p: Promise<T>): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS))]);
-}
-
-@ApiTags('health')
-@Controller('health')
+@Controller()
 export class HealthController {
-  constructor(
-    private readonly em: EntityManager,
-    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
-  @Get()
-  @Public()
-  async health(@Res({ passthrough: true }) res: Response) {
-    const [database, temporal] = await Promise.all([
-      withTimeout(this.em.getConnection().execute('select 1')).then(() => 'ok', (e: Error) => `error: ${e.message}`),
-      // A deadline, not just the race: the client retries UNAVAILABLE for ~25 s, and a retry still pending when the
-      // connection closes (shutdown) throws an uncaught "Channel has been shut down".
-      withTimeout(this.withDeadline(() => (this.temporal.connection as Connection).healthService.check({}))).then(() => 'ok', (e: Error) => `error: ${e.message}`),
-    ]);
-    const ok = database === 'ok' && temporal === 'ok';
-    res.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', checks: { database, temporal } };
-  }
-
-  private withDeadline<T>(fn: () => Promise<T>): Promise<T> {
-    return (this.temporal.connection as Connection).withDeadline(Date.now() + CHECK_TIMEOUT_MS, fn);
+  @Endpoint(getHealth)
+  check() {
+    return this.health.check();
   }
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { JobError } from '@trainyard/contracts';
-import { JobStore, TrainingJob } from '@trainyard/db';
+import { JobStore, TrainingJob, UNSCOPED } from '@trainyard/db';
 
 /** A job younger than this may simply not have reached Temporal yet. */
 const GRACE_SECONDS = 60;
@@ -43,7 +43,8 @@ export class JobReconciler {
     const open = await em.find(
       TrainingJob,
       { status: { $in: ['queued', 'running'] }, createdAt: { $lt: new Date(Date.now() - GRACE_SECONDS * 1000) } },
-      { fields: ['id', 'workflowId'], limit: 500 },
+      // Every tenant's jobs: the reconciler works for the deployment, not for a caller.
+      { fields: ['id', 'workflowId'], limit: 500, ...UNSCOPED },
     );
     let closed = 0;
     for (const job of open) {

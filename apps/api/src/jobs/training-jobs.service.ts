@@ -6,22 +6,17 @@ import { CONTROL_QUEUE, PRIORITY_KEYS, TERMINAL_STATUSES, queueName, type Traini
 import { Dataset, JobLog, JobStore, LOG_LEVELS, MetricPoint, TrainingJob, buildTrainingJob, type LogLevel } from '@trainyard/db';
 import type { trainingWorkflow } from '../../../../workflows';
 import type { Principal } from '../auth/principal';
-import { ApiError, notFound, unavailable } from '../common/api-error';
-import type { Page, PageQuery } from '../common/pagination';
+import { ApiError, notFound, unavailable, validationFailed } from '../common/api-error';
+import { WithStatus } from '../common/endpoint';
+import { zodFieldErrors } from '../common/endpoint.interceptor';
+import { IdempotencyService, requestHash } from '../common/idempotency.service';
+import { pageWindow, type Page } from '../common/schemas';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
-import type { ParsedJobRequest } from './training-job.request';
-import { toJobResponse, type TrainingJobResponse } from './training-job.response';
+import { checkJobColumns } from './job-columns';
+import { toJobDto } from './training-job.mapper';
+import { TrainingJobRequest, type JobListQuery, type ParsedJobRequest, type TrainingJobDto } from './training-job.dto';
 
-export const JOB_SORT_FIELDS = ['createdAt', 'startedAt', 'completedAt', 'name', 'status', 'priority', 'progress'] as const;
-
-export interface JobFilter {
-  status?: string;
-  experiment?: string;
-  name?: string;
-  modelType?: string;
-  tags: Record<string, string>;
-  sort: { field: (typeof JOB_SORT_FIELDS)[number]; direction: 'asc' | 'desc' };
-}
+type Series = Record<string, { step: number; value: number | null; ts: string }[]>;
 
 @Injectable()
 export class TrainingJobsService {
@@ -29,14 +24,24 @@ export class TrainingJobsService {
     private readonly em: EntityManager,
     @Inject(CONFIG) private readonly config: TrainyardConfig,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  /** Records the job and starts its workflow; if Temporal refuses, the job is removed again and nothing is accepted. */
-  async create(principal: Principal, request: ParsedJobRequest, origin: { retryOf?: string } = {}): Promise<TrainingJobResponse> {
-    const dataset = await this.em.findOne(Dataset, { id: request.spec.datasetId, tenantId: principal.tenantId });
-    if (!dataset) throw notFound('DATASET', request.spec.datasetId);
-    const spec: TrainingSpec = { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
+  submit(principal: Principal, request: ParsedJobRequest, body: unknown, key: string | undefined): Promise<WithStatus<TrainingJobDto>> {
+    return this.idempotency.run({ route: 'POST /v1/training-jobs', key, hash: requestHash(body) }, async () => new WithStatus(201, await this.create(principal, request)));
+  }
 
+  /** The job's dataset, and the spec with its default name, after checking every column it names. */
+  async resolveSpec(request: ParsedJobRequest, fieldPrefix = ''): Promise<TrainingSpec> {
+    const dataset = await this.em.findOne(Dataset, { id: request.spec.datasetId });
+    if (!dataset) throw notFound('DATASET', request.spec.datasetId);
+    checkJobColumns(request.spec, dataset, fieldPrefix);
+    return { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
+  }
+
+  /** Records the job and starts its workflow; if Temporal refuses, the job is removed again and nothing is accepted. */
+  async create(principal: Principal, request: ParsedJobRequest, origin: { retryOf?: string } = {}): Promise<TrainingJobDto> {
+    const spec = await this.resolveSpec(request);
     const em = this.em.fork();
     const job = buildTrainingJob({ tenantId: principal.tenantId, spec, tags: request.tags, notes: request.notes, createdBy: principal.name, retryOf: origin.retryOf });
     await em.persistAndFlush(job);
@@ -55,35 +60,44 @@ export class TrainingJobsService {
       throw unavailable('the workflow service', err);
     }
     await new JobStore(em).log(job.id, { level: 'info', message: `job queued by ${principal.name} (priority ${spec.priority})` });
-    return toJobResponse(job);
+    return toJobDto(job);
   }
 
-  async get(principal: Principal, id: string): Promise<TrainingJob> {
-    const job = await this.em.findOne(TrainingJob, { id, tenantId: principal.tenantId });
+  async get(id: string): Promise<TrainingJob> {
+    const job = await this.em.findOne(TrainingJob, { id });
     if (!job) throw notFound('JOB', id);
     return job;
   }
 
-  /** A fresh read, bypassing the request's identity map, for callers that poll. */
-  async currentState(id: string): Promise<Pick<TrainingJob, 'status' | 'error'>> {
-    return this.em.fork().findOneOrFail(TrainingJob, { id }, { fields: ['status', 'error'] });
+  async describe(id: string): Promise<TrainingJobDto> {
+    return toJobDto(await this.get(id));
   }
 
-  async list(principal: Principal, filter: JobFilter, page: PageQuery): Promise<Page<TrainingJobResponse>> {
-    const qb = this.em.createQueryBuilder(TrainingJob, 'j').where({ tenantId: principal.tenantId });
-    if (filter.status) qb.andWhere({ status: filter.status });
-    if (filter.experiment) qb.andWhere({ experiment: filter.experiment });
-    if (filter.name) qb.andWhere({ name: filter.name });
-    if (filter.modelType) qb.andWhere({ modelType: filter.modelType });
-    if (Object.keys(filter.tags).length) qb.andWhere('j.tags @> ?::jsonb', [JSON.stringify(filter.tags)]);
-    qb.orderBy({ [filter.sort.field]: filter.sort.direction, id: filter.sort.direction }).limit(page.pageSize).offset(page.offset);
-    const [items, total] = await qb.getResultAndCount();
-    return { items: items.map(toJobResponse), total, page: page.page, pageSize: page.pageSize };
+  /** A fresh read of a job this caller was shown, bypassing the request's identity map, for callers that poll. */
+  async currentState(job: TrainingJob): Promise<Pick<TrainingJob, 'status' | 'error'>> {
+    return this.em.fork().findOneOrFail(TrainingJob, { id: job.id }, { fields: ['status', 'error'] });
   }
 
-  async cancel(principal: Principal, id: string): Promise<TrainingJobResponse> {
-    const job = await this.get(principal, id);
-    if (TERMINAL_STATUSES.includes(job.status)) throw new ApiError(409, 'JOB_NOT_CANCELLABLE', `job ${id} is already ${job.status}`, { status: job.status });
+  async list(query: JobListQuery): Promise<Page<TrainingJobDto>> {
+    const page = pageWindow(query);
+    const where = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.experiment ? { experiment: query.experiment } : {}),
+      ...(query.name ? { name: query.name } : {}),
+      ...(query.modelType ? { modelType: query.modelType } : {}),
+      ...(Object.keys(query.tag).length ? { tags: { $contains: query.tag } } : {}),
+    };
+    const [items, total] = await this.em.findAndCount(TrainingJob, where, {
+      orderBy: { [query.sort.field]: query.sort.direction, id: query.sort.direction },
+      limit: page.pageSize,
+      offset: page.offset,
+    });
+    return { items: items.map(toJobDto), total, page: page.page, pageSize: page.pageSize };
+  }
+
+  async cancel(principal: Principal, id: string): Promise<TrainingJobDto> {
+    const job = await this.get(id);
+    if (TERMINAL_STATUSES.includes(job.status)) throw new ApiError('JOB_NOT_CANCELLABLE', `job ${id} is already ${job.status}`, { status: job.status });
     try {
       const handle = this.temporal.workflow.getHandle(job.workflowId);
       // A study trial runs inside its study's workflow: stop that trial, not the study.
@@ -96,28 +110,38 @@ export class TrainingJobsService {
       await new JobStore(this.em.fork()).finalize(job.id, { status: 'cancelled', error: null, modelVersion: null });
     }
     await this.em.refresh(job);
-    return toJobResponse(job);
+    return toJobDto(job);
   }
 
-  async retry(principal: Principal, id: string): Promise<TrainingJobResponse> {
-    const job = await this.get(principal, id);
+  /** A new job with the old one's request, any fields in `overrides` replacing its own; validated like a new job. */
+  async retry(principal: Principal, id: string, overrides: Record<string, unknown> | undefined): Promise<TrainingJobDto> {
+    const job = await this.get(id);
     if (job.status !== 'failed' && job.status !== 'cancelled') {
-      throw new ApiError(409, 'JOB_NOT_RETRYABLE', `only failed or cancelled jobs can be retried; job ${id} is ${job.status}`, { status: job.status });
+      throw new ApiError('JOB_NOT_RETRYABLE', `only failed or cancelled jobs can be retried; job ${id} is ${job.status}`, { status: job.status });
     }
-    return this.create(principal, { spec: job.spec, tags: job.tags, notes: job.notes }, { retryOf: job.id });
+    let request: ParsedJobRequest = { spec: job.spec, tags: job.tags, notes: job.notes };
+    if (overrides && Object.keys(overrides).length) {
+      const { spec } = job;
+      const original = { ...spec, preprocessing: spec.preprocessing, tags: job.tags, notes: job.notes };
+      const parsed = TrainingJobRequest.safeParse({ ...original, ...overrides });
+      if (!parsed.success) throw validationFailed(zodFieldErrors(parsed.error));
+      request = parsed.data;
+    }
+    return this.create(principal, request, { retryOf: job.id });
   }
 
-  async logs(jobId: string, options: { tail: number; level: LogLevel; afterId?: string }): Promise<JobLog[]> {
+  async logs(job: TrainingJob, options: { tail: number; level: LogLevel; afterId?: string }): Promise<JobLog[]> {
     const levels = LOG_LEVELS.slice(LOG_LEVELS.indexOf(options.level));
-    const where = { jobId, level: { $in: levels }, ...(options.afterId ? { id: { $gt: options.afterId } } : {}) };
+    const where = { jobId: job.id, level: { $in: levels }, ...(options.afterId ? { id: { $gt: options.afterId } } : {}) };
     const rows = await this.em.fork().find(JobLog, where, { orderBy: { id: options.afterId ? 'asc' : 'desc' }, limit: options.tail });
     return options.afterId ? rows : rows.reverse();
   }
 
-  async metricSeries(jobId: string): Promise<Record<string, { step: number; value: number | null; ts: string }[]>> {
-    const points = await this.em.find(MetricPoint, { jobId }, { orderBy: { name: 'asc', step: 'asc' } });
-    const series: Record<string, { step: number; value: number | null; ts: string }[]> = {};
+  async metricSeries(id: string): Promise<{ series: Series }> {
+    const job = await this.get(id);
+    const points = await this.em.find(MetricPoint, { jobId: job.id }, { orderBy: { name: 'asc', step: 'asc' } });
+    const series: Series = {};
     for (const p of points) (series[p.name] ??= []).push({ step: p.step, value: p.value, ts: p.ts.toISOString() });
-    return series;
+    return { series };
   }
 }

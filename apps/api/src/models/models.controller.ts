@@ -1,151 +1,67 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import type { TrainyardConfig } from '@trainyard/config';
-import type { StoredObject } from '@trainyard/contracts';
-import { datasetObject } from '@trainyard/db';
-import { MlError } from '@trainyard/ml';
-import { objectKeys, type Storage } from '@trainyard/storage';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { MinRole } from '../auth/roles.decorator';
-import { ApiError, notFound, type FieldError } from '../common/api-error';
-import { parsePage, throwIfInvalid } from '../common/pagination';
-import { PredictService, type PredictRequest } from '../serving/predict.service';
+import { Endpoint, In, type Input } from '../common/endpoint';
+import { BatchPredictService } from '../serving/batch-predict.service';
+import { PredictService } from '../serving/predict.service';
+import { aliasEvents, batchPredict, deleteAlias, getArtifact, getModel, getVersion, listModels, listVersions, predict, setAlias } from './models.dto';
 import { ModelsService } from './models.service';
-import { receiveScratchUpload } from '../datasets/dataset-upload';
-import { DatasetsService } from '../datasets/datasets.service';
-import { streamBatchPredictions } from '../serving/batch-predict';
-import { CONFIG, STORAGE } from '../config.token';
 
-function versionNumber(raw: string, name: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw notFound('MODEL', `${name} v${raw}`);
-  return n;
-}
-
-function page(query: Record<string, unknown>) {
-  const errors: FieldError[] = [];
-  const p = parsePage(query, errors);
-  throwIfInvalid(errors);
-  return p;
-}
-
-@ApiTags('models')
-@ApiBearerAuth()
-@Controller('v1/models')
+@Controller()
 export class ModelsController {
   constructor(
     private readonly models: ModelsService,
     private readonly predictor: PredictService,
-    private readonly datasets: DatasetsService,
-    @Inject(CONFIG) private readonly config: TrainyardConfig,
-    @Inject(STORAGE) private readonly storage: Storage,
+    private readonly batch: BatchPredictService,
   ) {}
 
-  @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
-    return this.models.list(principal, page(query));
+  @Endpoint(listModels)
+  list(@In() { query }: Input<typeof listModels>) {
+    return this.models.list(query);
   }
 
-  @Get(':name')
-  get(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
-    return this.models.get(principal, name);
+  @Endpoint(getModel)
+  get(@In() { params }: Input<typeof getModel>) {
+    return this.models.get(params.name);
   }
 
-  @Get(':name/versions')
-  versions(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: Record<string, unknown>) {
-    return this.models.versions(principal, name, page(query));
+  @Endpoint(listVersions)
+  versions(@In() { params, query }: Input<typeof listVersions>) {
+    return this.models.versions(params.name, query);
   }
 
-  @Get(':name/versions/:version')
-  version(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('version') version: string) {
-    return this.models.versionResponse(principal, name, versionNumber(version, name));
+  @Endpoint(getVersion)
+  version(@In() { params }: Input<typeof getVersion>) {
+    return this.models.versionResponse(params.name, params.version);
   }
 
-  /** The ONNX file; gzip-compressed on the wire when the client accepts it, with its sha256 to verify. */
-  @Get(':name/versions/:version/artifact')
-  async artifact(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('version') version: string, @Req() req: Request, @Res() res: Response) {
-    const v = await this.models.version(principal, name, versionNumber(version, name));
-    const gzip = /\bgzip\b/.test(req.get('accept-encoding') ?? '');
-    res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}-v${v.version}.onnx"`);
-    res.setHeader('X-Content-SHA256', v.sha256);
-    res.setHeader('Digest', `sha-256=${Buffer.from(v.sha256, 'hex').toString('base64')}`);
-    const bytes = await this.predictor.artifact(v);
-    if (gzip) res.setHeader('Content-Encoding', 'gzip');
-    else res.setHeader('Content-Length', String(bytes.length));
-    if (gzip) await pipeline(Readable.from([bytes]), createGzip(), res);
-    else res.end(bytes);
+  @Endpoint(getArtifact)
+  artifact(@In() { params }: Input<typeof getArtifact>, @Req() req: Request, @Res() res: Response) {
+    return this.models.sendArtifact(params.name, params.version, req, res);
   }
 
-  @Post(':name/predict')
-  @HttpCode(200)
-  @ApiBody({ schema: { type: 'object', required: ['records'], properties: { version: { type: 'integer' }, alias: { type: 'string' }, records: { type: 'array', items: { type: 'object' } } } } })
-  predict(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: PredictRequest) {
-    return this.predictor.predict(principal, name, body ?? {});
+  @Endpoint(predict)
+  predict(@In() { params, body }: Input<typeof predict>) {
+    return this.predictor.predict(params.name, body);
   }
 
-  /**
-   * Scores a whole file and streams predictions back as CSV: upload it (multipart `file`, with optional `version`
-   * or `alias` fields) or name a dataset in JSON `{ "datasetId", "version"?, "alias"? }`.
-   */
-  @Post(':name/batch-predict')
-  async batchPredict(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Req() req: Request, @Res() res: Response) {
-    let source: StoredObject;
-    let format: 'csv' | 'parquet';
-    let request: PredictRequest;
-    let cleanup = async () => undefined as void;
-    if (req.is('multipart/form-data')) {
-      // The uploaded file goes to a scratch object, removed when the request ends, whatever happens.
-      const upload = await receiveScratchUpload(req, this.storage, this.config.maxUploadBytes, objectKeys.scratch());
-      cleanup = upload.discard;
-      source = upload.object;
-      format = upload.format;
-      request = { version: upload.fields.version ? Number(upload.fields.version) : undefined, alias: upload.fields.alias };
-    } else {
-      const body = (req.body ?? {}) as PredictRequest & { datasetId?: unknown };
-      const dataset = typeof body.datasetId === 'string' ? await this.datasets.get(principal, body.datasetId).catch(() => null) : null;
-      if (!dataset) throw notFound('DATASET', String(body.datasetId));
-      source = datasetObject(dataset);
-      format = dataset.format;
-      request = body;
-    }
-    try {
-      const version = await this.predictor.resolve(principal, name, request);
-      const { plan, session } = await this.predictor.loaded(version);
-      const file = await this.storage.open(source);
-      try {
-        await streamBatchPredictions(res, { path: file.path, format }, version, plan, session);
-      } finally {
-        file.release();
-      }
-    } catch (err) {
-      if (err instanceof MlError) throw new ApiError(422, 'DATASET_INVALID', err.message, err.details);
-      throw err;
-    } finally {
-      await cleanup();
-    }
+  @Endpoint(batchPredict)
+  batchPredict(@In() { params }: Input<typeof batchPredict>, @Req() req: Request, @Res() res: Response) {
+    return this.batch.respond(params.name, req, res);
   }
 
-  @Get(':name/alias-events')
-  aliasEvents(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query() query: Record<string, unknown>) {
-    return this.models.aliasEvents(principal, name, page(query));
+  @Endpoint(aliasEvents)
+  aliasEvents(@In() { params, query }: Input<typeof aliasEvents>) {
+    return this.models.aliasEvents(params.name, query);
   }
 
-  @Put(':name/aliases/:alias')
-  @MinRole('trainer')
-  @ApiBody({ schema: { type: 'object', required: ['version'], properties: { version: { type: 'integer' } } } })
-  setAlias(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('alias') alias: string, @Body() body: unknown) {
-    return this.models.setAlias(principal, name, alias, body);
+  @Endpoint(setAlias)
+  setAlias(@CurrentPrincipal() principal: Principal, @In() { params, body }: Input<typeof setAlias>) {
+    return this.models.setAlias(principal, params.name, params.alias, body.version, body.reason ?? null);
   }
 
-  @Delete(':name/aliases/:alias')
-  @MinRole('trainer')
-  @HttpCode(204)
-  async deleteAlias(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Param('alias') alias: string) {
-    await this.models.deleteAlias(principal, name, alias);
+  @Endpoint(deleteAlias)
+  deleteAlias(@CurrentPrincipal() principal: Principal, @In() { params }: Input<typeof deleteAlias>) {
+    return this.models.deleteAlias(principal, params.name, params.alias);
   }
 }

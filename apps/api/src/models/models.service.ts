@@ -1,25 +1,19 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ModelAlias, ModelAliasEvent, ModelVersion } from '@trainyard/db';
+import { ModelAlias, ModelAliasEvent, ModelVersion, currentTenant } from '@trainyard/db';
+import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
-import type { Page, PageQuery } from '../common/pagination';
+import { AliasName, pageWindow, type Page, type PageQuery } from '../common/schemas';
 import { ModelVersionLookups } from '../serving/model-version-lookups';
+import { PredictService } from '../serving/predict.service';
+import type { AliasMoveDto, ModelSummaryDto, ModelVersionDto } from './models.dto';
 
-const ALIAS = /^[a-z][a-z0-9_-]{0,62}$/;
-
-export interface ModelSummary {
-  name: string;
-  task: string;
-  modelType: string;
-  latestVersion: number;
-  versionCount: number;
-  aliases: Record<string, number>;
-  updatedAt: string;
-}
-
-export function toVersionResponse(v: ModelVersion, aliases: string[]) {
+export function toVersionDto(v: ModelVersion, aliases: string[]): ModelVersionDto {
   return {
     name: v.name,
     version: v.version,
@@ -29,7 +23,7 @@ export function toVersionResponse(v: ModelVersion, aliases: string[]) {
     metrics: v.metrics,
     signature: v.signature,
     featureImportance: v.featureImportance,
-    lineage: v.lineage,
+    lineage: { ...v.lineage },
     sizeBytes: v.sizeBytes,
     sha256: v.sha256,
     aliases,
@@ -42,33 +36,39 @@ export class ModelsService {
   constructor(
     private readonly em: EntityManager,
     private readonly lookups: ModelVersionLookups,
+    private readonly predictor: PredictService,
   ) {}
 
-  async list(principal: Principal, page: PageQuery, filter: { name?: string } = {}): Promise<Page<ModelSummary>> {
-    const db = this.em.getConnection();
-    const nameFilter = filter.name ? 'and name = ?' : '';
-    const params = filter.name ? [principal.tenantId, filter.name] : [principal.tenantId];
-    const [{ total }] = await db.execute<{ total: number }[]>(`select count(distinct name)::int as total from model_versions where tenant_id = ? ${nameFilter}`, params);
-    const rows = await db.execute<{ name: string; latest: number; count: number; updated_at: Date }[]>(
-      `select name, max(version)::int as latest, count(*)::int as count, max(created_at) as updated_at
-         from model_versions where tenant_id = ? ${nameFilter}
-        group by name order by max(created_at) desc, name limit ? offset ?`,
-      [...params, page.pageSize, page.offset],
-    );
-    return { items: await this.summaries(principal.tenantId, rows), total, page: page.page, pageSize: page.pageSize };
+  async list(query: PageQuery): Promise<Page<ModelSummaryDto>> {
+    return this.page(pageWindow(query));
   }
 
-  async get(principal: Principal, name: string): Promise<ModelSummary> {
-    const page = await this.list(principal, { page: 1, pageSize: 1, offset: 0 }, { name });
+  /** Models grouped from their versions: a grouped ORM query, scoped like every other read. */
+  private async page(page: { page: number; pageSize: number; offset: number }, name?: string): Promise<Page<ModelSummaryDto>> {
+    const where = { tenantId: currentTenant(this.em), ...(name ? { name } : {}) };
+    const grouped = () => this.em.createQueryBuilder(ModelVersion, 'v').where(where);
+    const [{ total }] = (await grouped().select(raw('count(distinct name)::int as total')).execute('all')) as { total: number }[];
+    const rows = (await grouped()
+      .select(['name', raw('max(version)::int as latest'), raw('count(*)::int as count'), raw('max(created_at) as updated_at')])
+      .groupBy('name')
+      .orderBy({ [raw('max(created_at)')]: 'desc', name: 'asc' })
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute('all')) as { name: string; latest: number; count: number; updated_at: Date }[];
+    return { items: await this.summaries(rows), total, page: page.page, pageSize: page.pageSize };
+  }
+
+  async get(name: string): Promise<ModelSummaryDto> {
+    const page = await this.page({ page: 1, pageSize: 1, offset: 0 }, name);
     if (!page.items.length) throw notFound('MODEL', name);
     return page.items[0];
   }
 
-  private async summaries(tenantId: string, rows: { name: string; latest: number; count: number; updated_at: Date }[]): Promise<ModelSummary[]> {
+  private async summaries(rows: { name: string; latest: number; count: number; updated_at: Date }[]): Promise<ModelSummaryDto[]> {
     if (!rows.length) return [];
     const names = rows.map((r) => r.name);
-    const latest = await this.em.find(ModelVersion, { tenantId, $or: rows.map((r) => ({ name: r.name, version: r.latest })) }, { fields: ['name', 'task', 'modelType'] });
-    const aliases = await this.em.find(ModelAlias, { tenantId, modelName: { $in: names } });
+    const latest = await this.em.find(ModelVersion, { $or: rows.map((r) => ({ name: r.name, version: r.latest })) }, { fields: ['name', 'task', 'modelType'] });
+    const aliases = await this.em.find(ModelAlias, { modelName: { $in: names } });
     return rows.map((r) => {
       const mine = aliases.filter((a) => a.modelName === r.name);
       const aliasMoved = Math.max(0, ...mine.map((a) => a.updatedAt.getTime()));
@@ -85,44 +85,58 @@ export class ModelsService {
     });
   }
 
-  async versions(principal: Principal, name: string, page: PageQuery) {
-    const [items, total] = await this.em.findAndCount(ModelVersion, { tenantId: principal.tenantId, name }, { orderBy: { version: 'desc' }, limit: page.pageSize, offset: page.offset });
+  async versions(name: string, query: PageQuery): Promise<Page<ModelVersionDto>> {
+    const page = pageWindow(query);
+    const [items, total] = await this.em.findAndCount(ModelVersion, { name }, { orderBy: { version: 'desc' }, limit: page.pageSize, offset: page.offset });
     if (total === 0) throw notFound('MODEL', name);
-    const aliases = await this.em.find(ModelAlias, { tenantId: principal.tenantId, modelName: name });
-    return { items: items.map((v) => toVersionResponse(v, aliases.filter((a) => a.version === v.version).map((a) => a.alias))), total, page: page.page, pageSize: page.pageSize };
+    const aliases = await this.em.find(ModelAlias, { modelName: name });
+    return { items: items.map((v) => toVersionDto(v, aliases.filter((a) => a.version === v.version).map((a) => a.alias))), total, page: page.page, pageSize: page.pageSize };
   }
 
-  async version(principal: Principal, name: string, version: number): Promise<ModelVersion> {
-    const found = await this.em.findOne(ModelVersion, { tenantId: principal.tenantId, name, version });
+  async version(name: string, version: number): Promise<ModelVersion> {
+    const found = await this.em.findOne(ModelVersion, { name, version });
     if (!found) throw notFound('MODEL', `${name} v${version}`);
     return found;
   }
 
-  async versionResponse(principal: Principal, name: string, version: number) {
-    const v = await this.version(principal, name, version);
-    const aliases = await this.em.find(ModelAlias, { tenantId: principal.tenantId, modelName: name, version });
-    return toVersionResponse(v, aliases.map((a) => a.alias));
+  async versionResponse(name: string, version: number): Promise<ModelVersionDto> {
+    const v = await this.version(name, version);
+    const aliases = await this.em.find(ModelAlias, { modelName: name, version });
+    return toVersionDto(v, aliases.map((a) => a.alias));
   }
 
-  /** Points `alias` at `version` and records who moved it from where. */
-  async setAlias(principal: Principal, name: string, alias: string, body: unknown, reason: string | null = null) {
-    if (!ALIAS.test(alias)) throw validationFailed([{ field: 'alias', message: 'lowercase letters, digits, "_" and "-", starting with a letter' }]);
-    const version = (body as { version?: unknown } | null)?.version;
-    if (!Number.isInteger(version) || (version as number) < 1) throw validationFailed([{ field: 'version', message: 'required: a version number of this model' }]);
-    await this.version(principal, name, version as number);
+  /** The ONNX file; gzip-compressed on the wire when the client accepts it, with its sha256 to verify. */
+  async sendArtifact(name: string, version: number, req: Request, res: Response): Promise<void> {
+    const v = await this.version(name, version);
+    const gzip = /\bgzip\b/.test(req.get('accept-encoding') ?? '');
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}-v${v.version}.onnx"`);
+    res.setHeader('X-Content-SHA256', v.sha256);
+    res.setHeader('Digest', `sha-256=${Buffer.from(v.sha256, 'hex').toString('base64')}`);
+    const bytes = await this.predictor.artifact(v);
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    else res.setHeader('Content-Length', String(bytes.length));
+    if (gzip) await pipeline(Readable.from([bytes]), createGzip(), res);
+    else res.end(bytes);
+  }
+
+  /** Points `alias` at `version` and records who moved it from where, and why. */
+  async setAlias(principal: Principal, name: string, alias: string, version: number, reason: string | null = null): Promise<AliasMoveDto> {
+    if (!AliasName.safeParse(alias).success) throw validationFailed([{ field: 'alias', message: 'lowercase letters, digits, "_" and "-", starting with a letter' }]);
+    await this.version(name, version);
     const moved = await this.em.transactional(async (em) => {
-      const current = await em.findOne(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const current = await em.findOne(ModelAlias, { modelName: name, alias }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const from = current?.version ?? null;
       if (current) {
-        current.version = version as number;
+        current.version = version;
         current.updatedAt = new Date();
         current.updatedBy = principal.name;
       } else {
-        em.persist(em.create(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias, version: version as number, updatedBy: principal.name, updatedAt: new Date() }));
+        em.persist(em.create(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias, version, updatedBy: principal.name, updatedAt: new Date() }));
       }
-      em.persist(em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: from, toVersion: version as number, actor: principal.name, reason, at: new Date() }));
+      em.persist(em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: from, toVersion: version, actor: principal.name, reason, at: new Date() }));
       await em.flush();
-      return { name, alias, version: version as number, previousVersion: from, updatedBy: principal.name, updatedAt: new Date().toISOString() };
+      return { name, alias, version, previousVersion: from, updatedBy: principal.name, updatedAt: new Date().toISOString() };
     });
     this.lookups.forgetModel(principal.tenantId, name);
     return moved;
@@ -130,8 +144,8 @@ export class ModelsService {
 
   async deleteAlias(principal: Principal, name: string, alias: string): Promise<void> {
     await this.em.transactional(async (em) => {
-      const current = await em.findOne(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias });
-      if (!current) throw new ApiError(404, 'MODEL_NOT_FOUND', `model ${name} has no alias ${alias}`);
+      const current = await em.findOne(ModelAlias, { modelName: name, alias });
+      if (!current) throw new ApiError('MODEL_NOT_FOUND', `model ${name} has no alias ${alias}`);
       em.remove(current);
       em.persist(em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: current.version, toVersion: null, actor: principal.name, at: new Date() }));
       await em.flush();
@@ -139,8 +153,10 @@ export class ModelsService {
     this.lookups.forgetModel(principal.tenantId, name);
   }
 
-  async aliasEvents(principal: Principal, name: string, page: PageQuery) {
-    const [items, total] = await this.em.findAndCount(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name }, { orderBy: { id: 'desc' }, limit: page.pageSize, offset: page.offset });
+  async aliasEvents(name: string, query: PageQuery) {
+    const page = pageWindow(query);
+    if (!(await this.em.count(ModelVersion, { name }))) throw notFound('MODEL', name);
+    const [items, total] = await this.em.findAndCount(ModelAliasEvent, { modelName: name }, { orderBy: { id: 'desc' }, limit: page.pageSize, offset: page.offset });
     return {
       items: items.map((e) => ({ alias: e.alias, fromVersion: e.fromVersion, toVersion: e.toVersion, actor: e.actor, reason: e.reason, at: e.at.toISOString() })),
       total,

@@ -2,20 +2,20 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { TrainyardConfig } from '@trainyard/config';
 import type { StoredObject } from '@trainyard/contracts';
-import { ModelAlias, ModelVersion } from '@trainyard/db';
+import { ModelAlias, ModelVersion, currentTenant } from '@trainyard/db';
 import { rawInputFeeds, type PreprocessPlan } from '@trainyard/ml';
 import { ArtifactCorruptError, ObjectNotFoundError, type Storage } from '@trainyard/storage';
-import type { Principal } from '../auth/principal';
+import type { PredictionsDto } from '../models/models.dto';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import { CONFIG, STORAGE } from '../config.token';
 import { ModelVersionLookups } from './model-version-lookups';
 import { validateRecords } from './record-validation';
 import { SessionCache } from './session-cache';
 
-export interface PredictRequest {
-  version?: unknown;
-  alias?: unknown;
-  records?: unknown;
+/** Which version to use: a number, an alias, or neither (alias production, else the latest). */
+export interface ModelSelector {
+  version?: number;
+  alias?: string;
 }
 
 export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
@@ -42,9 +42,9 @@ export class PredictService implements OnModuleDestroy {
   }
 
   /** version, else alias, else `production`, else the latest version. */
-  async resolve(principal: Principal, name: string, request: PredictRequest): Promise<ModelVersion> {
-    const where = { tenantId: principal.tenantId, name };
-    const { tenantId } = principal;
+  async resolve(name: string, request: ModelSelector): Promise<ModelVersion> {
+    const where = { name };
+    const tenantId = currentTenant(this.em);
     if (request.version !== undefined) {
       if (!Number.isInteger(request.version)) throw validationFailed([{ field: 'version', message: 'must be an integer' }]);
       const number = request.version as number;
@@ -55,7 +55,7 @@ export class PredictService implements OnModuleDestroy {
     if (request.alias !== undefined && typeof request.alias !== 'string') throw validationFailed([{ field: 'alias', message: 'must be a string' }]);
     const named = request.alias as string | undefined;
     const v = await this.lookups.resolve(tenantId, name, named === undefined ? '@default' : `@${named}`, async () => {
-      const alias = await this.em.findOne(ModelAlias, { tenantId, modelName: name, alias: named ?? DEFAULT_ALIAS });
+      const alias = await this.em.findOne(ModelAlias, { modelName: name, alias: named ?? DEFAULT_ALIAS });
       if (!alias && named !== undefined) return null;
       return alias
         ? this.em.findOne(ModelVersion, { ...where, version: alias.version })
@@ -65,29 +65,28 @@ export class PredictService implements OnModuleDestroy {
     return v;
   }
 
-  async predict(principal: Principal, name: string, request: PredictRequest) {
-    const version = await this.resolve(principal, name, request);
+  async predict(name: string, request: ModelSelector & { records: unknown[] }): Promise<PredictionsDto> {
+    const version = await this.resolve(name, request);
     const records = validateRecords(request.records, version.signature);
     const { plan, session } = await this.loaded(version);
     const out = await session.run(rawInputFeeds(plan, records));
     return { model: { name: version.name, version: version.version }, predictions: this.decode(version, out, records.length) };
   }
 
-  /** The cached session and plan of a servable version. */
   /** The cached session and plan of a servable version; the artifact is checked against its sha256 when loaded. */
   async loaded(version: ModelVersion): Promise<{ plan: PreprocessPlan; session: Awaited<ReturnType<SessionCache['get']>> }> {
-    if (!version.plan) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
+    if (!version.plan) throw new ApiError('MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
     const [plan, session] = await Promise.all([this.plan(version, version.plan), this.sessions.get(version.sha256, () => this.artifact(version))]);
     return { plan, session };
   }
 
-  /** The version's ONNX file, checked; a file the store no longer holds or that fails its check is a 409, not a 500. */
+  /** The version's ONNX file, checked: a file the store no longer holds, or one that fails its check, is a 409. */
   async artifact(version: ModelVersion): Promise<Buffer> {
     try {
       return await this.storage.readBytes(version.artifact);
     } catch (err) {
-      if (err instanceof ArtifactCorruptError) throw new ApiError(409, 'ARTIFACT_CORRUPT', `${version.name} v${version.version}: ${err.message}`);
-      if (err instanceof ObjectNotFoundError) throw new ApiError(409, 'MODEL_NOT_SERVABLE', `${version.name} v${version.version}: its ONNX file is missing from the store`);
+      if (err instanceof ArtifactCorruptError) throw new ApiError('ARTIFACT_CORRUPT', `${version.name} v${version.version}: ${err.message}`);
+      if (err instanceof ObjectNotFoundError) throw new ApiError('MODEL_NOT_SERVABLE', `${version.name} v${version.version}: its ONNX file is missing from the store`);
       throw err;
     }
   }

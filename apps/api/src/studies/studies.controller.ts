@@ -1,63 +1,36 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { MinRole } from '../auth/roles.decorator';
-import { notFound, type FieldError } from '../common/api-error';
-import { IdempotencyService, requestHash } from '../common/idempotency.service';
-import { parsePage, throwIfInvalid } from '../common/pagination';
-import { parseStudyRequest, StudiesService } from './studies.service';
+import { Endpoint, In, type Input } from '../common/endpoint';
+import { cancelStudy, createStudy, getStudy, listStudies, listTrials } from './studies.dto';
+import { StudiesService } from './studies.service';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => notFound('STUDY', 'id') });
-
-function page(query: Record<string, unknown>) {
-  const errors: FieldError[] = [];
-  const p = parsePage(query, errors);
-  throwIfInvalid(errors);
-  return p;
-}
-
-@ApiTags('studies')
-@ApiBearerAuth()
-@Controller('v1/studies')
+@Controller()
 export class StudiesController {
-  constructor(
-    private readonly studies: StudiesService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly studies: StudiesService) {}
 
-  @Post()
-  @MinRole('trainer')
-  @ApiBody({ schema: { type: 'object', required: ['name', 'job', 'searchSpace', 'objective'], properties: { name: { type: 'string' }, job: { type: 'object' }, searchSpace: { type: 'object' }, objective: { type: 'object' }, trials: { type: 'integer' }, parallelism: { type: 'integer' }, sampler: { enum: ['random', 'grid', 'tpe'] }, pruner: { enum: ['none', 'median', 'asha'] }, timeoutSeconds: { type: 'integer' }, seed: { type: 'integer' } } } })
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const request = parseStudyRequest(body);
-    const { status, body: study } = await this.idempotency.run(
-      { tenantId: principal.tenantId, route: 'POST /v1/studies', key, hash: requestHash(body) },
-      async () => ({ status: 201, body: await this.studies.create(principal, request) }),
-    );
-    res.status(status);
-    return study;
+  @Endpoint(createStudy)
+  create(@CurrentPrincipal() principal: Principal, @Req() req: Request, @In() input: Input<typeof createStudy>) {
+    return this.studies.submit(principal, input.body, req.body, input.idempotencyKey);
   }
 
-  @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
-    return this.studies.list(principal, page(query));
+  @Endpoint(listStudies)
+  list(@In() { query }: Input<typeof listStudies>) {
+    return this.studies.list(query);
   }
 
-  @Get(':id')
-  get(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
-    return this.studies.describe(principal, id);
+  @Endpoint(getStudy)
+  get(@In() { params }: Input<typeof getStudy>) {
+    return this.studies.describe(params.id);
   }
 
-  @Get(':id/trials')
-  trials(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string, @Query() query: Record<string, unknown>) {
-    return this.studies.trials(principal, id, page(query));
+  @Endpoint(listTrials)
+  trials(@In() { params, query }: Input<typeof listTrials>) {
+    return this.studies.trials(params.id, query);
   }
 
-  @Post(':id/cancel')
-  @MinRole('trainer')
-  @HttpCode(202)
-  cancel(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
-    return this.studies.cancel(principal, id);
+  @Endpoint(cancelStudy)
+  cancel(@In() { params }: Input<typeof cancelStudy>) {
+    return this.studies.cancel(params.id);
   }
 }

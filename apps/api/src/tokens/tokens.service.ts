@@ -1,35 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ApiToken, ROLES, type Role } from '@trainyard/db';
+import { ApiToken, type Role } from '@trainyard/db';
 import type { Principal } from '../auth/principal';
 import { PrincipalCache } from '../auth/principal-cache';
 import { displayPrefix, hashToken, newTokenSecret } from '../auth/token-secret';
-import { notFound, validationFailed, type FieldError } from '../common/api-error';
-import type { Page, PageQuery } from '../common/pagination';
+import { notFound } from '../common/api-error';
+import { WithStatus } from '../common/endpoint';
+import { IdempotencyService, requestHash } from '../common/idempotency.service';
+import { pageWindow, type Page, type PageQuery } from '../common/schemas';
+import type { CreatedTokenDto, TokenDto } from './tokens.dto';
 
-export interface TokenResponse {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdAt: string;
-}
-
-export interface CreatedTokenResponse extends TokenResponse {
-  /** The secret; returned only by the request that created it. */
-  token: string;
-}
-
-export function parseCreateToken(body: unknown): { name: string; role: Role } {
-  const errors: FieldError[] = [];
-  const b = (body ?? {}) as Record<string, unknown>;
-  if (typeof b.name !== 'string' || !b.name.trim() || b.name.length > 100) errors.push({ field: 'name', message: 'must be a non-empty string of at most 100 characters' });
-  if (!ROLES.includes(b.role as Role)) errors.push({ field: 'role', message: `must be one of ${ROLES.join(', ')}` });
-  if (errors.length) throw validationFailed(errors);
-  return { name: (b.name as string).trim(), role: b.role as Role };
-}
-
-export function toTokenResponse(t: ApiToken): TokenResponse {
+export function toTokenDto(t: ApiToken): TokenDto {
   return { id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdAt: t.createdAt.toISOString() };
 }
 
@@ -38,26 +19,34 @@ export class TokensService {
   constructor(
     private readonly em: EntityManager,
     private readonly principals: PrincipalCache,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  async create(principal: Principal, input: { name: string; role: Role }, tenantId = principal.tenantId): Promise<CreatedTokenResponse> {
-    const secret = newTokenSecret();
-    const token = this.em.create(ApiToken, { tenantId, name: input.name, role: input.role, tokenHash: hashToken(secret), prefix: displayPrefix(secret), createdAt: new Date() });
-    await this.em.persistAndFlush(token);
-    return { ...toTokenResponse(token), token: secret };
-  }
-
-  async list(principal: Principal, page: PageQuery): Promise<Page<TokenResponse>> {
-    const [items, total] = await this.em.findAndCount(
-      ApiToken,
-      { tenantId: principal.tenantId, revokedAt: null },
-      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: page.pageSize, offset: page.offset },
+  create(principal: Principal, input: { name: string; role: Role }, key: string | undefined): Promise<WithStatus<CreatedTokenDto>> {
+    return this.idempotency.run(
+      { route: 'POST /v1/tokens', key, hash: requestHash(input) },
+      async () => new WithStatus(201, await this.issue(this.em, principal.tenantId, input)),
+      // The secret is never kept: a replay answers with the token's metadata only.
+      (created) => ({ ...created, token: null }),
     );
-    return { items: items.map(toTokenResponse), total, page: page.page, pageSize: page.pageSize };
   }
 
-  async revoke(principal: Principal, id: string): Promise<void> {
-    const token = await this.em.findOne(ApiToken, { id, tenantId: principal.tenantId, revokedAt: null });
+  /** A new token of `tenantId`, through `em` (a new tenant's first token is made in that tenant's scope). */
+  async issue(em: EntityManager, tenantId: string, input: { name: string; role: Role }): Promise<CreatedTokenDto> {
+    const secret = newTokenSecret();
+    const token = em.create(ApiToken, { tenantId, name: input.name, role: input.role, tokenHash: hashToken(secret), prefix: displayPrefix(secret), createdAt: new Date() });
+    await em.persistAndFlush(token);
+    return { ...toTokenDto(token), token: secret };
+  }
+
+  async list(query: PageQuery): Promise<Page<TokenDto>> {
+    const page = pageWindow(query);
+    const [items, total] = await this.em.findAndCount(ApiToken, { revokedAt: null }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: page.pageSize, offset: page.offset });
+    return { items: items.map(toTokenDto), total, page: page.page, pageSize: page.pageSize };
+  }
+
+  async revoke(id: string): Promise<void> {
+    const token = await this.em.findOne(ApiToken, { id, revokedAt: null });
     if (!token) throw notFound('TOKEN', id);
     token.revokedAt = new Date();
     await this.em.flush();

@@ -1,22 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export type Role = 'admin' | 'trainer' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'trainer', 'viewer'];
 
 @Entity({ tableName: 'api_tokens' })
 @Index({ properties: ['tenantId', 'createdAt'] })
-export class ApiToken {
+export class ApiToken extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;
 
-  @Property({ type: 'text' })
+  @Enum({ items: () => [...ROLES], type: 'text' })
   role!: Role;
 
   /** sha256 of the secret; the secret itself is never stored. */

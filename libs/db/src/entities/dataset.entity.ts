@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { ColumnSummary, StoredObject } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 @Entity({ tableName: 'datasets' })
 @Unique({ properties: ['tenantId', 'name', 'version'] })
 @Index({ properties: ['tenantId', 'name', 'sha256'] })
 @Index({ properties: ['tenantId', 'createdAt'] })
-export class Dataset {
+export class Dataset extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;

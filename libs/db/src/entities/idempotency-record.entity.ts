@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 /** The first response to a create request, replayed when the same Idempotency-Key comes again. */
 @Entity({ tableName: 'idempotency_records' })
 @Unique({ properties: ['tenantId', 'route', 'key'] })
-export class IdempotencyRecord {
+export class IdempotencyRecord extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   route!: string;

@@ -15,6 +15,7 @@ import { Webhook } from './webhook.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { TrainingJob } from './training-job.entity';
 import { WorkerHeartbeat } from './worker-heartbeat.entity';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export * from './api-token.entity';
 export * from './dataset.entity';
@@ -34,4 +35,7 @@ export * from './webhook-delivery.entity';
 export * from './training-job.entity';
 export * from './worker-heartbeat.entity';
 
-export const ENTITIES = [Tenant, ApiToken, Dataset, TrainingJob, JobLog, MetricPoint, ModelVersion, IdempotencyRecord, WorkerHeartbeat, ModelAlias, ModelAliasEvent, TrainyardEvent, Webhook, WebhookDelivery, TrainingSchedule, Study, StudyTrial];
+export const ENTITIES = [TenantOwned, Tenant, ApiToken, Dataset, TrainingJob, JobLog, MetricPoint, ModelVersion, IdempotencyRecord, WorkerHeartbeat, ModelAlias, ModelAliasEvent, TrainyardEvent, Webhook, WebhookDelivery, TrainingSchedule, Study, StudyTrial];
+
+/** Entities a tenant owns: the `tenant` filter covers each (ModelAlias's tenant is part of its primary key). */
+export const TENANT_OWNED_ENTITIES: string[] = [...ENTITIES.filter((e) => e.prototype instanceof TenantOwned).map((e) => e.name), ModelAlias.name];

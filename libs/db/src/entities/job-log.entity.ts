@@ -1,4 +1,5 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { TrainingJob } from './training-job.entity';
 import type { Stage } from '@trainyard/contracts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -10,7 +11,7 @@ export class JobLog {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => TrainingJob, { mapToPk: true, fieldName: 'job_id', updateRule: 'no action', deleteRule: 'cascade' })
   jobId!: string;
 
   @Property({ type: 'datetime' })

@@ -1,4 +1,5 @@
-import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { TrainingJob } from './training-job.entity';
 
 /** One value of a metric series (e.g. validation.logLoss at boosting round `step`). */
 @Entity({ tableName: 'metric_points' })
@@ -7,7 +8,7 @@ export class MetricPoint {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @Property({ type: 'uuid' })
+  @ManyToOne(() => TrainingJob, { mapToPk: true, fieldName: 'job_id', updateRule: 'no action', deleteRule: 'cascade' })
   jobId!: string;
 
   @Property({ type: 'text' })

@@ -1,14 +1,13 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 /** The audit trail of alias moves: who pointed which alias from which version to which, and when. */
 @Entity({ tableName: 'model_alias_events' })
 @Index({ properties: ['tenantId', 'modelName', 'id'] })
-export class ModelAliasEvent {
+export class ModelAliasEvent extends TenantOwned {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   modelName!: string;

@@ -1,9 +1,10 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Tenant } from './tenant.entity';
 
 /** A named pointer to one version of a model; `production` is what serving uses by default. */
 @Entity({ tableName: 'model_aliases' })
 export class ModelAlias {
-  @PrimaryKey({ type: 'uuid' })
+  @ManyToOne(() => Tenant, { primary: true, mapToPk: true, fieldName: 'tenant_id', updateRule: 'no action', deleteRule: 'no action' })
   tenantId!: string;
 
   @PrimaryKey({ type: 'text' })

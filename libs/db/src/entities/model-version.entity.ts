@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { TrainingJob } from './training-job.entity';
 import type { ModelType, StoredObject, Task } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export interface ModelSignature {
   /** Raw columns: `type` is the dataset column type, `onnxType` the tensor type the model takes. */
@@ -26,12 +28,12 @@ export interface ModelLineage {
 
 @Entity({ tableName: 'model_versions' })
 @Unique({ properties: ['tenantId', 'name', 'version'] })
-export class ModelVersion {
+// Latest-version lookups and datasets' lineage checks (DELETE /v1/datasets/{id}).
+@Index({ name: 'model_versions_tenant_id_name_version_index', expression: 'create index "model_versions_tenant_id_name_version_index" on "model_versions" ("tenant_id", "name", "version" desc)' })
+@Index({ name: 'model_versions_lineage_dataset_index', expression: `create index "model_versions_lineage_dataset_index" on "model_versions" (("lineage"->>'datasetId'))` })
+export class ModelVersion extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;
@@ -40,7 +42,7 @@ export class ModelVersion {
   version!: number;
 
   /** One model version per job: a retried register step finds the one it made. */
-  @Property({ type: 'uuid', unique: true })
+  @ManyToOne(() => TrainingJob, { mapToPk: true, fieldName: 'job_id', unique: true, updateRule: 'no action', deleteRule: 'no action' })
   jobId!: string;
 
   @Property({ type: 'text' })

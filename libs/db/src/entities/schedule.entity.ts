@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
@@ -13,12 +14,9 @@ export interface PromotionRule {
 /** A recurring retrain, run by a Temporal Schedule with the same id. */
 @Entity({ tableName: 'schedules' })
 @Index({ properties: ['tenantId', 'createdAt'] })
-export class TrainingSchedule {
+export class TrainingSchedule extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;

@@ -1,10 +1,11 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Study } from './study.entity';
 
 export type TrialStatus = 'running' | 'completed' | 'pruned' | 'failed';
 
 @Entity({ tableName: 'study_trials' })
 export class StudyTrial {
-  @PrimaryKey({ type: 'uuid' })
+  @ManyToOne(() => Study, { primary: true, mapToPk: true, fieldName: 'study_id', updateRule: 'no action', deleteRule: 'cascade' })
   studyId!: string;
 
   @PrimaryKey({ type: 'integer' })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import type { JobError, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 export type StudyStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
@@ -21,12 +22,9 @@ export interface BestTrial {
 /** A hyperparameter search: one workflow that runs trials, each a training job of its own. */
 @Entity({ tableName: 'studies' })
 @Index({ properties: ['tenantId', 'createdAt'] })
-export class Study {
+export class Study extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;

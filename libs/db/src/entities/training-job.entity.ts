@@ -11,6 +11,8 @@ import type {
   Task,
   TrainingSpec,
 } from '@trainyard/contracts';
+import { METRIC_DIRECTIONS } from '@trainyard/contracts';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 @Entity({ tableName: 'training_jobs' })
 @Index({ properties: ['tenantId', 'createdAt'] })
@@ -18,12 +20,15 @@ import type {
 @Index({ properties: ['tenantId', 'experiment', 'createdAt'] })
 @Index({ properties: ['tenantId', 'name', 'createdAt'] })
 @Index({ properties: ['status'] })
-export class TrainingJob {
+// `sort=-completedAt` (id breaks ties), and GET /v1/experiments' counts by experiment and status, from indexes.
+@Index({ properties: ['tenantId', 'completedAt', 'id'] })
+@Index({ properties: ['tenantId', 'experiment', 'status', 'createdAt'] })
+@Index({ name: 'training_jobs_tags_index', expression: 'create index "training_jobs_tags_index" on "training_jobs" using gin ("tags" jsonb_path_ops)' })
+@Index({ name: 'training_jobs_schedule_id_created_at_index', expression: 'create index "training_jobs_schedule_id_created_at_index" on "training_jobs" ("schedule_id", "created_at") where "schedule_id" is not null' })
+@Index({ name: 'training_jobs_study_id_index', expression: 'create index "training_jobs_study_id_index" on "training_jobs" ("study_id") where "study_id" is not null' })
+export class TrainingJob extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   name!: string;
@@ -111,3 +116,15 @@ export class TrainingJob {
   @Property({ type: 'datetime', nullable: true })
   completedAt: Date | null = null;
 }
+
+/** The best completed job per experiment and metric is one probe of the metric's own index (ExperimentStore.bestJobs). */
+export function bestMetricIndex(metric: string, direction: 'max' | 'min'): { name: string; expression: string } {
+  const name = `training_jobs_best_${metric.toLowerCase()}_index`;
+  const order = direction === 'max' ? 'desc nulls last' : 'asc nulls last';
+  return {
+    name,
+    expression: `create index "${name}" on "training_jobs" ("tenant_id", "experiment", ((metrics->>'${metric}')::float8) ${order}, "created_at") where status = 'completed'`,
+  };
+}
+
+for (const [metric, direction] of Object.entries(METRIC_DIRECTIONS)) Index(bestMetricIndex(metric, direction))(TrainingJob);

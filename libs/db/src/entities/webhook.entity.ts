@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import type { EventType } from './event.entity';
+import { TenantOwned } from '../tenancy/tenant-scope';
 
 @Entity({ tableName: 'webhooks' })
-export class Webhook {
+@Index({ name: 'webhooks_tenant_id_index', expression: 'create index "webhooks_tenant_id_index" on "webhooks" ("tenant_id") where "deleted_at" is null' })
+export class Webhook extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
-
-  @Property({ type: 'uuid' })
-  tenantId!: string;
 
   @Property({ type: 'text' })
   url!: string;

@@ -38,4 +38,10 @@ export class Migration20261122000000 extends Migration {
     this.addSql(`create table "worker_heartbeats" ("identity" text not null, "task_queue" text not null, "device" text not null, "slots" int not null, "busy" int not null, "gpu_name" text null, "last_seen_at" timestamptz not null, constraint "worker_heartbeats_pkey" primary key ("identity", "task_queue"));`);
     this.addSql(`create index "model_versions_lineage_dataset_index" on "model_versions" (("lineage"->>'datasetId'));`);
   }
+
+  override async down(): Promise<void> {
+    for (const table of ['worker_heartbeats', 'model_versions', 'metric_points', 'job_logs', 'training_jobs', 'idempotency_records', 'datasets', 'api_tokens', 'tenants']) {
+      this.addSql(`drop table if exists "${table}";`);
+    }
+  }
 }

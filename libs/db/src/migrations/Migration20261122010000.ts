@@ -14,4 +14,10 @@ export class Migration20261122010000 extends Migration {
     this.addSql(`create table "webhook_deliveries" ("webhook_id" uuid not null references "webhooks" ("id"), "event_id" uuid not null references "events" ("id"), "status" text not null, "attempts" int not null, "last_status_code" int null, "last_error" text null, "delivered_at" timestamptz null, "updated_at" timestamptz not null, constraint "webhook_deliveries_pkey" primary key ("webhook_id", "event_id"));`);
     this.addSql(`create index "model_versions_tenant_id_name_version_index" on "model_versions" ("tenant_id", "name", "version" desc);`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index if exists "model_versions_tenant_id_name_version_index";`);
+    for (const table of ['webhook_deliveries', 'webhooks', 'events', 'model_alias_events', 'model_aliases']) this.addSql(`drop table if exists "${table}";`);
+    this.addSql(`alter table "model_versions" drop column if exists "plan_path";`);
+  }
 }

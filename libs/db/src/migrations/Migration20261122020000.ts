@@ -12,4 +12,13 @@ export class Migration20261122020000 extends Migration {
     this.addSql(`create table "study_trials" ("study_id" uuid not null references "studies" ("id") on delete cascade, "number" int not null, "status" text not null, "params" jsonb not null, "value" double precision null, "job_id" uuid not null, "created_at" timestamptz not null, "completed_at" timestamptz null, constraint "study_trials_pkey" primary key ("study_id", "number"));`);
     this.addSql(`create index "training_jobs_study_id_index" on "training_jobs" ("study_id") where "study_id" is not null;`);
   }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index if exists "training_jobs_study_id_index";`);
+    this.addSql(`drop table if exists "study_trials";`);
+    this.addSql(`drop table if exists "studies";`);
+    this.addSql(`alter table "training_jobs" drop column if exists "promotion";`);
+    this.addSql(`drop index if exists "training_jobs_schedule_id_created_at_index";`);
+    this.addSql(`drop table if exists "schedules";`);
+  }
 }

@@ -26,4 +26,8 @@ export class Migration20261122040000 extends Migration {
       );
     }
   }
+
+  override async down(): Promise<void> {
+    for (const [metric] of METRICS) this.addSql(`drop index if exists "training_jobs_best_${metric.toLowerCase()}_index";`);
+  }
 }

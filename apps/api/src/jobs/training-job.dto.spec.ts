@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../common/api-error';
-import { parseTrainingJobRequest } from './training-job.request';
+import { z } from 'zod';
+import { zodFieldErrors } from '../common/endpoint.interceptor';
+import { TrainingJobRequest } from './training-job.dto';
+
+function parseTrainingJobRequest(body: unknown) {
+  const result = TrainingJobRequest.safeParse(body);
+  if (!result.success) throw result.error;
+  return result.data;
+}
 
 const DATASET = '6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11';
 
@@ -9,14 +16,13 @@ function fieldsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (err) {
-    assert.ok(err instanceof ApiError);
-    assert.equal(err.code, 'VALIDATION_FAILED');
-    return (err.details.fields as { field: string }[]).map((f) => f.field).sort();
+    assert.ok(err instanceof z.ZodError, String(err));
+    return [...new Set(zodFieldErrors(err).map((f) => f.field))].sort();
   }
   assert.fail('expected VALIDATION_FAILED');
 }
 
-describe('parseTrainingJobRequest', () => {
+describe('TrainingJobRequest', () => {
   it('applies the documented defaults', () => {
     const { spec, tags, notes } = parseTrainingJobRequest({ datasetId: DATASET, target: 'churned', model: { type: 'xgboost' } });
     assert.equal(spec.name, null);
@@ -82,8 +88,8 @@ describe('parseTrainingJobRequest', () => {
       'preprocessing.featureSelection.topK',
       'preprocessing.other',
       'preprocessing.timeFeatures.columns',
-      'preprocessing.timeFeatures.lags',
-      'preprocessing.timeFeatures.rollingMeans',
+      'preprocessing.timeFeatures.lags[0]',
+      'preprocessing.timeFeatures.rollingMeans[0]',
     ]);
     assert.deepEqual(fieldsOf(body({ timeFeatures: { columns: ['x'], lags: [1] } }, {})), ['validation.timeColumn']);
     assert.deepEqual(fieldsOf(body({ timeFeatures: { columns: [] } })), ['preprocessing.timeFeatures.columns', 'preprocessing.timeFeatures.lags']);

@@ -1,9 +1,9 @@
 import { defaultPreprocessing } from '@trainyard/contracts';
 import type { TrainingJob } from '@trainyard/db';
+import type { TrainingJobDto } from './training-job.dto';
 
-export type TrainingJobResponse = ReturnType<typeof toJobResponse>;
-
-export function toJobResponse(j: TrainingJob) {
+/** The job as the API shows it. */
+export function toJobDto(j: TrainingJob): TrainingJobDto {
   return {
     id: j.id,
     name: j.name,
@@ -18,8 +18,8 @@ export function toJobResponse(j: TrainingJob) {
     task: j.task,
     features: j.spec.features,
     exclude: j.spec.exclude,
-    validation: j.spec.validation,
-    preprocessing: j.spec.preprocessing ?? defaultPreprocessing,
+    validation: { ...j.spec.validation },
+    preprocessing: { ...(j.spec.preprocessing ?? defaultPreprocessing) },
     execution: j.spec.execution,
     device: j.device,
     metrics: j.metrics,

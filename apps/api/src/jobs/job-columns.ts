@@ -1,0 +1,46 @@
+import type { Dataset } from '@trainyard/db';
+import { validationFailed, type FieldError } from '../common/api-error';
+import type { ParsedJobRequest } from './training-job.dto';
+
+/** Edit distance, for suggesting the column a user meant. */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[y.length];
+}
+
+/** Up to three existing names nearest to `wanted`. */
+export function closestNames(wanted: string, names: readonly string[]): string[] {
+  return [...names]
+    .map((name) => ({ name, d: distance(wanted, name) }))
+    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+    .slice(0, 3)
+    .map((c) => c.name);
+}
+
+/**
+ * Every column a job names must be a column of its dataset: a 400 at submit naming the field and the closest
+ * existing names, instead of a job that is accepted and fails later.
+ */
+export function checkJobColumns(spec: ParsedJobRequest['spec'], dataset: Pick<Dataset, 'name' | 'version' | 'columns'>, prefix = ''): void {
+  const names = dataset.columns.map((c) => c.name);
+  const known = new Set(names);
+  const errors: (FieldError & { closest: string[] })[] = [];
+  const check = (field: string, column: string) => {
+    if (known.has(column)) return;
+    const closest = closestNames(column, names);
+    errors.push({ field: prefix + field, message: `dataset ${dataset.name} v${dataset.version} has no column "${column}"; closest: ${closest.join(', ')}`, closest });
+  };
+  check('target', spec.target);
+  spec.features?.forEach((c, i) => check(`features[${i}]`, c));
+  spec.exclude.forEach((c, i) => check(`exclude[${i}]`, c));
+  if (spec.validation.timeColumn) check('validation.timeColumn', spec.validation.timeColumn);
+  spec.preprocessing?.timeFeatures?.columns.forEach((c, i) => check(`preprocessing.timeFeatures.columns[${i}]`, c));
+  if (errors.length) throw validationFailed(errors);
+}

@@ -1,0 +1,451 @@
+import { JOB_ERROR_CODES, JOB_STATUSES, MODEL_TYPES, PIPELINE_MODES, PRIORITIES, STAGES, TASKS, VALIDATION_METHODS, isTimeOrdered, type ModelType, type TrainingSpec } from '@trainyard/contracts';
+import { availableModelTypes, modelFamily, modelParamNames } from '@trainyard/ml';
+import { z } from 'zod';
+import { byIdEndpoint, createEndpoint, endpoint, listEndpoint } from '../common/endpoint';
+import { JsonObject, Name, PageQuery, Timestamp, Uuid, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
+
+/** The graph adds one NaN row per lag step and one Add per window step: bounds keep exported models small. */
+const MAX_LAG = 1000;
+const MAX_WINDOW = 100;
+const MAX_STEPS = 20;
+
+const Column = z.string().min(1, 'must be a column name').max(500);
+const dedupe = (values: string[]) => [...new Set(values)];
+const Columns = (description: string) => z.array(Column, 'must be an array of column names').max(10_000).transform(dedupe).meta({ description, example: ['tenure', 'plan'] });
+
+const PARAM_DESCRIPTIONS: Record<ModelType, string> = {
+  xgboost: 'XGBoost booster parameters (camelCase), e.g. maxDepth, learningRate, numRounds, earlyStoppingRounds.',
+  lightgbm: 'LightGBM gradient boosting parameters (camelCase), e.g. numLeaves, learningRate, numRounds.',
+  random_forest: 'Random forest (LightGBM rf boosting) parameters, e.g. numTrees, maxDepth, featureFraction.',
+  linear: 'Linear or logistic regression parameters, e.g. l2, maxIterations.',
+  mlp: 'Multi-layer perceptron parameters, e.g. hiddenLayers, epochs, learningRate, batchSize.',
+  lstm: 'LSTM sequence model parameters, e.g. window, units, epochs, learningRate.',
+  ensemble: 'A stacked or averaged ensemble: members (each { type, params }), method and weights.',
+};
+
+/** One object per model type: its params are the family's own, checked against the family's parameter table. */
+const ModelDto = z
+  .discriminatedUnion(
+    'type',
+    MODEL_TYPES.map((type) =>
+      z.strictObject({
+        type: z.literal(type),
+        params: z
+          .looseObject(Object.fromEntries(modelParamNames(type).map((name) => [name, z.unknown().optional()])))
+          .default({})
+          .meta({ description: `${PARAM_DESCRIPTIONS[type]} Every name is optional; unknown names and out-of-range values are refused with the accepted range.` }),
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    { error: () => `must be an object whose type is one of ${MODEL_TYPES.join(', ')}` },
+  )
+  .superRefine((model, ctx) => {
+    const type = model.type as ModelType;
+    if (!availableModelTypes().includes(type)) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `${type} is not available yet; available: ${availableModelTypes().join(', ')}` });
+      return;
+    }
+    for (const e of modelFamily(type).validateParams(model.params as Record<string, unknown>)) ctx.addIssue({ code: 'custom', path: ['params', e.field], message: e.message });
+  })
+  .meta({ id: 'ModelSpec', description: 'The model family and its hyperparameters.', example: { type: 'xgboost', params: { maxDepth: 6, numRounds: 200 } } });
+
+const ValidationDto = z
+  .strictObject({
+    method: z.enum(VALIDATION_METHODS).default('holdout').meta({ description: 'holdout: one random (stratified) split; kfold: k folds; time_series / time_series_cv: ordered by timeColumn, newest rows last' }),
+    testSize: z.number().min(0.01).lt(0.9).default(0.2).meta({ description: 'share of rows held out for the test metrics, in [0.01, 0.9)' }),
+    validationSize: z.number().min(0).lt(0.9).default(0.1).meta({ description: 'share of rows for early stopping and validation metrics, in [0, 0.9)' }),
+    stratify: z.boolean().default(true).meta({ description: 'keep class shares equal across splits (classification)' }),
+    folds: z.number().int().min(2).max(20).default(5).meta({ description: 'folds for kfold and time_series_cv, 2 to 20' }),
+    timeColumn: Column.nullable().default(null).meta({ description: 'the column that orders rows in time; required by time_series methods and time features' }),
+    seed: z.number().int().refine(Number.isSafeInteger, 'must be an integer').default(42).meta({ description: 'seed of the random split' }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.testSize + v.validationSize > 0.9) ctx.addIssue({ code: 'custom', path: ['validationSize'], message: 'testSize + validationSize must leave at least 10% of rows for training' });
+    if (isTimeOrdered(v.method) && !v.timeColumn) ctx.addIssue({ code: 'custom', path: ['timeColumn'], message: `required for method ${v.method}: the column that orders rows in time` });
+  })
+  .meta({ id: 'ValidationSpec', description: 'How rows are split for testing and validation.' });
+
+const steps = (min: number, max: number, description: string) =>
+  z
+    .array(z.number().int().min(min).max(max), `must be an array of at most ${MAX_STEPS} integers from ${min} to ${max}`)
+    .max(MAX_STEPS, `must be an array of at most ${MAX_STEPS} integers from ${min} to ${max}`)
+    .transform((v) => [...new Set(v)].sort((a, b) => a - b))
+    .meta({ description });
+
+const TimeFeaturesDto = z
+  .strictObject({
+    columns: Columns('numeric or boolean feature columns to derive lags and rolling means from').refine((c) => c.length > 0, 'must name at least one numeric or boolean feature column'),
+    lags: steps(1, MAX_LAG, 'each lag k adds column.lagk: the value k rows earlier').optional(),
+    rollingMeans: steps(2, MAX_WINDOW, 'each window w adds column.rollingMeanw: the mean of this row and the w - 1 before it').optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.lags === undefined && t.rollingMeans === undefined) ctx.addIssue({ code: 'custom', path: ['lags'], message: 'give lags, rollingMeans or both' });
+  })
+  .transform((t) => ({ columns: t.columns, lags: t.lags ?? [], rollingMeans: t.rollingMeans ?? [] }))
+  .meta({ id: 'TimeFeaturesSpec', description: 'Lag and rolling-mean features over rows ordered by validation.timeColumn.', example: { columns: ['sales'], lags: [1, 7], rollingMeans: [7] } });
+
+const FeatureSelectionDto = z
+  .strictObject({
+    topK: z.number().int().min(1).max(10_000).nullable().default(null).meta({ description: 'keep the k raw columns with the most gain in a quick first fit' }),
+    minImportance: z.number().gt(0).lt(1).nullable().default(null).meta({ description: 'keep the columns whose share of total gain is at least this, in (0, 1)' }),
+  })
+  .superRefine((s, ctx) => {
+    if (s.topK === null && s.minImportance === null) ctx.addIssue({ code: 'custom', path: ['topK'], message: 'give topK, minImportance or both' });
+  })
+  .meta({ id: 'FeatureSelectionSpec' });
+
+const ClassWeightsDto = z
+  .union([z.literal('balanced'), z.record(z.string(), z.number().positive('weights must be positive numbers'))])
+  .meta({
+    id: 'ClassWeights',
+    description: 'classification: "balanced" weighs each class by the inverse of its share of the training rows; a map gives a weight per label (labels not named weigh 1)',
+    example: 'balanced',
+  });
+
+const PreprocessingDto = z
+  .strictObject({
+    timeFeatures: TimeFeaturesDto.nullable().default(null),
+    featureSelection: FeatureSelectionDto.nullable().default(null),
+    classWeights: ClassWeightsDto.nullable().default(null),
+    oversample: z.boolean().default(false).meta({ description: 'classification: repeat random training rows of the smaller classes until each matches the largest (validation and test rows are never touched)' }),
+  })
+  .meta({ id: 'PreprocessingSpec', description: 'Derived features, feature selection and class balance, the features applied the same way when the model serves.' });
+
+const ExecutionDto = z
+  .strictObject({
+    device: z.enum(['cpu', 'gpu', 'auto']).default('auto').meta({ description: 'auto uses a GPU when a worker offers one for the family' }),
+    requireGpu: z.boolean().default(false).meta({ description: 'fail with GPU_UNAVAILABLE instead of falling back to the CPU' }),
+    pipeline: z
+      .enum(['auto', ...PIPELINE_MODES])
+      .default('auto')
+      .meta({
+        description:
+          'fused: every step in one activity, data in memory; staged: one activity per step, data through the object store (steps may run on other machines, a crash resumes at its step); auto: staged on a live GPU worker or above TRAINYARD_FUSE_MAX_BYTES, else fused',
+      }),
+  })
+  .superRefine((e, ctx) => {
+    if (e.requireGpu && e.device === 'cpu') ctx.addIssue({ code: 'custom', path: ['requireGpu'], message: 'cannot be true with device cpu' });
+  })
+  .meta({ id: 'ExecutionSpec' });
+
+const Tags = z
+  .record(
+    z.string().max(100).regex(/^[^:]*$/, 'keys up to 100 characters without ":"'),
+    z.string('string values up to 500 characters').max(500, 'string values up to 500 characters'),
+  )
+  .refine((t) => Object.keys(t).length <= 50, 'must be an object of at most 50 string values')
+  .meta({ description: 'free key/value labels, filterable with ?tag=key:value', example: { team: 'growth' } });
+
+/** The training job body: `POST /v1/training-jobs`, and the `job` of studies and schedules. */
+export const TrainingJobRequest = z
+  .strictObject({
+    name: Name.optional().meta({ description: 'registry model name; default: dataset name + "-" + model type' }),
+    experiment: Name.default('default').meta({ description: 'groups jobs for comparison' }),
+    datasetId: Uuid.meta({ description: 'the id of a dataset of this tenant' }),
+    target: Column.meta({ description: 'the column to predict', example: 'churned' }),
+    task: z.enum(TASKS).nullable().default(null).meta({ description: 'inferred from the target when omitted' }),
+    features: Columns('default: every column but the target and exclude').nullable().default(null),
+    exclude: Columns('columns never used as features').default([]),
+    model: ModelDto,
+    validation: ValidationDto.default(ValidationDto.parse({})),
+    preprocessing: PreprocessingDto.default({ timeFeatures: null, featureSelection: null, classWeights: null, oversample: false }),
+    priority: z.enum(PRIORITIES).default('normal'),
+    execution: ExecutionDto.default({ device: 'auto', requireGpu: false, pipeline: 'auto' }),
+    tags: Tags.default({}),
+    notes: z.string().max(10_000, 'must be a string of at most 10000 characters').nullable().default(null),
+  })
+  .superRefine((b, ctx) => {
+    if (b.features?.includes(b.target)) ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not include the target column' });
+    if (b.preprocessing.timeFeatures?.columns.includes(b.target)) ctx.addIssue({ code: 'custom', path: ['preprocessing', 'timeFeatures', 'columns'], message: 'must not include the target column' });
+    if (b.preprocessing.timeFeatures && !b.validation.timeColumn) ctx.addIssue({ code: 'custom', path: ['validation', 'timeColumn'], message: 'required with preprocessing.timeFeatures: the column that orders rows in time' });
+  })
+  .transform(
+    (b): ParsedJobRequest => ({
+      spec: {
+        name: b.name ?? null,
+        experiment: b.experiment,
+        datasetId: b.datasetId,
+        target: b.target,
+        task: b.task,
+        features: b.features,
+        exclude: b.exclude,
+        model: { type: b.model.type as ModelType, params: b.model.params as Record<string, unknown> },
+        validation: b.validation,
+        preprocessing: b.preprocessing,
+        priority: b.priority,
+        execution: b.execution,
+      },
+      tags: b.tags,
+      notes: b.notes,
+    }),
+  )
+  .meta({
+    id: 'TrainingJobRequest',
+    example: { name: 'churn', datasetId: '6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11', target: 'churned', exclude: ['customer_id'], model: { type: 'xgboost', params: { maxDepth: 6, numRounds: 200 } } },
+  });
+
+export interface ParsedJobRequest {
+  /** The spec with every default applied except the name, which needs the dataset's name. */
+  spec: Omit<TrainingSpec, 'name'> & { name: string | null };
+  tags: Record<string, string>;
+  notes: string | null;
+}
+
+/** `POST /v1/training-jobs/{id}/retry`: any fields of a job body, replacing the failed job's. */
+export const RetryRequest = z
+  .strictObject({
+    name: Name.optional(),
+    experiment: Name.optional(),
+    datasetId: Uuid.optional(),
+    target: Column.optional(),
+    task: z.enum(TASKS).nullable().optional(),
+    features: z.array(Column).nullable().optional(),
+    exclude: z.array(Column).optional(),
+    model: z.unknown().optional(),
+    validation: z.unknown().optional(),
+    preprocessing: z.unknown().optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    execution: z.unknown().optional(),
+    tags: z.unknown().optional(),
+    notes: z.string().max(10_000).nullable().optional(),
+  })
+  .meta({
+    id: 'RetryRequest',
+    description: 'Fields to override, each as in a training job body; the merged body is validated like a new job.',
+    example: { target: 'churned', model: { type: 'xgboost', params: { maxDepth: 4 } } },
+  });
+
+const Metrics = z
+  .looseObject({
+    accuracy: z.number().nullable().optional(),
+    precision: z.number().nullable().optional(),
+    recall: z.number().nullable().optional(),
+    f1: z.number().nullable().optional().meta({ description: 'macro' }),
+    rocAuc: z.number().nullable().optional(),
+    logLoss: z.number().nullable().optional(),
+    perClass: z.unknown().optional(),
+    confusionMatrix: z.unknown().optional(),
+    mae: z.number().nullable().optional(),
+    rmse: z.number().nullable().optional(),
+    mape: z.number().nullable().optional(),
+    r2: z.number().nullable().optional(),
+  })
+  .meta({ id: 'Metrics', description: 'classification: accuracy, precision, recall, f1 (macro), rocAuc, logLoss, perClass, confusionMatrix; regression: mae, rmse, mape, r2' });
+
+export const TrainingJobDto = z
+  .strictObject({
+    id: Uuid,
+    name: z.string(),
+    experiment: z.string(),
+    status: z.enum(JOB_STATUSES),
+    stage: z.enum(STAGES).nullable(),
+    progress: z.number().min(0).max(1).meta({ description: '0..1, rises monotonically while running' }),
+    priority: z.enum(PRIORITIES),
+    model: z.strictObject({ type: z.enum(MODEL_TYPES), params: JsonObject }),
+    datasetId: Uuid,
+    target: z.string(),
+    task: z.enum(TASKS).nullable(),
+    features: z.array(z.string()).nullable(),
+    exclude: z.array(z.string()),
+    validation: JsonObject.meta({ description: 'the ValidationSpec after defaults' }),
+    preprocessing: JsonObject.meta({ description: 'the PreprocessingSpec after defaults' }),
+    execution: z.strictObject({ device: z.enum(['cpu', 'gpu', 'auto']), requireGpu: z.boolean(), pipeline: z.enum(['auto', ...PIPELINE_MODES]).optional() }),
+    device: z.enum(['cpu', 'gpu']).nullable().meta({ description: 'where it trained' }),
+    metrics: Metrics.nullable().meta({ description: 'test-set metrics' }),
+    validationMetrics: Metrics.nullable(),
+    cvMetrics: JsonObject.nullable().meta({ description: 'per-fold metrics and their mean and spread, for cross-validated methods' }),
+    error: z.strictObject({ code: z.enum(JOB_ERROR_CODES), message: z.string() }).nullable(),
+    modelVersion: z.strictObject({ name: z.string(), version: z.number().int() }).nullable(),
+    deploymentReady: z.boolean().nullable().meta({ description: 'scheduled runs with a promotion rule: whether the model beat the alias holder' }),
+    performanceImprovement: z.number().nullable(),
+    retryOf: Uuid.nullable(),
+    studyId: Uuid.nullable(),
+    scheduleId: Uuid.nullable(),
+    workflowId: z.string(),
+    tags: z.record(z.string(), z.string()),
+    notes: z.string().nullable(),
+    createdBy: z.string().meta({ description: 'the name of the token that submitted it' }),
+    createdAt: Timestamp,
+    startedAt: Timestamp.nullable(),
+    completedAt: Timestamp.nullable(),
+    durationSeconds: z.number().nullable(),
+  })
+  .meta({ id: 'TrainingJob' });
+export type TrainingJobDto = z.output<typeof TrainingJobDto>;
+
+
+const LOG_LEVEL_VALUES = ['debug', 'info', 'warn', 'error'] as const;
+
+export const JobLogDto = z
+  .strictObject({
+    ts: Timestamp,
+    level: z.enum(LOG_LEVEL_VALUES),
+    stage: z.enum(STAGES).nullable(),
+    message: z.string(),
+    data: JsonObject.nullable(),
+  })
+  .meta({ id: 'JobLog' });
+
+export const JobLogsDto = z.strictObject({ items: z.array(JobLogDto) }).meta({ id: 'JobLogs' });
+
+export const MetricSeriesDto = z
+  .strictObject({
+    series: z.record(z.string(), z.array(z.strictObject({ step: z.number().int(), value: z.number().nullable(), ts: Timestamp }))).meta({
+      description: 'per metric name (e.g. train.logLoss, validation.logLoss), one point per boosting round or epoch',
+    }),
+  })
+  .meta({ id: 'MetricSeries' });
+
+const ScalarRecord = z.record(z.string(), z.number().nullable());
+
+export const JobComparisonDto = z
+  .strictObject({
+    jobs: z.array(
+      z.strictObject({
+        id: Uuid,
+        name: z.string(),
+        experiment: z.string(),
+        status: z.enum(JOB_STATUSES),
+        modelType: z.enum(MODEL_TYPES),
+        datasetId: Uuid,
+        params: JsonObject,
+        metrics: ScalarRecord,
+        validationMetrics: ScalarRecord,
+        durationSeconds: z.number().nullable(),
+        modelVersion: z.strictObject({ name: z.string(), version: z.number().int() }).nullable(),
+      }),
+    ),
+    params: z.record(z.string(), z.record(z.string(), z.unknown())).meta({ description: 'param name → job id → value (null where a job did not set it)' }),
+    metrics: z.record(z.string(), z.record(z.string(), z.number().nullable())).meta({ description: 'metric name → job id → value' }),
+  })
+  .meta({ id: 'JobComparison' });
+export type JobComparison = z.output<typeof JobComparisonDto>;
+
+export const JOB_SORT_FIELDS = ['createdAt', 'startedAt', 'completedAt', 'name', 'status', 'priority', 'progress'] as const;
+
+const TagFilter = z
+  .preprocess(
+    (v) => (v === undefined || v === '' ? [] : ([] as unknown[]).concat(v)),
+    z.array(z.string().regex(/^[^:]+:/, 'must look like key:value')),
+  )
+  .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf(':')), p.slice(p.indexOf(':') + 1)])) as Record<string, string>)
+  .meta({ description: 'key:value; repeat for several tags (all must match)', example: 'team:growth' });
+
+export const JobListQuery = PageQuery.extend({
+  status: queryEnum(JOB_STATUSES, 'only jobs in this status'),
+  experiment: queryText('only jobs of this experiment', Name),
+  name: queryText('only jobs of this model name', Name),
+  modelType: queryEnum(MODEL_TYPES, 'only jobs of this model type'),
+  tag: TagFilter,
+  sort: sortQuery(JOB_SORT_FIELDS, '-createdAt'),
+});
+export type JobListQuery = z.output<typeof JobListQuery>;
+
+const tag = 'training-jobs';
+
+export const createJob = createEndpoint({
+  path: '/v1/training-jobs',
+  tag,
+  summary: 'Submit a training job',
+  description: 'Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit.',
+  role: 'trainer',
+  body: TrainingJobRequest,
+  responseDescription: 'the queued job',
+  response: TrainingJobDto,
+  errors: ['DATASET_NOT_FOUND', 'UNAVAILABLE'],
+});
+
+export const listJobs = listEndpoint({ path: '/v1/training-jobs', tag, summary: 'List training jobs', query: JobListQuery, item: TrainingJobDto });
+
+export const compareJobs = endpoint({
+  method: 'get',
+  path: '/v1/training-jobs/compare',
+  tag,
+  summary: 'Params and metrics of several jobs side by side',
+  role: 'viewer',
+  query: z.strictObject({
+    ids: z
+      .string('a comma-separated list of 1 to 50 job ids')
+      .transform((raw) => [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))])
+      .pipe(z.array(Uuid, 'a comma-separated list of 1 to 50 job ids').min(1, 'a comma-separated list of 1 to 50 job ids').max(50, 'a comma-separated list of 1 to 50 job ids'))
+      .meta({ description: 'comma-separated job ids', example: '6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11,0b8e3f6a-81d5-4c1e-9d5e-3a2b1c0d9e8f' }),
+  }),
+  status: 200,
+  responseDescription: 'the jobs, their params and their metrics',
+  response: JobComparisonDto,
+  errors: [],
+});
+
+export const getJob = byIdEndpoint({
+  method: 'get',
+  path: '/v1/training-jobs/{id}',
+  tag,
+  summary: 'Get a training job',
+  role: 'viewer',
+  resource: 'JOB',
+  status: 200,
+  responseDescription: 'the job',
+  response: TrainingJobDto,
+  errors: [],
+});
+
+export const cancelJob = byIdEndpoint({
+  method: 'post',
+  path: '/v1/training-jobs/{id}/cancel',
+  tag,
+  summary: 'Cancel a job',
+  description: 'The job reaches cancelled shortly after.',
+  role: 'trainer',
+  resource: 'JOB',
+  status: 202,
+  responseDescription: 'the job',
+  response: TrainingJobDto,
+  errors: ['JOB_NOT_CANCELLABLE', 'UNAVAILABLE'],
+});
+
+export const retryJob = byIdEndpoint({
+  method: 'post',
+  path: '/v1/training-jobs/{id}/retry',
+  tag,
+  summary: 'Retry a failed or cancelled job',
+  description: 'A new job with the same request, with any fields in the body replacing the old ones (validated as a new job), and retryOf set.',
+  role: 'trainer',
+  body: RetryRequest,
+  bodyOptional: true,
+  resource: 'JOB',
+  status: 201,
+  responseDescription: 'the new job',
+  response: TrainingJobDto,
+  errors: ['JOB_NOT_RETRYABLE', 'DATASET_NOT_FOUND', 'UNAVAILABLE'],
+});
+
+export const jobMetrics = byIdEndpoint({
+  method: 'get',
+  path: '/v1/training-jobs/{id}/metrics',
+  tag,
+  summary: "A job's metric series",
+  role: 'viewer',
+  resource: 'JOB',
+  status: 200,
+  responseDescription: 'the series',
+  response: MetricSeriesDto,
+  errors: [],
+});
+
+export const jobLogs = byIdEndpoint({
+  method: 'get',
+  path: '/v1/training-jobs/{id}/logs',
+  tag,
+  summary: "A job's log",
+  description: 'JSON by default; with Accept: text/event-stream a live stream of `log` events and a final `end` event ({ status, error }) when the job ends.',
+  role: 'viewer',
+  query: z.strictObject({
+    tail: queryInt(1, 10_000, 100, 'the last n lines'),
+    level: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVEL_VALUES, `must be one of ${LOG_LEVEL_VALUES.join(', ')}`).default('debug')).meta({ description: 'the least level shown' }),
+  }),
+  resource: 'JOB',
+  status: 200,
+  responseDescription: 'the log lines, oldest first',
+  response: JobLogsDto,
+  produces: { 'text/event-stream': { description: 'events `log` (a JobLog), then `end` ({ status, error }) when the job ends' } },
+  errors: [],
+});

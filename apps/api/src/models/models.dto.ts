@@ -1,0 +1,232 @@
+import { MODEL_TYPES, TASKS } from '@trainyard/contracts';
+import { z } from 'zod';
+import { endpoint, listEndpoint } from '../common/endpoint';
+import { JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
+
+const ModelRef = z.strictObject({ name: z.string(), version: z.number().int() });
+
+export const ModelSummaryDto = z
+  .strictObject({
+    name: z.string(),
+    task: z.enum(TASKS),
+    modelType: z.enum(MODEL_TYPES),
+    latestVersion: z.number().int(),
+    versionCount: z.number().int(),
+    aliases: z.record(z.string(), z.number().int()).meta({ example: { production: 3 } }),
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'ModelSummary' });
+export type ModelSummaryDto = z.output<typeof ModelSummaryDto>;
+
+const SignatureDto = z
+  .strictObject({
+    inputs: z.array(z.strictObject({ name: z.string(), type: z.string().meta({ description: 'the dataset column type' }), onnxType: z.string().optional() })),
+    outputs: z.array(z.strictObject({ name: z.string(), type: z.string() })),
+    classLabels: z.array(z.string()).nullable().optional(),
+  })
+  .meta({ id: 'ModelSignature', description: 'raw input columns, as records carry them, and the ONNX outputs' });
+
+const LineageDto = z
+  .looseObject({
+    datasetId: Uuid,
+    datasetSha256: z.string(),
+    params: JsonObject.meta({ description: 'the hyperparameters the model was trained with' }),
+    codeVersion: z.string(),
+    engine: z.string(),
+    engineVersion: z.string(),
+    inputColumns: z.array(z.string()).optional(),
+    featureSelection: z.strictObject({ kept: z.array(z.string()), dropped: z.array(z.string()), ranking: z.array(z.strictObject({ column: z.string(), importance: z.number() })) }).optional(),
+    timeFeatures: z.strictObject({ timeColumn: z.string(), features: z.array(z.string()) }).optional(),
+  })
+  .meta({ id: 'ModelLineage' });
+
+export const ModelVersionDto = z
+  .strictObject({
+    name: z.string(),
+    version: z.number().int(),
+    jobId: Uuid,
+    modelType: z.enum(MODEL_TYPES),
+    task: z.enum(TASKS),
+    metrics: JsonObject.meta({ description: 'test-set metrics of the job that trained it' }),
+    signature: SignatureDto,
+    featureImportance: z.array(z.strictObject({ feature: z.string(), importance: z.number() })),
+    lineage: LineageDto,
+    sizeBytes: z.number().int(),
+    sha256: z.string(),
+    aliases: z.array(z.string()),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'ModelVersion' });
+export type ModelVersionDto = z.output<typeof ModelVersionDto>;
+
+export const AliasMoveDto = z
+  .strictObject({ name: z.string(), alias: z.string(), version: z.number().int(), previousVersion: z.number().int().nullable(), updatedBy: z.string(), updatedAt: Timestamp })
+  .meta({ id: 'AliasMove' });
+export type AliasMoveDto = z.output<typeof AliasMoveDto>;
+
+export const AliasEventDto = z
+  .strictObject({ alias: z.string(), fromVersion: z.number().int().nullable(), toVersion: z.number().int().nullable(), actor: z.string(), reason: z.string().nullable(), at: Timestamp })
+  .meta({ id: 'AliasEvent' });
+
+export const SetAliasRequest = z
+  .strictObject({
+    version: z.number('required: a version number of this model').int('required: a version number of this model').min(1, 'required: a version number of this model'),
+    reason: z.string().max(1000).nullable().optional().meta({ description: 'why the alias moves, kept in its audit trail' }),
+  })
+  .meta({ id: 'SetAliasRequest', example: { version: 3, reason: 'beats v2 on rocAuc' } });
+
+const Selector = {
+  version: z.number('must be an integer').int('must be an integer').min(1).optional().meta({ description: 'a version number' }),
+  alias: z.string('must be a string').max(63).optional().meta({ description: 'an alias; default production, else the latest version' }),
+};
+
+export const PredictRequest = z
+  .strictObject({
+    ...Selector,
+    records: z
+      .array(z.record(z.string(), z.unknown()), 'must be an array of 1 to 10000 objects')
+      .min(1, 'must be an array of 1 to 10000 objects')
+      .max(10_000, 'must be an array of 1 to 10000 objects')
+      .meta({ description: 'raw feature values, exactly as in the dataset; the model applies its own preprocessing' }),
+  })
+  .meta({ id: 'PredictRequest', example: { alias: 'production', records: [{ tenure: 12, plan: 'pro' }] } });
+export type PredictRequest = z.output<typeof PredictRequest>;
+
+export const BatchPredictRequest = z
+  .strictObject({ datasetId: Uuid.meta({ description: 'a dataset of this tenant to score' }), ...Selector })
+  .meta({ id: 'BatchPredictRequest', example: { datasetId: '6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11', alias: 'production' } });
+
+export const BatchPredictForm = z
+  .object({ file: z.string().meta({ format: 'binary', description: 'CSV or Parquet' }), version: z.string().optional(), alias: z.string().optional() })
+  .meta({ id: 'BatchPredictUpload' });
+
+export const PredictionsDto = z
+  .strictObject({
+    model: ModelRef,
+    predictions: z.array(
+      z.union([
+        z.strictObject({ label: z.string(), probabilities: z.record(z.string(), z.number()) }).meta({ description: 'classification' }),
+        z.strictObject({ value: z.number() }).meta({ description: 'regression' }),
+      ]),
+    ),
+  })
+  .meta({ id: 'Predictions' });
+export type PredictionsDto = z.output<typeof PredictionsDto>;
+
+const ModelParams = z.strictObject({ name: Name });
+const VersionParams = z.strictObject({ name: Name, version: z.coerce.number().int().min(1) });
+const AliasParams = z.strictObject({ name: Name, alias: z.string().max(200) });
+const tag = 'models';
+
+export const listModels = listEndpoint({ path: '/v1/models', tag, summary: 'List models, most recently changed first', item: ModelSummaryDto });
+
+export const getModel = endpoint({
+  method: 'get',
+  path: '/v1/models/{name}',
+  tag,
+  summary: 'Get a model',
+  role: 'viewer',
+  params: ModelParams,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'the model',
+  response: ModelSummaryDto,
+  errors: ['MODEL_NOT_FOUND'],
+});
+
+export const listVersions = listEndpoint({ path: '/v1/models/{name}/versions', tag, summary: "A model's versions, newest first", params: ModelParams, notFound: 'MODEL', item: ModelVersionDto, errors: ['MODEL_NOT_FOUND'] });
+
+export const getVersion = endpoint({
+  method: 'get',
+  path: '/v1/models/{name}/versions/{version}',
+  tag,
+  summary: 'Get a model version',
+  role: 'viewer',
+  params: VersionParams,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'the version',
+  response: ModelVersionDto,
+  errors: ['MODEL_NOT_FOUND'],
+});
+
+export const getArtifact = endpoint({
+  method: 'get',
+  path: '/v1/models/{name}/versions/{version}/artifact',
+  tag,
+  summary: 'Download the ONNX file',
+  description: 'gzip-compressed on the wire when the client accepts it; X-Content-SHA256 and Digest carry its hash.',
+  role: 'viewer',
+  params: VersionParams,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'the ONNX model',
+  response: null,
+  produces: { 'application/octet-stream': { description: 'the ONNX model' } },
+  errors: ['MODEL_NOT_FOUND'],
+});
+
+export const predict = endpoint({
+  method: 'post',
+  path: '/v1/models/{name}/predict',
+  tag,
+  summary: 'Score records',
+  description: 'Target: `version`, else `alias`, else alias production, else the latest version.',
+  role: 'viewer',
+  params: ModelParams,
+  body: PredictRequest,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'one prediction per record',
+  response: PredictionsDto,
+  errors: ['MODEL_NOT_FOUND', 'MODEL_NOT_SERVABLE'],
+});
+
+export const batchPredict = endpoint({
+  method: 'post',
+  path: '/v1/models/{name}/batch-predict',
+  tag,
+  summary: 'Score a whole file, streamed back as CSV',
+  description: 'Upload a file (multipart `file`, optional `version` or `alias` fields) or name a dataset in JSON.',
+  role: 'viewer',
+  params: ModelParams,
+  bodyContent: { 'application/json': { schema: BatchPredictRequest }, 'multipart/form-data': { schema: BatchPredictForm } },
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'CSV: row, then label and p_<class> columns (classification) or value (regression)',
+  response: null,
+  produces: { 'text/csv': { description: 'one line per data row' } },
+  errors: ['MODEL_NOT_FOUND', 'DATASET_NOT_FOUND', 'MODEL_NOT_SERVABLE', 'DATASET_INVALID', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+});
+
+export const aliasEvents = listEndpoint({ path: '/v1/models/{name}/alias-events', tag, summary: "The model's alias audit trail, newest first", params: ModelParams, notFound: 'MODEL', item: AliasEventDto, errors: ['MODEL_NOT_FOUND'] });
+
+export const setAlias = endpoint({
+  method: 'put',
+  path: '/v1/models/{name}/aliases/{alias}',
+  tag,
+  summary: 'Point an alias at a version',
+  description: 'Deploying a model means pointing alias production at a version.',
+  role: 'trainer',
+  params: AliasParams,
+  body: SetAliasRequest,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'the move',
+  response: AliasMoveDto,
+  errors: ['MODEL_NOT_FOUND'],
+});
+
+export const deleteAlias = endpoint({
+  method: 'delete',
+  path: '/v1/models/{name}/aliases/{alias}',
+  tag,
+  summary: 'Remove an alias',
+  role: 'trainer',
+  params: AliasParams,
+  notFound: 'MODEL',
+  status: 204,
+  responseDescription: 'removed',
+  response: null,
+  errors: ['MODEL_NOT_FOUND'],
+});
