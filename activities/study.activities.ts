@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { CONTROL_QUEUE, PRIORITY_KEYS, queueName, type TrainingSpec, type TrialLink, type TrainingWorkflowInput } from '@trainyard/contracts';
-import { JobStore, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
+import { JobStore, Study, StudyTrial, TrainingJob, buildTrainingJob, notifyStudy, type BestTrial, type StudyStatus } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
 
@@ -49,6 +49,7 @@ export function createStudyActivities(deps: ActivityDeps) {
         `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
         [study.id, input.number, JSON.stringify(input.params), jobId],
       );
+      await notifyStudy(em, study.id, 'trial');
       return {
         jobId,
         workflowId: job.workflowId,
@@ -73,6 +74,7 @@ export function createStudyActivities(deps: ActivityDeps) {
         else status = 'failed';
       }
       await em.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.number }, { status, value, completedAt: new Date() });
+      await notifyStudy(em, input.studyId, 'trial');
       return { status, value };
     },
 
@@ -87,6 +89,7 @@ export function createStudyActivities(deps: ActivityDeps) {
       );
       const bestTrial = best ? { number: best.number, params: best.params, value: best.value!, jobId: best.jobId } : null;
       await em.nativeUpdate(Study, { id: study.id, status: 'running' }, { status: input.status, bestTrial, completedAt: new Date() });
+      await notifyStudy(em, study.id, 'status');
       return bestTrial;
     },
   };
