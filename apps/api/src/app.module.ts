@@ -17,6 +17,7 @@ import { WebhooksService } from './events/webhooks.service';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { ExperimentsService } from './experiments/experiments.service';
 import { HealthController } from './health/health.controller';
+import { LiveModule } from './live/live.module';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { ModelVersionLookups } from './serving/model-version-lookups';
@@ -38,7 +39,7 @@ export class AppModule {
   static forRoot(config: TrainyardConfig, temporal: Client): DynamicModule {
     return {
       module: AppModule,
-      imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true })],
+      imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }), LiveModule],
       controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, RetentionController, StudiesController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },

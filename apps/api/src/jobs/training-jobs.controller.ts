@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { TERMINAL_STATUSES } from '@trainyard/contracts';
 import { LOG_LEVELS, type JobLog, type LogLevel } from '@trainyard/db';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -9,12 +8,12 @@ import { notFound, type FieldError } from '../common/api-error';
 import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { intParam, parsePage, parseSort, throwIfInvalid } from '../common/pagination';
 import { ExperimentsService } from '../experiments/experiments.service';
+import { JobStreams } from './job-stream';
 import { parseTrainingJobRequest } from './training-job.request';
 import { toJobResponse } from './training-job.response';
 import { JOB_SORT_FIELDS, TrainingJobsService, type JobFilter } from './training-jobs.service';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => notFound('JOB', 'id') });
-const SSE_POLL_MS = 500;
 
 const logItem = (l: JobLog) => ({ ts: l.ts.toISOString(), level: l.level, stage: l.stage, message: l.message, data: l.data });
 
@@ -46,6 +45,7 @@ export class TrainingJobsController {
     private readonly jobs: TrainingJobsService,
     private readonly idempotency: IdempotencyService,
     private readonly experiments: ExperimentsService,
+    private readonly streams: JobStreams,
   ) {}
 
   @Post()
@@ -128,26 +128,6 @@ export class TrainingJobsController {
       return;
     }
 
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    let closed = false;
-    req.on('close', () => (closed = true));
-    let lastId: string | undefined;
-    const send = (rows: JobLog[]) => {
-      for (const row of rows) {
-        res.write(`id: ${row.id}\nevent: log\ndata: ${JSON.stringify(logItem(row))}\n\n`);
-        lastId = row.id;
-      }
-    };
-    send(await this.jobs.logs(job.id, { tail, level }));
-    while (!closed) {
-      const current = await this.jobs.currentState(job.id);
-      send(await this.jobs.logs(job.id, { tail: 1000, level, afterId: lastId ?? '0' }));
-      if (TERMINAL_STATUSES.includes(current.status)) {
-        res.write(`event: end\ndata: ${JSON.stringify({ status: current.status, error: current.error })}\n\n`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, SSE_POLL_MS));
-    }
-    res.end();
+    await this.streams.serve(job.id, req, res, { tail, level });
   }
 }
