@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { createTemporalClient } from '@trainyard/temporal';
@@ -10,6 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { JobReconciler } from './jobs/job-reconciler';
+import { describeApi } from './openapi/openapi-document';
 import { ensureRetentionSchedule } from './retention/retention-schedule';
 
 export interface ApiServer {
@@ -33,11 +34,7 @@ export async function startApiServer(config: TrainyardConfig, options: { logger?
   app.set('trust proxy', false);
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Trainyard').setDescription('Training jobs, datasets and models. Contract: API.md').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, describeApi(app), { jsonDocumentUrl: 'docs-json' });
 
   const orm = app.get(MikroORM) as MikroORM;
   const { generatedToken } = await bootstrapAdmin(orm.em.fork(), config);

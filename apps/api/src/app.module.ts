@@ -33,13 +33,14 @@ import { StudiesService } from './studies/studies.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { TokensController } from './tokens/tokens.controller';
 import { TokensService } from './tokens/tokens.service';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: TrainyardConfig, temporal: Client): DynamicModule {
     return {
       module: AppModule,
-      imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }), LiveModule],
+      imports: [MikroOrmModule.forRoot({ ...ormConfig({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax }), registerRequestContext: true }), LiveModule, WebModule],
       controllers: [HealthController, TokensController, TenantsController, DatasetsController, TrainingJobsController, ExperimentsController, ModelsController, EventsController, SchedulesController, RetentionController, StudiesController, StatsController],
       providers: [
         { provide: CONFIG, useValue: config },
