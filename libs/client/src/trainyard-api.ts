@@ -121,7 +121,7 @@ export class TrainyardApi {
   listModels = (query: { page?: number; pageSize?: number } = {}) => this.call<C.Page<C.ModelSummary>>('GET', '/v1/models', { query });
   getModel = (name: string) => this.call<C.ModelSummary>('GET', '/v1/models/{name}', { path: { name } });
   listVersions = (name: string, query: { page?: number; pageSize?: number } = {}) => this.call<C.Page<C.ModelVersion>>('GET', '/v1/models/{name}/versions', { path: { name }, query });
-  getVersion = (name: string, version: number | 'latest') => this.call<C.ModelVersion>('GET', '/v1/models/{name}/versions/{version}', { path: { name, version } });
+  getVersion = (name: string, version: number) => this.call<C.ModelVersion>('GET', '/v1/models/{name}/versions/{version}', { path: { name, version } });
   setAlias = (name: string, alias: string, version: number) => this.call<C.AliasMove>('PUT', '/v1/models/{name}/aliases/{alias}', { path: { name, alias }, body: { version } });
   deleteAlias = (name: string, alias: string) => this.call<void>('DELETE', '/v1/models/{name}/aliases/{alias}', { path: { name, alias } });
   aliasEvents = (name: string, query: { page?: number; pageSize?: number } = {}) => this.call<C.Page<C.AliasEvent>>('GET', '/v1/models/{name}/alias-events', { path: { name }, query });
