@@ -44,6 +44,25 @@ export interface DatasetPreview {
   rows: Record<string, unknown>[];
 }
 
+/** `GET /v1/datasets/{id}/profile` (additive). */
+export interface DatasetProfile {
+  rows: number;
+  sampledRows: number;
+  target: { name: string; kind: 'classification' | 'regression' } | null;
+  columns: {
+    name: string;
+    type: DatasetColumn['type'];
+    missing: number;
+    missingRate: number;
+    distinct: number;
+    min: number | null;
+    max: number | null;
+    mean: number | null;
+    histogram: { x0: number; x1: number; count: number; target?: number | Record<string, number> | null }[] | null;
+    topValues: { value: string | number | boolean | null; count: number; target?: number | Record<string, number> | null }[] | null;
+  }[];
+}
+
 export type Metrics = Record<string, unknown>;
 
 export interface TrainingJob {

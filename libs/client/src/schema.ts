@@ -80,6 +80,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/datasets/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-column profile: type, missing, distinct, histogram or top values, and the relation to a chosen target */
+        get: operations["DatasetProfileController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -771,6 +788,30 @@ export interface operations {
     DatasetsController_preview: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DatasetProfileController_profile: {
+        parameters: {
+            query?: {
+                /** @description rows profiled, from the top of the file (100 to 50000, default 10000) */
+                sampleRows?: unknown;
+                /** @description a column whose mean (regression) or class counts are given per bin or value */
+                target?: unknown;
+            };
             header?: never;
             path: {
                 id: string;

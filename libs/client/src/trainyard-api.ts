@@ -93,6 +93,7 @@ export class TrainyardApi {
   listDatasets = (query: { name?: string; page?: number; pageSize?: number } = {}) => this.call<C.Page<C.Dataset>>('GET', '/v1/datasets', { query });
   getDataset = (id: string) => this.call<C.Dataset>('GET', '/v1/datasets/{id}', { path: { id } });
   previewDataset = (id: string, limit = 20) => this.call<C.DatasetPreview>('GET', '/v1/datasets/{id}/preview', { path: { id }, query: { limit } });
+  profileDataset = (id: string, query: { target?: string; sampleRows?: number } = {}) => this.call<C.DatasetProfile>('GET', '/v1/datasets/{id}/profile', { path: { id }, query });
   deleteDataset = (id: string) => this.call<void>('DELETE', '/v1/datasets/{id}', { path: { id } });
   /** Uploads a multipart body (fields `file`, `name`, `description`) built by the caller, e.g. as a stream that reports bytes. */
   uploadDataset = (body: NonNullable<RequestInit['body']>, contentType: string) => this.call<C.Dataset>('POST', '/v1/datasets', { body, rawBody: true, headers: { 'content-type': contentType } });
