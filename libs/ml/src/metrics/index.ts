@@ -3,3 +3,5 @@ export type { ClassificationMetrics, ClassMetrics } from './classification-metri
 export { regressionMetrics } from './regression-metrics';
 export type { RegressionMetrics } from './regression-metrics';
 export { rocAuc } from './roc-auc';
+export { binaryCurves, residualSample } from './curves';
+export type { BinaryCurves } from './curves';
