@@ -19,7 +19,7 @@ export function learningCurveSpec(rows: Rows, metric: string): VisualizationSpec
     data: { values: rows },
     mark: { type: 'line', point: { size: 14 } },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'round' },
+      x: { field: 'step', type: 'quantitative', title: 'round', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
       color: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: ['#1f6feb', '#d4a72c'] } },
     },
@@ -122,7 +122,7 @@ export function historySpec(rows: Rows, metric: string): VisualizationSpec {
         mark: { type: 'point', filled: true, size: 50 },
         transform: [{ filter: 'datum.value !== null' }],
         encoding: {
-          x: { field: 'number', type: 'quantitative', title: 'trial' },
+          x: { field: 'number', type: 'quantitative', title: 'trial', axis: { tickMinStep: 1, format: 'd' } },
           y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
           color: { field: 'status', type: 'nominal', scale: { domain: ['completed', 'pruned', 'failed', 'running'], range: ['#1f6feb', '#d4a72c', '#cf222e', '#8c959f'] } },
         },

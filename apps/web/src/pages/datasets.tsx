@@ -150,7 +150,7 @@ function TrainForm({ dataset }: { dataset: Dataset }) {
     <form class="row" onSubmit={submit} aria-label="Train a model">
       <label>
         Target
-        <select name="target" required>
+        <select name="target" required defaultValue={dataset.columns.at(-1)?.name}>
           {dataset.columns.map((c) => (
             <option key={c.name}>{c.name}</option>
           ))}
@@ -196,7 +196,8 @@ function withClasses<T extends { count: number; target?: number | Record<string,
   return rows.flatMap((r) => Object.entries((r.target as Record<string, number>) ?? {}).map(([cls, count]) => ({ ...r, class: cls, count })));
 }
 
-function ColumnCard({ column, target }: { column: ColumnProfile; target: DatasetProfile['target'] }) {
+function ColumnCard({ column, target, sampled }: { column: ColumnProfile; target: DatasetProfile['target']; sampled: number }) {
+  const identifier = column.type === 'string' && column.distinct >= 0.9 * sampled && sampled > 50;
   const stacked = target?.kind === 'classification' && column.name !== target.name;
   const regression = target?.kind === 'regression' && column.name !== target.name;
   return (
@@ -209,7 +210,8 @@ function ColumnCard({ column, target }: { column: ColumnProfile; target: Dataset
         {column.min !== null && ` · min ${fmtNumber(column.min)} · mean ${fmtNumber(column.mean)} · max ${fmtNumber(column.max)}`}
       </p>
       {column.histogram && <Chart id={`hist-${column.name}`} label={`histogram of ${column.name}`} spec={histogramSpec(withClasses(column.histogram, stacked ? 'classification' : undefined), column.name, stacked)} />}
-      {column.topValues && <Chart id={`top-${column.name}`} label={`top values of ${column.name}`} spec={topValuesSpec(withClasses(column.topValues.map((v) => ({ ...v, value: String(v.value) })), stacked ? 'classification' : undefined), column.name, stacked)} />}
+      {identifier && <p class="muted small">Nearly every value is distinct: an identifier, best excluded from training.</p>}
+      {column.topValues && !identifier && <Chart id={`top-${column.name}`} label={`top values of ${column.name}`} spec={topValuesSpec(withClasses(column.topValues.map((v) => ({ ...v, value: String(v.value) })), stacked ? 'classification' : undefined), column.name, stacked)} />}
       {regression && column.histogram && (
         <Chart id={`rel-${column.name}`} label={`mean ${target!.name} by ${column.name}`} spec={targetMeanSpec(column.histogram.map((b) => ({ x: (b.x0 + b.x1) / 2, mean: b.target })), column.name, 'quantitative', target!.name)} />
       )}
@@ -289,7 +291,7 @@ export function DatasetPage({ id }: { id: string }) {
       ) : (
         <div class="grid">
           {profile.data.columns.map((c) => (
-            <ColumnCard key={c.name} column={c} target={profile.data!.target} />
+            <ColumnCard key={c.name} column={c} target={profile.data!.target} sampled={profile.data!.sampledRows} />
           ))}
         </div>
       )}
