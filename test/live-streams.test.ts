@@ -97,12 +97,15 @@ describe('live streams: job and study events over LISTEN/NOTIFY', () => {
     await Promise.all(streams.map((s) => s.waitFor((e) => e.event === 'metric' && e.data.step > 50, 60_000)));
     assert.equal((await listeners())[0].n, 1, 'eight streams, one LISTEN connection');
 
+    // The listening connection dies: the streams carry on (reconnect, then a catch-up read) and still see the end.
+    await sql(stack.db.url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1`, [LISTENER_APPLICATION_NAME]);
     assert.equal((await api.post(`/v1/training-jobs/${id}/cancel`)).status, 202);
     await Promise.all(streams.map((s) => s.done));
     for (const s of streams) assert.deepEqual(s.events.at(-1)?.data, { status: 'cancelled', error: null });
     // Every stream saw the same metric events from the point it joined.
     const last = streams.map((s) => ofType(s.events, 'metric').at(-1)?.id);
     assert.equal(new Set(last).size, 1, JSON.stringify(last));
+    assert.equal((await listeners())[0].n, 1, 'the listener reconnected');
   });
 
   it('streams a study: trials starting and finishing, intermediate values, progress and end', async () => {
