@@ -42,15 +42,6 @@ export function parseJobEventId(raw: string | undefined): { logCursor: bigint; m
 const minOf = (values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
 
 class JobFeed extends LiveFeed<JobSubscriber> {
-  constructor(
-    listener: LiveListener,
-    private readonly orm: MikroORM,
-    private readonly jobId: string,
-    onEmpty: () => void,
-  ) {
-    super(listener, `job:${jobId}`, onEmpty);
-  }
-
   protected async refresh(): Promise<void> {
     const subs = [...this.subscribers];
     if (subs.length === 0) return;
@@ -58,16 +49,16 @@ class JobFeed extends LiveFeed<JobSubscriber> {
     // The state is read before the rows, so every line written before the job ended is sent before `end`.
     const [state] = await db.execute<{ status: JobStatus; stage: string | null; progress: number; error: unknown; ended_ms: number | null }[]>(
       `select status, stage, progress, error, extract(epoch from now() - completed_at) * 1000 as ended_ms from training_jobs where id = ?`,
-      [this.jobId],
+      [this.id],
     );
     if (!state) return this.endAll('end', { status: 'deleted', error: null }, eventId);
     const logs = await db.execute<LogRow[]>(
       `select id, ts, level, stage, message, data from job_logs where job_id = ? and id > ? order by id limit ${READ_LIMIT}`,
-      [this.jobId, minOf(subs.map((s) => s.logCursor)).toString()],
+      [this.id, minOf(subs.map((s) => s.logCursor)).toString()],
     );
     const metrics = await db.execute<{ id: string; name: string; step: number; value: number | null }[]>(
       `select id, name, step, value from metric_points where job_id = ? and id > ? order by id limit ${READ_LIMIT}`,
-      [this.jobId, minOf(subs.map((s) => s.metricCursor)).toString()],
+      [this.id, minOf(subs.map((s) => s.metricCursor)).toString()],
     );
     const progress = { progress: state.progress, stage: state.stage, status: state.status };
     const progressKey = JSON.stringify(progress);
@@ -127,7 +118,7 @@ export class JobStreams {
     if (resume) Object.assign(subscriber, resume);
     else await this.catchUp(jobId, subscriber, options.tail);
     if (!sse.isOpen) return;
-    this.feeds.get(jobId, (onEmpty) => new JobFeed(this.listener, this.orm, jobId, onEmpty)).add(subscriber);
+    this.feeds.get(jobId, (onEmpty) => new JobFeed(this.listener, this.orm, jobId, `job:${jobId}`, onEmpty)).add(subscriber);
   }
 
   /** Sends the log tail and starts both cursors at the newest rows: earlier metric points are in `GET …/metrics`. */

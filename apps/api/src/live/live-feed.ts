@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { LiveListener } from './live-listener';
 import type { SseConnection } from './sse-connection';
 
@@ -21,7 +22,14 @@ export abstract class LiveFeed<S extends FeedSubscriber> {
   private running = false;
   private again = false;
 
-  constructor(listener: LiveListener, topic: string, private readonly onEmpty: () => void) {
+  constructor(
+    listener: LiveListener,
+    protected readonly orm: MikroORM,
+    /** The job's or study's id; `topic` is what the listener wakes it by. */
+    protected readonly id: string,
+    topic: string,
+    private readonly onEmpty: () => void,
+  ) {
     this.unwatch = listener.watch(topic, () => this.poke());
   }
 

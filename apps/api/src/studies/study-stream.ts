@@ -26,32 +26,23 @@ interface TrialRow {
 const eventId = (s: StudySubscriber) => String(s.metricCursor);
 
 class StudyFeed extends LiveFeed<StudySubscriber> {
-  constructor(
-    listener: LiveListener,
-    private readonly orm: MikroORM,
-    private readonly studyId: string,
-    onEmpty: () => void,
-  ) {
-    super(listener, `study:${studyId}`, onEmpty);
-  }
-
   protected async refresh(): Promise<void> {
     const subs = [...this.subscribers];
     if (subs.length === 0) return;
     const db = this.orm.em.fork().getConnection();
     const [study] = await db.execute<{ status: StudyStatus; trials: number; objective: StudyObjective; best_trial: unknown }[]>(
       `select status, trials, objective, best_trial from studies where id = ?`,
-      [this.studyId],
+      [this.id],
     );
     if (!study) return this.endAll('end', { status: 'deleted', bestTrial: null }, eventId);
-    const trials = await db.execute<TrialRow[]>(`select number, status, params, value, job_id from study_trials where study_id = ? order by number`, [this.studyId]);
+    const trials = await db.execute<TrialRow[]>(`select number, status, params, value, job_id from study_trials where study_id = ? order by number`, [this.id]);
     // Intermediate values: each trial's validation series, as its job records them round by round.
     const points = await db.execute<{ id: string; number: number; name: string; step: number; value: number | null }[]>(
       `select p.id, t.number, p.name, p.step, p.value
          from metric_points p join study_trials t on t.job_id = p.job_id
         where t.study_id = ? and p.id > ? and p.name like 'validation.%'
         order by p.id limit ${READ_LIMIT}`,
-      [this.studyId, subs.reduce((a, s) => (s.metricCursor < a ? s.metricCursor : a), subs[0].metricCursor).toString()],
+      [this.id, subs.reduce((a, s) => (s.metricCursor < a ? s.metricCursor : a), subs[0].metricCursor).toString()],
     );
     const progress = summarize(study, trials);
     const progressKey = JSON.stringify(progress);
@@ -124,6 +115,6 @@ export class StudyStreams {
       subscriber.metricCursor = BigInt(head.id);
     }
     if (!sse.isOpen) return;
-    this.feeds.get(studyId, (onEmpty) => new StudyFeed(this.listener, this.orm, studyId, onEmpty)).add(subscriber);
+    this.feeds.get(studyId, (onEmpty) => new StudyFeed(this.listener, this.orm, studyId, `study:${studyId}`, onEmpty)).add(subscriber);
   }
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { TrainyardApiError, type Dataset, type DatasetProfile } from '@trainyard/client';
 import { Chart } from '../components/chart';
+import { ListPage } from '../components/table';
 import { ErrorBanner, Loading, Panel, ProgressBar } from '../components/ui';
 import { histogramSpec, targetMeanSpec, topValuesSpec } from '../lib/charts';
 import { fmtBytes, fmtDate, fmtNumber } from '../lib/format';
@@ -67,50 +68,29 @@ export function DatasetsPage() {
   const session = useSession();
   const list = useAsync(() => session.api.listDatasets({ pageSize: 100 }), []);
   return (
-    <>
-      <h1>Datasets</h1>
-      {canTrain(session) && (
-        <Panel title="Upload" id="upload">
-          <UploadForm onDone={(d) => (location.hash = href('datasets', d.id))} />
-        </Panel>
-      )}
-      <ErrorBanner error={list.error} />
-      {!list.data ? (
-        <Loading what="datasets" />
-      ) : (
-        <section class="panel">
-          <div class="table-wrap">
-            <table aria-label="Datasets">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Rows</th>
-                  <th scope="col">Columns</th>
-                  <th scope="col">Size</th>
-                  <th scope="col" class="hide-narrow">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <a href={href('datasets', d.id)}>{d.name}</a>
-                    </td>
-                    <td>v{d.version}</td>
-                    <td>{fmtNumber(d.rows)}</td>
-                    <td>{d.columns.length}</td>
-                    <td>{fmtBytes(d.sizeBytes)}</td>
-                    <td class="hide-narrow">{fmtDate(d.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {list.data.items.length === 0 && <p class="muted">No datasets yet.</p>}
-        </section>
-      )}
-    </>
+    <ListPage
+      title="Datasets"
+      what="datasets"
+      state={list}
+      before={
+        canTrain(session) && (
+          <Panel title="Upload" id="upload">
+            <UploadForm onDone={(d) => (location.hash = href('datasets', d.id))} />
+          </Panel>
+        )
+      }
+      label="Datasets"
+      rowKey={(d) => d.id}
+      empty="No datasets yet."
+      columns={[
+        { header: 'Name', cell: (d) => <a href={href('datasets', d.id)}>{d.name}</a> },
+        { header: 'Version', cell: (d) => `v${d.version}` },
+        { header: 'Rows', cell: (d) => fmtNumber(d.rows) },
+        { header: 'Columns', cell: (d) => d.columns.length },
+        { header: 'Size', cell: (d) => fmtBytes(d.sizeBytes) },
+        { header: 'Created', cell: (d) => fmtDate(d.createdAt), wide: true },
+      ]}
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Experiment, Page } from '@trainyard/client';
 import { Chart } from '../components/chart';
+import { DataTable } from '../components/table';
 import { Badge, ErrorBanner, Loading, Panel } from '../components/ui';
 import { parallelSpec } from '../lib/charts';
 import { fmtDate, fmtDuration, fmtNumber } from '../lib/format';
@@ -62,44 +63,26 @@ function Runs({ experiment }: { experiment: string }) {
         {rows.axes.length > 1 ? <Chart id="parallel" label={`parallel coordinates of parameters against ${chosen}`} spec={parallelSpec(rows.rows, rows.axes, chosen)} /> : <p class="muted">The runs share no parameter to compare.</p>}
       </Panel>
       <Panel title={`Runs side by side (${jobs.length})`} id="runs">
-        <div class="table-wrap">
-          <table aria-label="Runs side by side">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Model</th>
-                {paramNames.map((p) => (
-                  <th scope="col" key={p}>
-                    {p}
-                  </th>
-                ))}
-                {metricNames.map((m) => (
-                  <th scope="col" key={m}>
-                    {m}
-                  </th>
-                ))}
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id}>
-                  <td>
-                    <a href={href('jobs', j.id)}>{j.name}</a> <Badge status={j.status} />
-                  </td>
-                  <td>{j.modelType}</td>
-                  {paramNames.map((p) => (
-                    <td key={p}>{fmtNumber(j.params[p])}</td>
-                  ))}
-                  {metricNames.map((m) => (
-                    <td key={m}>{fmtNumber(j.metrics[m])}</td>
-                  ))}
-                  <td>{fmtDuration(j.durationSeconds)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Runs side by side"
+          rows={jobs}
+          rowKey={(j) => j.id}
+          empty="No runs."
+          columns={[
+            {
+              header: 'Run',
+              cell: (j) => (
+                <>
+                  <a href={href('jobs', j.id)}>{j.name}</a> <Badge status={j.status} />
+                </>
+              ),
+            },
+            { header: 'Model', cell: (j) => j.modelType },
+            ...paramNames.map((p) => ({ header: p, cell: (j: CompareJob) => fmtNumber(j.params[p]) })),
+            ...metricNames.map((m) => ({ header: m, cell: (j: CompareJob) => fmtNumber(j.metrics[m]) })),
+            { header: 'Duration', cell: (j) => fmtDuration(j.durationSeconds) },
+          ]}
+        />
       </Panel>
     </>
   );
@@ -118,42 +101,35 @@ export function ExperimentsPage({ name }: { name?: string }) {
         <Loading what="experiments" />
       ) : (
         <section class="panel">
-          <div class="table-wrap">
-            <table aria-label="Experiments">
-              <thead>
-                <tr>
-                  <th scope="col">Experiment</th>
-                  <th scope="col">Jobs</th>
-                  <th scope="col">Completed</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Best</th>
-                  <th scope="col" class="hide-narrow">Last job</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((e) => (
-                  <tr key={e.name} class={e.name === selected ? 'selected' : ''}>
-                    <td>
-                      <a href={href('experiments', e.name)} aria-current={e.name === selected ? 'true' : undefined}>
-                        {e.name}
-                      </a>
-                    </td>
-                    <td>{e.totalJobs ?? '–'}</td>
-                    <td>{e.jobCounts?.completed ?? '–'}</td>
-                    <td>{e.jobCounts?.failed ?? '–'}</td>
-                    <td class="wrap">
-                      {Object.entries(e.best ?? {})
-                        .slice(0, 3)
-                        .map(([m, b]) => `${m} ${fmtNumber(b.value)}`)
-                        .join(' · ')}
-                    </td>
-                    <td class="hide-narrow">{fmtDate(e.lastJobAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {items.length === 0 && <p class="muted">No experiments yet: every job belongs to one (default: "default").</p>}
+          <DataTable
+            label="Experiments"
+            rows={items}
+            rowKey={(e) => e.name}
+            rowClass={(e) => (e.name === selected ? 'selected' : '')}
+            empty='No experiments yet: every job belongs to one (default: "default").'
+            columns={[
+              {
+                header: 'Experiment',
+                cell: (e) => (
+                  <a href={href('experiments', e.name)} aria-current={e.name === selected ? 'true' : undefined}>
+                    {e.name}
+                  </a>
+                ),
+              },
+              { header: 'Jobs', cell: (e) => e.totalJobs ?? '–' },
+              { header: 'Completed', cell: (e) => e.jobCounts?.completed ?? '–' },
+              { header: 'Failed', cell: (e) => e.jobCounts?.failed ?? '–' },
+              {
+                header: 'Best',
+                cell: (e) =>
+                  Object.entries(e.best ?? {})
+                    .slice(0, 3)
+                    .map(([m, b]) => `${m} ${fmtNumber(b.value)}`)
+                    .join(' · '),
+              },
+              { header: 'Last job', cell: (e) => fmtDate(e.lastJobAt), wide: true },
+            ]}
+          />
         </section>
       )}
       {selected && (

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { TrainingJob } from '@trainyard/client';
+import { DataTable } from '../components/table';
 import { Badge, ErrorBanner, Loading, ProgressBar } from '../components/ui';
 import { elapsed, fmtDate, fmtDuration } from '../lib/format';
 import { useAsync, useEventStream } from '../lib/hooks';
@@ -8,6 +9,21 @@ import { useSession } from '../lib/session';
 
 const STATUSES = ['', 'queued', 'running', 'completed', 'failed', 'cancelled'];
 const MODEL_TYPES = ['', 'xgboost', 'lightgbm', 'random_forest', 'linear', 'mlp', 'lstm', 'ensemble'];
+
+function Choice({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (e: Event) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={onChange}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o || 'any'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** Keeps one job row live from its stream: progress, stage and status as they change. */
 function LiveRow({ job, onEnd }: { job: TrainingJob; onEnd: () => void }) {
@@ -58,26 +74,8 @@ export function JobsPage() {
     <>
       <h1>Training jobs</h1>
       <form class="panel row" role="search" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select value={filter.status} onChange={set('status')}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Model type
-          <select value={filter.modelType} onChange={set('modelType')}>
-            {MODEL_TYPES.map((s) => (
-              <option key={s} value={s}>
-                {s || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Status" value={filter.status} options={STATUSES} onChange={set('status')} />
+        <Choice label="Model type" value={filter.modelType} options={MODEL_TYPES} onChange={set('modelType')} />
         <label>
           Experiment
           <input value={filter.experiment} onChange={set('experiment')} placeholder="any" />
@@ -92,28 +90,14 @@ export function JobsPage() {
         <Loading what="jobs" />
       ) : (
         <section class="panel">
-          <div class="table-wrap">
-            <table aria-label="Training jobs">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Stage</th>
-                  <th scope="col">Progress</th>
-                  <th scope="col">Model</th>
-                  <th scope="col" class="hide-narrow">Experiment</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col" class="hide-narrow">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((job) => (
-                  <LiveRow key={job.id} job={job} onEnd={jobs.reload} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {data.items.length === 0 && <p class="muted">No jobs match.</p>}
+          <DataTable
+            label="Training jobs"
+            rows={data.items}
+            rowKey={(j) => j.id}
+            row={(job) => <LiveRow key={job.id} job={job} onEnd={jobs.reload} />}
+            empty="No jobs match."
+            columns={['Name', 'Status', 'Stage', 'Progress', 'Model', 'Experiment', 'Duration', 'Created'].map((header) => ({ header, cell: () => null, wide: header === 'Experiment' || header === 'Created' }))}
+          />
           <div class="row small">
             <span class="muted">
               {data.total} job{data.total === 1 ? '' : 's'}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ModelVersion, PredictResponse } from '@trainyard/client';
 import { Chart } from '../components/chart';
+import { DataTable, ListPage } from '../components/table';
 import { ErrorBanner, KeyValues, Loading, Panel } from '../components/ui';
 import { barSpec } from '../lib/charts';
 import { fmtBytes, fmtDate, fmtNumber } from '../lib/format';
@@ -12,49 +13,22 @@ export function ModelsPage() {
   const { api } = useSession();
   const list = useAsync(() => api.listModels({ pageSize: 100 }), []);
   return (
-    <>
-      <h1>Models</h1>
-      <ErrorBanner error={list.error} />
-      {!list.data ? (
-        <Loading what="models" />
-      ) : (
-        <section class="panel">
-          <div class="table-wrap">
-            <table aria-label="Models">
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col">Task</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Latest</th>
-                  <th scope="col">Aliases</th>
-                  <th scope="col" class="hide-narrow">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((m) => (
-                  <tr key={m.name}>
-                    <td>
-                      <a href={href('models', m.name)}>{m.name}</a>
-                    </td>
-                    <td>{m.task}</td>
-                    <td>{m.modelType}</td>
-                    <td>v{m.latestVersion}</td>
-                    <td>
-                      {Object.entries(m.aliases)
-                        .map(([a, v]) => `${a} → v${v}`)
-                        .join(', ') || '–'}
-                    </td>
-                    <td class="hide-narrow">{fmtDate(m.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {list.data.items.length === 0 && <p class="muted">No models yet: a completed training job registers one.</p>}
-        </section>
-      )}
-    </>
+    <ListPage
+      title="Models"
+      what="models"
+      state={list}
+      label="Models"
+      rowKey={(m) => m.name}
+      empty="No models yet: a completed training job registers one."
+      columns={[
+        { header: 'Model', cell: (m) => <a href={href('models', m.name)}>{m.name}</a> },
+        { header: 'Task', cell: (m) => m.task },
+        { header: 'Type', cell: (m) => m.modelType },
+        { header: 'Latest', cell: (m) => `v${m.latestVersion}` },
+        { header: 'Aliases', cell: (m) => Object.entries(m.aliases).map(([a, v]) => `${a} → v${v}`).join(', ') || '–' },
+        { header: 'Updated', cell: (m) => fmtDate(m.updatedAt), wide: true },
+      ]}
+    />
   );
 }
 
@@ -129,6 +103,11 @@ function PredictForm({ version }: { version: ModelVersion }) {
       )}
     </form>
   );
+}
+
+function headline(v: ModelVersion): string {
+  const metric = ['rocAuc', 'accuracy', 'rmse', 'r2'].find((k) => typeof v.metrics?.[k] === 'number');
+  return metric ? `${metric} ${fmtNumber(v.metrics![metric])}` : '–';
 }
 
 async function download(api: ReturnType<typeof useSession>['api'], v: ModelVersion) {
@@ -238,35 +217,20 @@ export function ModelPage({ name, version: wanted }: { name: string; version?: n
           </ul>
         </Panel>
         <Panel title="Versions" id="versions">
-          <div class="table-wrap">
-            <table aria-label="Versions">
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Aliases</th>
-                  <th scope="col">Headline metric</th>
-                  <th scope="col" class="hide-narrow">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {all.map((v) => {
-                  const metric = ['rocAuc', 'accuracy', 'rmse', 'r2'].find((k) => typeof v.metrics?.[k] === 'number');
-                  return (
-                    <tr key={v.version} class={v.version === shown?.version ? 'selected' : ''}>
-                      <td>
-                        <a href={href('models', name, v.version)}>v{v.version}</a>
-                      </td>
-                      <td>{v.modelType}</td>
-                      <td>{v.aliases.join(', ') || '–'}</td>
-                      <td>{metric ? `${metric} ${fmtNumber(v.metrics![metric])}` : '–'}</td>
-                      <td class="hide-narrow">{fmtDate(v.createdAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Versions"
+            rows={all}
+            rowKey={(v) => v.version}
+            rowClass={(v) => (v.version === shown?.version ? 'selected' : '')}
+            empty="No versions."
+            columns={[
+              { header: 'Version', cell: (v) => <a href={href('models', name, v.version)}>v{v.version}</a> },
+              { header: 'Type', cell: (v) => v.modelType },
+              { header: 'Aliases', cell: (v) => v.aliases.join(', ') || '–' },
+              { header: 'Headline metric', cell: (v) => headline(v) },
+              { header: 'Created', cell: (v) => fmtDate(v.createdAt), wide: true },
+            ]}
+          />
         </Panel>
       </div>
       {shown && (

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { DataTable, ListPage } from '../components/table';
 import { Badge, ErrorBanner, KeyValues, Loading, Panel, ProgressBar } from '../components/ui';
 import { fmtDate, fmtDuration } from '../lib/format';
 import { useAsync } from '../lib/hooks';
@@ -9,45 +10,21 @@ export function SchedulesPage() {
   const { api } = useSession();
   const list = useAsync(() => api.listSchedules({ pageSize: 100 }), []);
   return (
-    <>
-      <h1>Schedules</h1>
-      <ErrorBanner error={list.error} />
-      {!list.data ? (
-        <Loading what="schedules" />
-      ) : (
-        <section class="panel">
-          <div class="table-wrap">
-            <table aria-label="Schedules">
-              <thead>
-                <tr>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">When</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Promotes</th>
-                  <th scope="col" class="hide-narrow">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((s) => (
-                  <tr key={s.id}>
-                    <td>
-                      <a href={href('schedules', s.id)}>{s.name}</a>
-                    </td>
-                    <td>{s.cron ? `${s.cron} (${s.timezone})` : `every ${s.intervalSeconds} s`}</td>
-                    <td>
-                      <Badge status={s.paused ? 'paused' : 'active'} />
-                    </td>
-                    <td>{s.promote ? `${s.promote.alias} on ${s.promote.metric}` : '–'}</td>
-                    <td class="hide-narrow">{fmtDate(s.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {list.data.items.length === 0 && <p class="muted">No schedules yet.</p>}
-        </section>
-      )}
-    </>
+    <ListPage
+      title="Schedules"
+      what="schedules"
+      state={list}
+      label="Schedules"
+      rowKey={(s) => s.id}
+      empty="No schedules yet."
+      columns={[
+        { header: 'Schedule', cell: (s) => <a href={href('schedules', s.id)}>{s.name}</a> },
+        { header: 'When', cell: (s) => (s.cron ? `${s.cron} (${s.timezone})` : `every ${s.intervalSeconds} s`) },
+        { header: 'State', cell: (s) => <Badge status={s.paused ? 'paused' : 'active'} /> },
+        { header: 'Promotes', cell: (s) => (s.promote ? `${s.promote.alias} on ${s.promote.metric}` : '–') },
+        { header: 'Created', cell: (s) => fmtDate(s.createdAt), wide: true },
+      ]}
+    />
   );
 }
 
@@ -119,39 +96,20 @@ export function SchedulePage({ id }: { id: string }) {
         </Panel>
       </div>
       <Panel title="Recent jobs" id="recent">
-        <div class="table-wrap">
-          <table aria-label="Recent jobs">
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Model version</th>
-                <th scope="col">Duration</th>
-                <th scope="col" class="hide-narrow">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(s.recentJobs ?? []).map((j) => (
-                <tr key={j.id}>
-                  <td>
-                    <a href={href('jobs', j.id)}>{j.name}</a>
-                  </td>
-                  <td>
-                    <Badge status={j.status} />
-                  </td>
-                  <td>
-                    <ProgressBar value={j.progress} status={j.status} label={`progress of ${j.name}`} />
-                  </td>
-                  <td>{j.modelVersion ? <a href={href('models', j.modelVersion.name, j.modelVersion.version)}>{`${j.modelVersion.name} v${j.modelVersion.version}`}</a> : '–'}</td>
-                  <td>{fmtDuration(j.durationSeconds)}</td>
-                  <td class="hide-narrow">{fmtDate(j.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {(s.recentJobs ?? []).length === 0 && <p class="muted">No runs yet.</p>}
+        <DataTable
+          label="Recent jobs"
+          rows={s.recentJobs ?? []}
+          rowKey={(j) => j.id}
+          empty="No runs yet."
+          columns={[
+            { header: 'Job', cell: (j) => <a href={href('jobs', j.id)}>{j.name}</a> },
+            { header: 'Status', cell: (j) => <Badge status={j.status} /> },
+            { header: 'Progress', cell: (j) => <ProgressBar value={j.progress} status={j.status} label={`progress of ${j.name}`} /> },
+            { header: 'Model version', cell: (j) => (j.modelVersion ? <a href={href('models', j.modelVersion.name, j.modelVersion.version)}>{`${j.modelVersion.name} v${j.modelVersion.version}`}</a> : '–') },
+            { header: 'Duration', cell: (j) => fmtDuration(j.durationSeconds) },
+            { header: 'Created', cell: (j) => fmtDate(j.createdAt), wide: true },
+          ]}
+        />
       </Panel>
     </>
   );

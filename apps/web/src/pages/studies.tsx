@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { StudyStreamEvent, Trial } from '@trainyard/client';
 import { Chart } from '../components/chart';
+import { DataTable, ListPage } from '../components/table';
 import { Badge, ErrorBanner, Loading, Panel, ProgressBar } from '../components/ui';
 import { barSpec, historySpec, intermediateSpec } from '../lib/charts';
 import { fmtDate, fmtNumber } from '../lib/format';
@@ -13,55 +14,23 @@ export function StudiesPage() {
   const { api } = useSession();
   const list = useAsync(() => api.listStudies({ pageSize: 50 }), []);
   return (
-    <>
-      <h1>Studies</h1>
-      <ErrorBanner error={list.error} />
-      {!list.data ? (
-        <Loading what="studies" />
-      ) : (
-        <section class="panel">
-          <div class="table-wrap">
-            <table aria-label="Studies">
-              <thead>
-                <tr>
-                  <th scope="col">Study</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Trials</th>
-                  <th scope="col">Objective</th>
-                  <th scope="col">Best</th>
-                  <th scope="col" class="hide-narrow">Sampler</th>
-                  <th scope="col" class="hide-narrow">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((s) => (
-                  <tr key={s.id}>
-                    <td>
-                      <a href={href('studies', s.id)}>{s.name}</a>
-                    </td>
-                    <td>
-                      <Badge status={s.status} />
-                    </td>
-                    <td>
-                      {s.trialsCompleted + s.trialsPruned + s.trialsFailed}/{s.trials}
-                    </td>
-                    <td>
-                      {s.objective.direction} {s.objective.metric}
-                    </td>
-                    <td>{fmtNumber(s.bestTrial?.value)}</td>
-                    <td class="hide-narrow">
-                      {s.sampler} / {s.pruner}
-                    </td>
-                    <td class="hide-narrow">{fmtDate(s.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {list.data.items.length === 0 && <p class="muted">No studies yet.</p>}
-        </section>
-      )}
-    </>
+    <ListPage
+      title="Studies"
+      what="studies"
+      state={list}
+      label="Studies"
+      rowKey={(s) => s.id}
+      empty="No studies yet."
+      columns={[
+        { header: 'Study', cell: (s) => <a href={href('studies', s.id)}>{s.name}</a> },
+        { header: 'Status', cell: (s) => <Badge status={s.status} /> },
+        { header: 'Trials', cell: (s) => `${s.trialsCompleted + s.trialsPruned + s.trialsFailed}/${s.trials}` },
+        { header: 'Objective', cell: (s) => `${s.objective.direction} ${s.objective.metric}` },
+        { header: 'Best', cell: (s) => fmtNumber(s.bestTrial?.value) },
+        { header: 'Sampler', cell: (s) => `${s.sampler} / ${s.pruner}`, wide: true },
+        { header: 'Created', cell: (s) => fmtDate(s.createdAt), wide: true },
+      ]}
+    />
   );
 }
 
@@ -175,42 +144,21 @@ export function StudyPage({ id }: { id: string }) {
         </Panel>
       </div>
       <Panel title="Trials" id="trials">
-        <div class="table-wrap">
-          <table aria-label="Trials">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Status</th>
-                <th scope="col">{s.objective.metric}</th>
-                {paramNames.map((p) => (
-                  <th scope="col" key={p}>
-                    {p}
-                  </th>
-                ))}
-                <th scope="col">Rounds</th>
-                <th scope="col">Job</th>
-              </tr>
-            </thead>
-            <tbody>
-              {merged.map((t) => (
-                <tr key={t.number} class={s.bestTrial?.number === t.number ? 'selected' : ''}>
-                  <td>{t.number}</td>
-                  <td>
-                    <Badge status={t.status} />
-                  </td>
-                  <td>{fmtNumber(t.value)}</td>
-                  {paramNames.map((p) => (
-                    <td key={p}>{fmtNumber(t.params[p])}</td>
-                  ))}
-                  <td>{t.intermediate.length || '–'}</td>
-                  <td>
-                    <a href={href('jobs', t.jobId)}>job</a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Trials"
+          rows={merged}
+          rowKey={(t) => t.number}
+          rowClass={(t) => (s.bestTrial?.number === t.number ? 'selected' : '')}
+          empty="No trial has started yet."
+          columns={[
+            { header: '#', cell: (t) => t.number },
+            { header: 'Status', cell: (t) => <Badge status={t.status} /> },
+            { header: s.objective.metric, cell: (t) => fmtNumber(t.value) },
+            ...paramNames.map((p) => ({ header: p, cell: (t: Trial) => fmtNumber(t.params[p]) })),
+            { header: 'Rounds', cell: (t) => t.intermediate.length || '–' },
+            { header: 'Job', cell: (t) => <a href={href('jobs', t.jobId)}>job</a> },
+          ]}
+        />
       </Panel>
     </>
   );
