@@ -4,6 +4,8 @@
  * matching type here.
  */
 
+import type { components } from './schema';
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -44,24 +46,8 @@ export interface DatasetPreview {
   rows: Record<string, unknown>[];
 }
 
-/** `GET /v1/datasets/{id}/profile` (additive). */
-export interface DatasetProfile {
-  rows: number;
-  sampledRows: number;
-  target: { name: string; kind: 'classification' | 'regression' } | null;
-  columns: {
-    name: string;
-    type: DatasetColumn['type'];
-    missing: number;
-    missingRate: number;
-    distinct: number;
-    min: number | null;
-    max: number | null;
-    mean: number | null;
-    histogram: { x0: number; x1: number; count: number; target?: number | Record<string, number> | null }[] | null;
-    topValues: { value: string | number | boolean | null; count: number; target?: number | Record<string, number> | null }[] | null;
-  }[];
-}
+/** `GET /v1/datasets/{id}/profile` (additive): typed by the generated schema. */
+export type DatasetProfile = components['schemas']['DatasetProfile'];
 
 export type Metrics = Record<string, unknown>;
 

@@ -661,7 +661,63 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        ColumnProfile: {
+            /** @description distinct present values in the sampled rows */
+            distinct: number;
+            /** @description numeric columns with many values: equal-width bins */
+            histogram: components["schemas"]["HistogramBin"][] | null;
+            max: number | null;
+            mean: number | null;
+            min: number | null;
+            /** @description missing cells in the whole dataset (recorded at upload) */
+            missing: number;
+            /** @example 0.01 */
+            missingRate: number;
+            /** @example age */
+            name: string;
+            /** @description other columns: the most frequent values */
+            topValues: components["schemas"]["TopValue"][] | null;
+            /** @enum {string} */
+            type: "number" | "integer" | "boolean" | "string" | "datetime";
+        };
+        DatasetProfile: {
+            columns: components["schemas"]["ColumnProfile"][];
+            /** @description rows in the dataset */
+            rows: number;
+            /** @description rows profiled, from the top of the file */
+            sampledRows: number;
+            target: components["schemas"]["ProfileTarget"] | null;
+        };
+        HistogramBin: {
+            /** @example 812 */
+            count: number;
+            /** @description the target's mean (regression) or each class's count (classification) in this bin or value; absent without a target */
+            target?: (number | {
+                [key: string]: number;
+            }) | null;
+            /** @example 20 */
+            x0: number;
+            /** @example 25 */
+            x1: number;
+        };
+        ProfileTarget: {
+            /** @enum {string} */
+            kind: "classification" | "regression";
+            /** @example churned */
+            name: string;
+        };
+        TopValue: {
+            /** @example 2511 */
+            count: number;
+            /** @description the target's mean (regression) or each class's count (classification) in this bin or value; absent without a target */
+            target?: (number | {
+                [key: string]: number;
+            }) | null;
+            /** @example pro */
+            value: (string | number | boolean) | null;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -824,7 +880,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DatasetProfile"];
+                };
             };
         };
     };

@@ -1,10 +1,11 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { notFound, type FieldError } from '../common/api-error';
 import { intParam, throwIfInvalid } from '../common/pagination';
 import { DatasetsService } from '../datasets/datasets.service';
-import { profileRows, type DatasetProfile } from './dataset-profile';
+import { profileRows } from './dataset-profile';
+import { DatasetProfile } from './dataset-profile.dto';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => notFound('DATASET', 'id') });
 
@@ -18,6 +19,7 @@ export class DatasetProfileController {
   @Get(':id/profile')
   @ApiOperation({ summary: 'Per-column profile: type, missing, distinct, histogram or top values, and the relation to a chosen target' })
   @ApiQuery({ name: 'target', required: false, description: 'a column whose mean (regression) or class counts are given per bin or value' })
+  @ApiOkResponse({ type: DatasetProfile })
   @ApiQuery({ name: 'sampleRows', required: false, description: 'rows profiled, from the top of the file (100 to 50000, default 10000)' })
   async profile(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string, @Query('target') target: unknown, @Query('sampleRows') sampleRows: unknown): Promise<DatasetProfile> {
     const errors: FieldError[] = [];

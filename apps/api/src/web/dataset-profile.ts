@@ -1,30 +1,7 @@
 import type { ColumnSummary as DatasetColumn } from '@trainyard/contracts';
+import type { ColumnProfile, DatasetProfile } from './dataset-profile.dto';
 
 type Row = Record<string, unknown>;
-
-export interface ColumnProfile {
-  name: string;
-  type: DatasetColumn['type'];
-  /** Missing cells in the whole dataset (recorded at upload). */
-  missing: number;
-  missingRate: number;
-  /** The rest is over the sampled rows. */
-  distinct: number;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  /** Numeric columns: equal-width bins; `target` is the target's mean (regression) or each class's count in the bin. */
-  histogram: { x0: number; x1: number; count: number; target?: number | Record<string, number> | null }[] | null;
-  /** Other columns (and numbers with few values): the most frequent values, with the same `target`. */
-  topValues: { value: string | number | boolean | null; count: number; target?: number | Record<string, number> | null }[] | null;
-}
-
-export interface DatasetProfile {
-  rows: number;
-  sampledRows: number;
-  target: { name: string; kind: 'classification' | 'regression' } | null;
-  columns: ColumnProfile[];
-}
 
 const MAX_BINS = 20;
 const TOP_VALUES = 12;
