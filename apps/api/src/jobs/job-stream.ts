@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { TERMINAL_STATUSES, type JobStatus } from '@trainyard/contracts';
 import { LOG_LEVELS, type LogLevel } from '@trainyard/db';
 import type { Request, Response } from 'express';
-import { FeedRegistry, LiveFeed, type FeedSubscriber } from '../live/live-feed';
+import { FeedRegistry, LiveFeed, SentIds, type FeedSubscriber } from '../live/live-feed';
 import { LiveListener } from '../live/live-listener';
 import { SseConnection } from '../live/sse-connection';
 
@@ -17,8 +17,8 @@ const END_GRACE_MS = 300;
 
 interface JobSubscriber extends FeedSubscriber {
   minLevel: number;
-  logCursor: bigint;
-  metricCursor: bigint;
+  logs: SentIds;
+  metrics: SentIds;
   lastProgress: string | null;
 }
 
@@ -32,14 +32,14 @@ interface LogRow {
 }
 
 /** An event id holds both cursors, so `Last-Event-ID` resumes logs and metrics where the client stopped. */
-const eventId = (s: JobSubscriber) => `${s.logCursor}-${s.metricCursor}`;
+const eventId = (s: JobSubscriber) => `${s.logs.newest}-${s.metrics.newest}`;
 
 export function parseJobEventId(raw: string | undefined): { logCursor: bigint; metricCursor: bigint } | null {
   const m = /^(\d{1,19})-(\d{1,19})$/.exec(raw?.trim() ?? '');
   return m ? { logCursor: BigInt(m[1]), metricCursor: BigInt(m[2]) } : null;
 }
 
-const minOf = (values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
+const minOf = (values: bigint[]) => values.reduce((a, b) => (b < a ? b : a)).toString();
 
 class JobFeed extends LiveFeed<JobSubscriber> {
   protected async refresh(): Promise<void> {
@@ -54,25 +54,21 @@ class JobFeed extends LiveFeed<JobSubscriber> {
     if (!state) return this.endAll('end', { status: 'deleted', error: null }, eventId);
     const logs = await db.execute<LogRow[]>(
       `select id, ts, level, stage, message, data from job_logs where job_id = ? and id > ? order by id limit ${READ_LIMIT}`,
-      [this.id, minOf(subs.map((s) => s.logCursor)).toString()],
+      [this.id, minOf(subs.map((s) => s.logs.readAfter()))],
     );
     const metrics = await db.execute<{ id: string; name: string; step: number; value: number | null }[]>(
       `select id, name, step, value from metric_points where job_id = ? and id > ? order by id limit ${READ_LIMIT}`,
-      [this.id, minOf(subs.map((s) => s.metricCursor)).toString()],
+      [this.id, minOf(subs.map((s) => s.metrics.readAfter()))],
     );
     const progress = { progress: state.progress, stage: state.stage, status: state.status };
     const progressKey = JSON.stringify(progress);
     for (const s of subs) {
       for (const row of logs) {
-        const id = BigInt(row.id);
-        if (id <= s.logCursor) continue;
-        s.logCursor = id;
+        if (!s.logs.accept(BigInt(row.id))) continue;
         if (LOG_LEVELS.indexOf(row.level) >= s.minLevel) s.sse.send('log', logItem(row), eventId(s));
       }
       for (const row of metrics) {
-        const id = BigInt(row.id);
-        if (id <= s.metricCursor) continue;
-        s.metricCursor = id;
+        if (!s.metrics.accept(BigInt(row.id))) continue;
         s.sse.send('metric', { name: row.name, step: row.step, value: row.value }, eventId(s));
       }
       if (s.lastProgress !== progressKey) {
@@ -114,9 +110,8 @@ export class JobStreams {
     const minLevel = LOG_LEVELS.indexOf(options.level);
     const resume = parseJobEventId(req.get('last-event-id'));
     const sse = new SseConnection(req, res);
-    const subscriber: JobSubscriber = { sse, minLevel, logCursor: 0n, metricCursor: 0n, lastProgress: null };
-    if (resume) Object.assign(subscriber, resume);
-    else await this.catchUp(jobId, subscriber, options.tail);
+    const subscriber: JobSubscriber = { sse, minLevel, logs: new SentIds(resume?.logCursor ?? 0n), metrics: new SentIds(resume?.metricCursor ?? 0n), lastProgress: null };
+    if (!resume) await this.catchUp(jobId, subscriber, options.tail);
     if (!sse.isOpen) return;
     this.feeds.get(jobId, (onEmpty) => new JobFeed(this.listener, this.orm, jobId, `job:${jobId}`, onEmpty)).add(subscriber);
   }
@@ -135,8 +130,8 @@ export class JobStreams {
         order by id desc limit ?`,
       [jobId, heads.log, ...LOG_LEVELS.slice(s.minLevel), tail],
     );
-    s.logCursor = BigInt(heads.log);
-    s.metricCursor = BigInt(heads.metric);
+    s.logs = new SentIds(BigInt(heads.log));
+    s.metrics = new SentIds(BigInt(heads.metric));
     for (const row of rows.reverse()) s.sse.send('log', logItem(row), eventId(s));
   }
 }

@@ -105,3 +105,40 @@ export class FeedRegistry<F> {
     return feed;
   }
 }
+
+/** How far below the newest id a feed looks again for rows committed out of order. */
+const LOOKBACK = 1000n;
+const MAX_REMEMBERED = 4096;
+
+/**
+ * What one subscriber has been sent from one table whose ids come from a sequence. Ids are taken when a row is
+ * inserted but become visible when it commits, so two writers can commit out of order: a read may see id 102
+ * before 101. Reading again a window below the newest id, and remembering which ids were sent, delivers 101 once
+ * when it appears. Nothing at or below `floor` (where the subscriber started) is sent.
+ */
+export class SentIds {
+  private readonly recent = new Set<bigint>();
+  private readonly floor: bigint;
+
+  constructor(public newest: bigint) {
+    this.floor = newest;
+  }
+
+  /** The id to read after. */
+  readAfter(): bigint {
+    const from = this.newest - LOOKBACK;
+    return from > this.floor ? from : this.floor;
+  }
+
+  /** True the first time `id` is offered. */
+  accept(id: bigint): boolean {
+    if (id <= this.floor || this.recent.has(id)) return false;
+    this.recent.add(id);
+    if (id > this.newest) this.newest = id;
+    if (this.recent.size > MAX_REMEMBERED) {
+      const below = this.newest - LOOKBACK;
+      for (const old of this.recent) if (old <= below) this.recent.delete(old);
+    }
+    return true;
+  }
+}

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { StudyObjective, StudyStatus } from '@trainyard/db';
 import type { Request, Response } from 'express';
-import { FeedRegistry, LiveFeed, type FeedSubscriber } from '../live/live-feed';
+import { FeedRegistry, LiveFeed, SentIds, type FeedSubscriber } from '../live/live-feed';
 import { LiveListener } from '../live/live-listener';
 import { SseConnection } from '../live/sse-connection';
 
 const READ_LIMIT = 5_000;
 
 interface StudySubscriber extends FeedSubscriber {
-  metricCursor: bigint;
+  metrics: SentIds;
   /** Each trial's last sent `status|value`. */
   trials: Map<number, string>;
   lastProgress: string | null;
@@ -23,7 +23,7 @@ interface TrialRow {
   job_id: string;
 }
 
-const eventId = (s: StudySubscriber) => String(s.metricCursor);
+const eventId = (s: StudySubscriber) => String(s.metrics.newest);
 
 class StudyFeed extends LiveFeed<StudySubscriber> {
   protected async refresh(): Promise<void> {
@@ -42,7 +42,7 @@ class StudyFeed extends LiveFeed<StudySubscriber> {
          from metric_points p join study_trials t on t.job_id = p.job_id
         where t.study_id = ? and p.id > ? and p.name like 'validation.%'
         order by p.id limit ${READ_LIMIT}`,
-      [this.id, subs.reduce((a, s) => (s.metricCursor < a ? s.metricCursor : a), subs[0].metricCursor).toString()],
+      [this.id, subs.map((s) => s.metrics.readAfter()).reduce((a, b) => (b < a ? b : a)).toString()],
     );
     const progress = summarize(study, trials);
     const progressKey = JSON.stringify(progress);
@@ -54,9 +54,7 @@ class StudyFeed extends LiveFeed<StudySubscriber> {
         s.sse.send('trial', { number: t.number, status: t.status, params: t.params, value: t.value, jobId: t.job_id }, eventId(s));
       }
       for (const p of points) {
-        const id = BigInt(p.id);
-        if (id <= s.metricCursor) continue;
-        s.metricCursor = id;
+        if (!s.metrics.accept(BigInt(p.id))) continue;
         s.sse.send('intermediate', { number: p.number, name: p.name, step: p.step, value: p.value }, eventId(s));
       }
       if (s.lastProgress !== progressKey) {
@@ -105,14 +103,14 @@ export class StudyStreams {
   async serve(studyId: string, req: Request, res: Response): Promise<void> {
     const resume = /^\d{1,19}$/.exec(req.get('last-event-id')?.trim() ?? '');
     const sse = new SseConnection(req, res);
-    const subscriber: StudySubscriber = { sse, metricCursor: resume ? BigInt(resume[0]) : 0n, trials: new Map(), lastProgress: null };
+    const subscriber: StudySubscriber = { sse, metrics: new SentIds(resume ? BigInt(resume[0]) : 0n), trials: new Map(), lastProgress: null };
     if (!resume) {
       // Earlier intermediate values are in GET …/trials; the stream carries the new ones.
       const [head] = await this.orm.em
         .fork()
         .getConnection()
         .execute<{ id: string }[]>(`select coalesce(max(p.id), 0) as id from metric_points p join study_trials t on t.job_id = p.job_id where t.study_id = ?`, [studyId]);
-      subscriber.metricCursor = BigInt(head.id);
+      subscriber.metrics = new SentIds(BigInt(head.id));
     }
     if (!sse.isOpen) return;
     this.feeds.get(studyId, (onEmpty) => new StudyFeed(this.listener, this.orm, studyId, `study:${studyId}`, onEmpty)).add(subscriber);
