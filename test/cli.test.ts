@@ -192,8 +192,8 @@ describe('trainyard CLI against a real stack', () => {
   it('draws a progress bar on a terminal, and none with NO_COLOR', { skip: spawnSync('script', ['--version']).status !== 0 && 'no script(1) for a pseudo-terminal' }, async () => {
     const command = `${process.execPath} ${BIN} jobs submit --dataset ${datasetId} --target label --exclude id --param numRounds=200 --follow`;
     // script(1) gives the CLI a pseudo-terminal; it runs asynchronously, since the API under test is in this process.
-    const onTerminal = (extra: NodeJS.ProcessEnv) => new Promise<Run>((resolve) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...env, TERM: 'xterm', ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const onTerminal = (extra: NodeJS.ProcessEnv, line = command) => new Promise<Run>((resolve) => {
+      const child = spawn('script', ['-qec', line, '/dev/null'], { env: { ...env, TERM: 'xterm', ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       child.stdout.on('data', (c) => (stdout += c));
       child.stdin.end();
@@ -203,6 +203,9 @@ describe('trainyard CLI against a real stack', () => {
     assert.equal(tty.code, 0, tty.stdout);
     assert.match(tty.stdout, /\[#+\.*\]\s+\d+% train {2}round \d+ {2}train\.logLoss/);
     assert.match(tty.stdout, /\x1b\[32mcompleted\x1b\[0m/);
+    const upload = await onTerminal({}, `${process.execPath} ${BIN} datasets upload ${csvPath} --name cli-tty`);
+    assert.equal(upload.code, 0, upload.stdout);
+    assert.match(upload.stdout, /uploading \[#+\] 100% [\d.]+ KiB \/ [\d.]+ KiB/, 'a byte-counted bar that ends full');
     const plain = await onTerminal({ NO_COLOR: '1' });
     assert.equal(plain.code, 0, plain.stdout);
     assert.doesNotMatch(plain.stdout, /\x1b|\[#/);
