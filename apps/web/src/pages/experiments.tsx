@@ -28,6 +28,10 @@ interface ExperimentRow extends Experiment {
   best?: Record<string, { jobId: string; name: string; value: number }>;
 }
 
+/** Headline metrics first in the experiments' Best column. */
+const HEADLINE = ['rocAuc', 'rmse', 'accuracy', 'f1', 'r2', 'mae', 'logLoss'];
+const headlineRank = (metric: string) => (HEADLINE.includes(metric) ? HEADLINE.indexOf(metric) : HEADLINE.length);
+
 function Runs({ experiment }: { experiment: string }) {
   const { api } = useSession();
   const runs = useAsync(async () => {
@@ -123,6 +127,7 @@ export function ExperimentsPage({ name }: { name?: string }) {
                 header: 'Best',
                 cell: (e) =>
                   Object.entries(e.best ?? {})
+                    .sort(([a], [b]) => headlineRank(a) - headlineRank(b))
                     .slice(0, 3)
                     .map(([m, b]) => `${m} ${fmtNumber(b.value)}`)
                     .join(' · '),
