@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Device, InputScaling, JobError, ModelType, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
-import { EventStore, JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, type BestTrial, type StudyStatus } from '@trainyard/db';
+import { EventStore, JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, notifyStudy, type BestTrial, type StudyStatus } from '@trainyard/db';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
@@ -77,6 +77,7 @@ export function createStudyActivities(deps: ActivityDeps) {
         `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
         [study.id, input.number, JSON.stringify(input.params), jobId],
       );
+      await notifyStudy(em, study.id, 'trial');
       return { jobId, spec, scaling: scalingOf(spec) };
     },
 
@@ -96,6 +97,7 @@ export function createStudyActivities(deps: ActivityDeps) {
       }
       await em.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.number, status: 'running' }, { status: input.outcome === 'pruned' ? 'pruned' : 'failed', completedAt: new Date() });
       await deps.storage.deletePrefix(objectKeys.jobPrefix(trial.jobId)).catch(() => undefined);
+      await notifyStudy(em, input.studyId, 'trial');
     },
 
     /**
@@ -115,6 +117,7 @@ export function createStudyActivities(deps: ActivityDeps) {
       if (version && input.alias) await pointAlias(deps, study, version, input.alias);
       await em.nativeUpdate(Study, { id: study.id, status: 'running' }, { status: input.status, bestTrial, error: input.error ?? null, completedAt: new Date() });
       await deps.storage.deletePrefix(objectKeys.studyPrefix(study.id)).catch(() => undefined);
+      await notifyStudy(em, study.id, 'status');
       return bestTrial;
     },
   };

@@ -436,6 +436,7 @@ export function ensureSetup({ build: doBuild = true, temporal = true } = {}) {
   const xgboostLib = ensureNativeLib('xgboost');
   const lightgbmLib = ensureNativeLib('lightgbm');
   if (doBuild) build();
+  if (doBuild) run(process.execPath, [path.join(repoRoot, 'scripts', 'build-web.mjs')]); // the dashboard, when apps/web changed
   return { temporalCli, xgboostLib, lightgbmLib, toolsDir: toolsDir() };
 }
 

@@ -58,6 +58,17 @@ function ensureComposeCli() {
   }
 }
 
+/** The browser tests drive Debian's chromium (Playwright cannot download its own here); root installs it when missing. */
+function ensureChromium() {
+  if (process.env.TRAINYARD_CHROMIUM || commandExists('chromium')) return;
+  if (process.getuid?.() !== 0 || !commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
+  say('no chromium; apt-get install chromium for the browser tests ...');
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']]) {
+    if (spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: aptEnv }).status !== 0) return say('could not install chromium; the browser tests will be skipped');
+  }
+}
+
 // ---------- test files ----------
 
 /** @param {string} dir @param {string[]} [out] @returns {string[]} */
@@ -167,6 +178,7 @@ async function main() {
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ...toolEnv(tools), NODE_ENV: 'test' };
   if (files.some((f) => f.includes('docker-compose'))) ensureComposeCli();
+  if (files.some((f) => f.includes('web-dashboard'))) ensureChromium();
   env.DATABASE_URL ||= await startThrowawayPostgres({ cleanups, say });
   Object.assign(env, await services.startTestObjectStore({ cleanups, say }));
   env.TRAINYARD_TEMPORAL_LOG_LEVEL ||= 'ERROR'; // tests fail jobs on purpose; the SDK would log each as a warning

@@ -21,6 +21,8 @@ import { StatsModule } from './stats/stats.module';
 import { StudiesModule } from './studies/studies.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TokensModule } from './tokens/tokens.module';
+import { LiveModule } from './live/live.module';
+import { WebModule } from './web/web.module';
 
 export interface AppOptions {
   /** Check every JSON response against its endpoint's schema (tests). */
@@ -47,6 +49,9 @@ export class AppModule {
         RetentionModule,
         StudiesModule,
         StatsModule,
+        LiveModule,
+        // Last: its catch-all route serves the dashboard's pages for any path the API does not answer.
+        WebModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

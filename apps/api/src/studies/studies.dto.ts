@@ -191,3 +191,19 @@ export const cancelStudy = byIdEndpoint({
   response: StudyDto,
   errors: ['STUDY_NOT_CANCELLABLE', 'UNAVAILABLE'],
 });
+
+/** `GET /v1/studies/{id}/events` (additive): the study's trials as they run, as server-sent events. */
+export const studyEvents = byIdEndpoint({
+  method: 'get',
+  path: '/v1/studies/{id}/events',
+  tag,
+  summary: 'Live study events',
+  description: 'A text/event-stream of `trial` (a trial started or ended, with its value), `intermediate` (a trial’s objective per round), `progress` and a final `end` ({ status }); `Last-Event-ID` resumes.',
+  role: 'viewer',
+  resource: 'STUDY',
+  status: 200,
+  responseDescription: 'the event stream',
+  response: null,
+  produces: { 'text/event-stream': { description: 'events `trial`, `intermediate`, `progress`, then `end`' } },
+  errors: [],
+});

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Device, JobError, JobStatus, ModelVersionRef, Stage } from '@trainyard/contracts';
 import type { LogLevel } from '../entities';
+import { LIVE_CHANNEL, NOTIFY_CHANGED_JOBS, type JobNoticeKind } from './live-notices';
 
 export interface LogEntry {
   level: LogLevel;
@@ -15,9 +16,17 @@ export interface MetricValue {
   value: number;
 }
 
+/** Wraps a statement returning `id` (the job's) so that it also notifies live streams, in the same round trip. */
+function notifying(statement: string): string {
+  return `with changed as (${statement}) ${NOTIFY_CHANGED_JOBS}`;
+}
+
+const notice = (kind: JobNoticeKind) => [LIVE_CHANNEL, kind];
+
 /**
  * Writes the job progress that the pipeline reports. Every statement is a single atomic UPDATE/INSERT
- * so that concurrent activities and retries cannot move a job backwards.
+ * so that concurrent activities and retries cannot move a job backwards, and each one that changes something
+ * announces it on LIVE_CHANNEL for the API's live streams.
  */
 export class JobStore {
   constructor(private readonly em: EntityManager) {}
@@ -29,20 +38,21 @@ export class JobStore {
   /** Moves a queued or running job into `stage`; progress never decreases. Returns false when the job is already terminal. */
   async enterStage(jobId: string, stage: Stage, progress: number, device?: Device): Promise<boolean> {
     const rows = await this.db.execute(
-      `update training_jobs
+      notifying(`update training_jobs
           set status = 'running', stage = ?, progress = greatest(progress, ?),
               device = coalesce(?, device), started_at = coalesce(started_at, now())
         where id = ? and status in ('queued', 'running')
-        returning id`,
-      [stage, progress, device ?? null, jobId],
+        returning id`),
+      [stage, progress, device ?? null, jobId, ...notice('progress')],
     );
     return rows.length > 0;
   }
 
   async setProgress(jobId: string, progress: number): Promise<void> {
+    const value = Math.min(1, Math.max(0, progress));
     await this.db.execute(
-      `update training_jobs set progress = greatest(progress, ?) where id = ? and status = 'running'`,
-      [Math.min(1, Math.max(0, progress)), jobId],
+      notifying(`update training_jobs set progress = ? where id = ? and status = 'running' and progress < ? returning id`),
+      [value, jobId, value, ...notice('progress')],
     );
   }
 
@@ -74,8 +84,8 @@ export class JobStore {
 
   async log(jobId: string, entry: LogEntry): Promise<void> {
     await this.db.execute(
-      `insert into job_logs (job_id, ts, level, stage, message, data) values (?, now(), ?, ?, ?, ?::jsonb)`,
-      [jobId, entry.level, entry.stage ?? null, entry.message, entry.data ? JSON.stringify(entry.data) : null],
+      notifying(`insert into job_logs (job_id, ts, level, stage, message, data) values (?, now(), ?, ?, ?, ?::jsonb) returning job_id as id`),
+      [jobId, entry.level, entry.stage ?? null, entry.message, entry.data ? JSON.stringify(entry.data) : null, ...notice('log')],
     );
   }
 
@@ -84,10 +94,12 @@ export class JobStore {
     if (points.length === 0) return;
     const values = points.map(() => '(?, ?, ?, ?, now())').join(', ');
     const params = points.flatMap((p) => [jobId, p.name, p.step, Number.isFinite(p.value) ? p.value : null]);
+    // One notice per statement, not per point: `changed` keeps one row.
     await this.db.execute(
-      `insert into metric_points (job_id, name, step, value, ts) values ${values}
-       on conflict (job_id, name, step) do update set value = excluded.value, ts = excluded.ts`,
-      params,
+      `with points as (insert into metric_points (job_id, name, step, value, ts) values ${values}
+         on conflict (job_id, name, step) do update set value = excluded.value, ts = excluded.ts returning job_id),
+       changed as (select distinct job_id as id from points) ${NOTIFY_CHANGED_JOBS}`,
+      [...params, ...notice('metric')],
     );
   }
 
@@ -97,18 +109,19 @@ export class JobStore {
     outcome: { status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>; error: JobError | null; modelVersion: ModelVersionRef | null },
   ): Promise<boolean> {
     const rows = await this.db.execute(
-      `update training_jobs
+      notifying(`update training_jobs
           set status = ?, error = ?::jsonb, model_version = coalesce(?::jsonb, model_version),
               progress = case when ? = 'completed' then 1 else progress end,
               completed_at = now()
         where id = ? and status in ('queued', 'running')
-        returning id`,
+        returning id`),
       [
         outcome.status,
         outcome.error ? JSON.stringify(outcome.error) : null,
         outcome.modelVersion ? JSON.stringify(outcome.modelVersion) : null,
         outcome.status,
         jobId,
+        ...notice('status'),
       ],
     );
     return rows.length > 0;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../preprocess/seeded-random';
 import { precisionRecallCurve, rocCurve } from './curves';
-import { residualSummary } from './residuals';
+import { residualSample, residualSummary } from './residuals';
 import { rocAuc } from './roc-auc';
 
 /** Trapezoid area under (x, y) points in order. */
@@ -60,5 +60,19 @@ describe('residualSummary', () => {
     assert.deepEqual([s.histogram[0]!.from, s.histogram[9]!.to], [-5, 5]);
     assert.equal(residualSummary([1, 2], [1, 2]).histogram.length, 1, 'a perfect fit is one bin');
     assert.equal(residualSummary(actual, predicted, 5000).histogram.length, 200, 'bins are capped');
+  });
+});
+
+describe('residualSample', () => {
+  it('takes evenly spaced pairs up to the budget and skips non-finite ones', () => {
+    assert.deepEqual(residualSample([1, 2, NaN, 4], [1.5, 2.5, 3, 3.5]), [
+      { actual: 1, predicted: 1.5 },
+      { actual: 2, predicted: 2.5 },
+      { actual: 4, predicted: 3.5 },
+    ]);
+    const big = Array.from({ length: 10_000 }, (_, i) => i);
+    const sample = residualSample(big, big, 500);
+    assert.equal(sample.length, 500);
+    assert.equal(sample[1].actual, 20);
   });
 });

@@ -5,7 +5,7 @@ export type { RegressionMetrics } from './regression-metrics';
 export { rocAuc } from './roc-auc';
 export { rocCurve, precisionRecallCurve, MAX_CURVE_POINTS } from './curves';
 export type { RocPoint, PrPoint } from './curves';
-export { residualSummary } from './residuals';
+export { residualSample, residualSummary } from './residuals';
 export type { ResidualSummary, ResidualBin } from './residuals';
 export { trainMetrics, sampleRows, TRAIN_METRICS_MAX_ROWS } from './train-metrics';
 export type { TrainMetrics, TrainMetricsOptions } from './train-metrics';

@@ -57,3 +57,15 @@ function histogram(sorted: Float64Array, min: number, max: number, bins: number)
   for (const r of sorted) out[Math.min(bins - 1, Math.floor((r - min) / width))]!.count++;
   return out;
 }
+
+/** Up to `max` (actual, predicted) pairs of a regression's test rows, evenly spaced through the rows, for a residual plot. */
+export function residualSample(actual: ArrayLike<number>, predicted: ArrayLike<number>, max = 500): { actual: number; predicted: number }[] {
+  const n = Math.min(actual.length, predicted.length);
+  const step = Math.max(1, n / max);
+  const out: { actual: number; predicted: number }[] = [];
+  for (let x = 0; x < n && out.length < max; x += step) {
+    const i = Math.floor(x);
+    if (Number.isFinite(actual[i]) && Number.isFinite(predicted[i])) out.push({ actual: actual[i], predicted: predicted[i] });
+  }
+  return out;
+}
