@@ -24,6 +24,8 @@ export interface ColumnSummary {
   name: string;
   type: 'number' | 'integer' | 'boolean' | 'string' | 'datetime';
   nullCount: number;
+  /** Distinct present values, exact up to 1000; null above (or unknown); absent on datasets uploaded before it was counted. */
+  distinct?: number | null;
 }
 
 export interface LoadFeaturesResult {
