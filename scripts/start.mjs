@@ -61,6 +61,22 @@ async function registerSample(/** @type {string} */ apiUrl, /** @type {string} *
   return { id: /** @type {string} */ (body.id) };
 }
 
+/**
+ * Trains the sample once per data dir: the Idempotency-Key names the dataset, so a later start gets the first
+ * job back instead of a new one.
+ * @returns {Promise<{ id: string, status: string, created: boolean } | { error: string }>}
+ */
+async function trainSample(/** @type {string} */ apiUrl, /** @type {string} */ token, /** @type {string} */ datasetId) {
+  const res = await fetch(`${apiUrl}/v1/training-jobs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `sample-${datasetId}` },
+    body: JSON.stringify({ name: 'churn-sample', datasetId, target: 'churned', exclude: ['customer_id'], model: { type: 'xgboost' }, tags: { sample: 'true' } }),
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok || !body?.id) return { error: `POST /v1/training-jobs → ${res.status} ${JSON.stringify(body)}` };
+  return { id: body.id, status: body.status, created: res.status === 201 };
+}
+
 function printBox(/** @type {string[]} */ lines) {
   const width = Math.max(...lines.map((l) => l.length));
   const bar = '─'.repeat(width + 2);
@@ -70,9 +86,9 @@ function printBox(/** @type {string[]} */ lines) {
 /**
  * The banner. The admin token itself is shown only when this start generated it; otherwise it says where the
  * token is, and the commands read it from there.
- * @param {{ apiUrl: string, uiUrl: string | null, token: { value: string | null, shown: boolean }, datasetId?: string, sampleError?: string }} info
+ * @param {{ apiUrl: string, uiUrl: string | null, token: { value: string | null, shown: boolean }, datasetId?: string, sampleError?: string, job?: { id: string, status: string, created: boolean } | { error: string } }} info
  */
-function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError }) {
+function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError, job }) {
   const tokenLine = token.shown
     ? `${token.value} (new: shown only now)`
     : env.TRAINYARD_ADMIN_TOKEN
@@ -88,10 +104,12 @@ function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError }) {
     `API docs     ${apiUrl}/docs`,
     `Temporal UI  ${uiUrl ?? '(external Temporal)'}`,
     `Admin token  ${tokenLine}`,
+    `Dashboard    ${apiUrl}/`,
     `Sample data  ${datasetId ?? `not registered: ${sampleError}`}`,
+    `Sample job   ${!job ? '(none)' : 'error' in job ? `not submitted: ${job.error}` : `${job.id} (${job.created ? 'training now' : job.status}): ${apiUrl}/#/jobs/${job.id}`}`,
   ]);
   console.log(`
-Train on the sample:
+Train on the sample again (or on your own data):
   curl -s -X POST ${apiUrl}/v1/training-jobs ${auth} -H "Content-Type: application/json" \\
     -d '${body}'
 Watch it (use the "id" from the answer):
@@ -180,7 +198,10 @@ async function main() {
   const token = { value: tokenValue, shown: !env.TRAINYARD_ADMIN_TOKEN && !tokenExisted && tokenValue !== null };
   const sample = tokenValue ? await registerSample(apiUrl, tokenValue).catch((err) => ({ error: err.message })) : { error: `no admin token in ${tokenFile}` };
   if (stopping) return;
-  startedBanner({ apiUrl, uiUrl, token, datasetId: 'id' in sample ? sample.id : undefined, sampleError: 'error' in sample ? sample.error : undefined });
+  const datasetId = 'id' in sample ? sample.id : undefined;
+  const job = datasetId && tokenValue ? await trainSample(apiUrl, tokenValue, datasetId).catch((err) => ({ error: err.message })) : undefined;
+  if (stopping) return;
+  startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError: 'error' in sample ? sample.error : undefined, job });
 }
 
 main().catch(async (err) => {
