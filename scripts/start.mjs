@@ -159,6 +159,7 @@ async function main() {
     const child = keeper.keep('temporal', () => services.spawnTemporalDevServer(options), { afterRestart: ready });
     childEnv.TEMPORAL_ADDRESS = address;
     uiUrl = `http://127.0.0.1:${temporalUiPort}`;
+    childEnv.TRAINYARD_TEMPORAL_UI_URL ??= uiUrl;
     temporal = ready(child).then(() => say(`Temporal dev server at ${address}`));
   }
 

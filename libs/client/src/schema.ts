@@ -836,6 +836,8 @@ export interface components {
             [key: string]: number;
         } | unknown;
         Column: {
+            /** @description distinct present values, exact up to 1000; null when there are more */
+            distinct?: number | null;
             name: string;
             /** @description missing cells */
             nullCount: number;
@@ -1583,6 +1585,8 @@ export interface components {
         RetentionRun: {
             jobsDeleted: number;
             logLinesDeleted: number;
+            /** @description objects removed from the store: deleted jobs, orphaned uploads, abandoned scratch and parts */
+            objectsDeleted: number;
             policy: {
                 completedJobDays: number;
                 /** @description when the schedule runs it (UTC) */
@@ -1818,6 +1822,8 @@ export interface components {
                 target: string;
                 /** @enum {string|null} */
                 task: "classification" | "regression" | null;
+                /** @description the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL */
+                temporalUrl: string | null;
                 /** @description the ValidationSpec after defaults */
                 validation: {
                     [key: string]: unknown;
@@ -1999,6 +2005,8 @@ export interface components {
             seed: number;
             /** @enum {string} */
             status: "running" | "completed" | "cancelled" | "failed";
+            /** @description the study's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL */
+            temporalUrl: string | null;
             timeoutSeconds: number | null;
             trials: number;
             trialsCompleted: number;
@@ -2319,6 +2327,8 @@ export interface components {
             target: string;
             /** @enum {string|null} */
             task: "classification" | "regression" | null;
+            /** @description the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL */
+            temporalUrl: string | null;
             /** @description the ValidationSpec after defaults */
             validation: {
                 [key: string]: unknown;

@@ -261,6 +261,7 @@ export const TrainingJobDto = z
     studyId: Uuid.nullable(),
     scheduleId: Uuid.nullable(),
     workflowId: z.string(),
+    temporalUrl: z.string().nullable().meta({ description: "the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL" }),
     tags: z.record(z.string(), z.string()),
     notes: z.string().nullable(),
     createdBy: z.string().meta({ description: 'the name of the token that submitted it' }),

@@ -2,8 +2,8 @@ import { defaultPreprocessing } from '@trainyard/contracts';
 import type { TrainingJob } from '@trainyard/db';
 import type { TrainingJobDto } from './training-job.dto';
 
-/** The job as the API shows it. */
-export function toJobDto(j: TrainingJob): TrainingJobDto {
+/** The job as the API shows it; `temporalUrl` turns its workflow id into a link to the Temporal UI, where known. */
+export function toJobDto(j: TrainingJob, temporalUrl: (workflowId: string) => string | null): TrainingJobDto {
   return {
     id: j.id,
     name: j.name,
@@ -33,6 +33,7 @@ export function toJobDto(j: TrainingJob): TrainingJobDto {
     studyId: j.studyId,
     scheduleId: j.scheduleId,
     workflowId: j.workflowId,
+    temporalUrl: temporalUrl(j.workflowId),
     tags: j.tags,
     notes: j.notes,
     createdBy: j.createdBy,

@@ -14,6 +14,7 @@ import { pageWindow, type Page } from '../common/schemas';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
 import { checkJobColumns } from './job-columns';
 import { toJobDto } from './training-job.mapper';
+import { temporalWorkflowUrl } from '../common/temporal-link';
 import { TrainingJobRequest, type JobListQuery, type ParsedJobRequest, type TrainingJobDto } from './training-job.dto';
 
 type Series = Record<string, { step: number; value: number | null; ts: string }[]>;
@@ -60,7 +61,7 @@ export class TrainingJobsService {
       throw unavailable('the workflow service', err);
     }
     await new JobStore(em).log(job.id, { level: 'info', message: `job queued by ${principal.name} (priority ${spec.priority})` });
-    return toJobDto(job);
+    return this.toDto(job);
   }
 
   async get(id: string): Promise<TrainingJob> {
@@ -69,8 +70,12 @@ export class TrainingJobsService {
     return job;
   }
 
+  toDto(job: TrainingJob): TrainingJobDto {
+    return toJobDto(job, (workflowId) => temporalWorkflowUrl(this.config, workflowId));
+  }
+
   async describe(id: string): Promise<TrainingJobDto> {
-    return toJobDto(await this.get(id));
+    return this.toDto(await this.get(id));
   }
 
   /** A fresh read of a job this caller was shown, bypassing the request's identity map, for callers that poll. */
@@ -92,7 +97,7 @@ export class TrainingJobsService {
       limit: page.pageSize,
       offset: page.offset,
     });
-    return { items: items.map(toJobDto), total, page: page.page, pageSize: page.pageSize };
+    return { items: items.map((j) => this.toDto(j)), total, page: page.page, pageSize: page.pageSize };
   }
 
   async cancel(principal: Principal, id: string): Promise<TrainingJobDto> {
@@ -110,7 +115,7 @@ export class TrainingJobsService {
       await new JobStore(this.em.fork()).finalize(job.id, { status: 'cancelled', error: null, modelVersion: null });
     }
     await this.em.refresh(job);
-    return toJobDto(job);
+    return this.toDto(job);
   }
 
   /** A new job with the old one's request, any fields in `overrides` replacing its own; validated like a new job. */

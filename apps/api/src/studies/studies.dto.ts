@@ -130,6 +130,7 @@ export const StudyDto = z
     bestTrial: BestTrial.nullable(),
     error: z.strictObject({ code: z.string(), message: z.string() }).nullable().meta({ description: 'why a failed study failed' }),
     workflowId: z.string(),
+    temporalUrl: z.string().nullable().meta({ description: "the study's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL" }),
     warnings: z.array(z.string()).meta({ description: 'settings that make the study less useful than it looks, e.g. too few trials for TPE' }),
     createdBy: z.string(),
     createdAt: Timestamp,

@@ -13,6 +13,7 @@ import { ApiError, notFound, unavailable } from '../common/api-error';
 import { WithStatus } from '../common/endpoint';
 import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { pageWindow, type Page, type PageQuery } from '../common/schemas';
+import { temporalWorkflowUrl } from '../common/temporal-link';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
 import { TrainingJobsService } from '../jobs/training-jobs.service';
 import type { StudyDto, StudyRequest } from './studies.dto';
@@ -119,6 +120,7 @@ export class StudiesService {
       bestTrial: best,
       error: study.error,
       workflowId: study.workflowId,
+      temporalUrl: temporalWorkflowUrl(this.config, study.workflowId),
       warnings: studyWarnings(study),
       createdBy: study.createdBy,
       createdAt: study.createdAt.toISOString(),

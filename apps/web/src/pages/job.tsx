@@ -132,7 +132,7 @@ export function JobPage({ id }: { id: string }) {
       setActionError(err);
     }
   };
-  const temporal = (j as TrainingJob & { temporalUrl?: string; links?: { temporal?: string } }).temporalUrl ?? (j as { links?: { temporal?: string } }).links?.temporal;
+  const temporal = j.temporalUrl;
   const params = (version.data?.lineage?.params as Record<string, unknown> | undefined) ?? j.model.params ?? {};
   const importance = version.data?.featureImportance ?? [];
 
