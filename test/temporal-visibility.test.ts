@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { binaryCsv } from './support/datasets';
 import { ApiClient } from './support/http';
 import { waitUntil } from './support/jobs';
@@ -47,6 +48,14 @@ describe('Temporal visibility: runs are found by what they are', () => {
     assert.ok(found);
     const byModel = await listWorkflows(stack, `TrainyardModelType = 'lightgbm' AND TrainyardDataset = '${ds.body.id}'`);
     assert.deepEqual(byModel.map((r) => r.execution.workflowId), [job.workflowId]);
+
+    const connection = await Connection.connect({ address: stack.config.temporalAddress });
+    try {
+      const described = await new Client({ connection, namespace: stack.config.temporalNamespace }).workflow.getHandle(job.workflowId).describe();
+      assert.equal(await described.staticSummary(), `lightgbm on vis v${ds.body.version}, experiment ${experiment}`);
+    } finally {
+      await connection.close();
+    }
   });
 
   it("links each job and study to its run's page in the Temporal UI", async () => {

@@ -40,6 +40,13 @@ export class TrainingJobsService {
     return { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
   }
 
+  /** What the run is, as the Temporal UI lists it: "xgboost on churn v3, experiment default". */
+  async runSummary(spec: TrainingSpec): Promise<string> {
+    const dataset = await this.em.findOne(Dataset, { id: spec.datasetId }, { fields: ['name', 'version'] });
+    const on = dataset ? `${dataset.name} v${dataset.version}` : `dataset ${spec.datasetId}`;
+    return `${spec.model.type} on ${on}, experiment ${spec.experiment}`;
+  }
+
   /** Records the job and starts its workflow; if Temporal refuses, the job is removed again and nothing is accepted. */
   async create(principal: Principal, request: ParsedJobRequest, origin: { retryOf?: string } = {}): Promise<TrainingJobDto> {
     const spec = await this.resolveSpec(request);
@@ -48,6 +55,7 @@ export class TrainingJobsService {
     await em.persistAndFlush(job);
 
     const input: TrainingWorkflowInput = { jobId: job.id, tenantId: principal.tenantId, spec, queuePrefix: this.config.queuePrefix };
+    const staticSummary = await this.runSummary(spec);
     try {
       await this.temporal.workflow.start<typeof trainingWorkflow>('trainingWorkflow', {
         taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix),
@@ -55,6 +63,7 @@ export class TrainingJobsService {
         args: [input],
         priority: { priorityKey: PRIORITY_KEYS[spec.priority] },
         memo: { tenantId: principal.tenantId, jobName: spec.name },
+        staticSummary,
       });
     } catch (err) {
       await em.nativeDelete(TrainingJob, { id: job.id });

@@ -73,8 +73,9 @@ export class StudiesService {
       queuePrefix: this.config.queuePrefix,
       config: { searchSpace: req.searchSpace, objective: req.objective, trials: req.trials, parallelism: req.parallelism, sampler: req.sampler, pruner: req.pruner, seed, timeoutSeconds: req.timeoutSeconds, register: req.register },
     };
+    const staticSummary = `study ${study.name}: ${study.sampler}, ${study.trials} trials of ${await this.jobs.runSummary(spec)}`;
     try {
-      await this.temporal.workflow.start<typeof studyWorkflow>('studyWorkflow', { taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix), workflowId: study.workflowId, args: [input] });
+      await this.temporal.workflow.start<typeof studyWorkflow>('studyWorkflow', { taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix), workflowId: study.workflowId, args: [input], staticSummary });
     } catch (err) {
       await this.em.nativeDelete(Study, { id: study.id });
       throw unavailable('the workflow service', err);
