@@ -119,6 +119,24 @@ Stop with Ctrl-C.
 `);
 }
 
+/**
+ * Data dirs from before the object store kept uploads in `datasets/` and ONNX files in `artifacts/`; their database
+ * rows now name the same relative paths as object keys, so moving the two folders into the default store keeps
+ * every dataset and model. Job working folders (`jobs/`) are left alone: nothing reads them any more.
+ * @param {string} dir
+ */
+function moveLegacyFiles(dir) {
+  const store = path.join(dir, 'store');
+  for (const name of ['datasets', 'artifacts']) {
+    const from = path.join(dir, name);
+    const to = path.join(store, name);
+    if (!fs.existsSync(from) || fs.existsSync(to)) continue;
+    fs.mkdirSync(store, { recursive: true, mode: 0o700 });
+    fs.renameSync(from, to);
+    say(`moved ${path.relative(repoRoot, from) || from} into the object store (${path.relative(repoRoot, to) || to})`);
+  }
+}
+
 async function main() {
   const tools = ensureSetup({ build: !servicesOnly && !flags.has('--no-build') });
   const services = await import('./services.mjs');
@@ -128,6 +146,7 @@ async function main() {
   supervisor = keeper;
 
   fs.mkdirSync(dataDir, { recursive: true });
+  if (!env.TRAINYARD_STORAGE_URL) moveLegacyFiles(dataDir);
   /** @type {NodeJS.ProcessEnv} */
   const childEnv = { ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) };
   childEnv.TEMPORAL_NAMESPACE ??= 'default';
