@@ -77,6 +77,7 @@ export interface TrainingJob {
   studyId: string | null;
   scheduleId: string | null;
   workflowId: string;
+  temporalUrl: string | null;
   tags: Record<string, string>;
   notes: string | null;
   createdBy: string;
@@ -181,6 +182,7 @@ export interface Study {
   trialsRunning?: number;
   bestTrial: { number: number; params: Record<string, unknown>; value: number; jobId: string } | null;
   workflowId?: string;
+  temporalUrl?: string | null;
   createdAt: string;
   completedAt: string | null;
 }
