@@ -107,7 +107,7 @@ export function JobPage({ id }: { id: string }) {
   const [live, setLive] = useState<{ progress: number; stage: string | null; status: string } | null>(null);
   const [logs, setLogs] = useState<JobLogLine[]>([]);
   const [actionError, setActionError] = useState<unknown>(null);
-  const version = useAsync(async () => (job.data?.modelVersion ? api.getVersion(job.data.modelVersion.name, job.data.modelVersion.version) : null), [job.data?.modelVersion?.version]);
+  const version = useAsync(async () => (job.data?.modelVersion ? api.getVersion(job.data.modelVersion.name, job.data.modelVersion.version) : null), [job.data?.modelVersion?.name, job.data?.modelVersion?.version]);
 
   const current = useMemo(() => mergeMetric(metrics.data?.series ?? {}, livePoints), [metrics.data, livePoints]);
   // Subscribed first, then /metrics read: points from either side are merged by step, so none is lost between them.
