@@ -59,17 +59,17 @@ export type Schedule = Schemas['Schedule'];
 /** `GET /v1/schedules/{id}` and the pause, resume and trigger answers: the schedule with its next runs and recent jobs. */
 export type ScheduleDetail = Schemas['ScheduleDetail'];
 
-/** One point of a job's series, as `GET …/metrics` lists it under its name. */
+/** One point of a job's series, as `GET …/metrics` lists it under its name (the stream sends points one by one). */
 type MetricPoint = { name: string } & Omit<MetricSeries['series'][string][number], 'ts'>;
 
-/** Events of `GET /v1/training-jobs/{id}/logs` with `Accept: text/event-stream` (apps/api/src/jobs/job-stream.ts). */
+/** Events of `GET /v1/training-jobs/{id}/logs` with `Accept: text/event-stream`: hand-written because the document types the stream as a string (sent by apps/api/src/jobs/job-stream.ts). */
 export type JobStreamEvent =
   | { event: 'log'; id: string | null; data: JobLogLine }
   | { event: 'progress'; id: string | null; data: Pick<TrainingJob, 'progress' | 'stage' | 'status'> }
   | { event: 'metric'; id: string | null; data: MetricPoint }
   | { event: 'end'; id: string | null; data: { status: JobStatus | 'deleted'; error: TrainingJob['error'] } };
 
-/** Events of `GET /v1/studies/{id}/events` (apps/api/src/studies/study-stream.ts). */
+/** Events of `GET /v1/studies/{id}/events`: hand-written for the same reason (sent by apps/api/src/studies/study-stream.ts). */
 export type StudyStreamEvent =
   | { event: 'trial'; id: string | null; data: Omit<Trial, 'intermediate'> }
   | { event: 'intermediate'; id: string | null; data: { number: number } & MetricPoint }
