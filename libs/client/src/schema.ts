@@ -834,7 +834,7 @@ export interface components {
          */
         ClassWeights: "balanced" | {
             [key: string]: number;
-        } | unknown;
+        } | (null);
         Column: {
             /** @description distinct present values, exact up to 1000; null when there are more */
             distinct?: number | null;
@@ -1138,7 +1138,7 @@ export interface components {
             /** @description the target's mean (regression) or each class's count (classification) in this bin or value; absent without a target */
             target?: number | {
                 [key: string]: number;
-            } | unknown;
+            } | (null);
             x0: number;
             x1: number;
         };
@@ -1243,13 +1243,24 @@ export interface components {
         /** @description classification: accuracy, precision, recall, f1 (macro), rocAuc, logLoss, perClass, confusionMatrix; regression: mae, rmse, mape, r2 */
         Metrics: ({
             accuracy?: number | null;
-            confusionMatrix?: unknown;
+            /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+            confusionMatrix?: number[][];
             /** @description macro */
             f1?: number | null;
             logLoss?: number | null;
             mae?: number | null;
             mape?: number | null;
-            perClass?: unknown;
+            /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+            perClass?: {
+                [key: string]: {
+                    f1: number | null;
+                    precision: number | null;
+                    recall: number | null;
+                    support: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
             precision?: number | null;
             r2?: number | null;
             recall?: number | null;
@@ -1746,13 +1757,24 @@ export interface components {
                 /** @description test-set metrics */
                 metrics: ({
                     accuracy?: number | null;
-                    confusionMatrix?: unknown;
+                    /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+                    confusionMatrix?: number[][];
                     /** @description macro */
                     f1?: number | null;
                     logLoss?: number | null;
                     mae?: number | null;
                     mape?: number | null;
-                    perClass?: unknown;
+                    /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+                    perClass?: {
+                        [key: string]: {
+                            f1: number | null;
+                            precision: number | null;
+                            recall: number | null;
+                            support: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                     precision?: number | null;
                     r2?: number | null;
                     recall?: number | null;
@@ -2201,8 +2223,8 @@ export interface components {
             /** @description the target's mean (regression) or each class's count (classification) in this bin or value; absent without a target */
             target?: number | {
                 [key: string]: number;
-            } | unknown;
-            value: string | number | boolean | unknown;
+            } | (null);
+            value: string | number | boolean | (null);
         };
         TrainingJob: {
             /**
@@ -2259,13 +2281,24 @@ export interface components {
             /** @description test-set metrics */
             metrics: ({
                 accuracy?: number | null;
-                confusionMatrix?: unknown;
+                /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+                confusionMatrix?: number[][];
                 /** @description macro */
                 f1?: number | null;
                 logLoss?: number | null;
                 mae?: number | null;
                 mape?: number | null;
-                perClass?: unknown;
+                /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+                perClass?: {
+                    [key: string]: {
+                        f1: number | null;
+                        precision: number | null;
+                        recall: number | null;
+                        support: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
                 precision?: number | null;
                 r2?: number | null;
                 recall?: number | null;

@@ -222,8 +222,14 @@ const Metrics = z
     f1: z.number().nullable().optional().meta({ description: 'macro' }),
     rocAuc: z.number().nullable().optional(),
     logLoss: z.number().nullable().optional(),
-    perClass: z.unknown().optional(),
-    confusionMatrix: z.unknown().optional(),
+    perClass: z
+      .record(z.string(), z.looseObject({ precision: z.number().nullable(), recall: z.number().nullable(), f1: z.number().nullable(), support: z.number().int() }))
+      .optional()
+      .meta({ description: 'class label → its precision, recall, f1 and support (test rows of that class)' }),
+    confusionMatrix: z
+      .array(z.array(z.number().int()))
+      .optional()
+      .meta({ description: 'test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels' }),
     mae: z.number().nullable().optional(),
     rmse: z.number().nullable().optional(),
     mape: z.number().nullable().optional(),
