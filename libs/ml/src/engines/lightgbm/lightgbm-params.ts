@@ -1,8 +1,8 @@
 import type { ParamIssue } from '../model-family';
-import { BOOSTING_ROUNDS_DOC, describeTable, EARLY_STOPPING_ROUNDS_DOC, NTHREAD_DOC, NTHREAD_UNSET } from '../param-docs';
-import type { ParamDoc } from '../param-docs';
 import { INT_MAX, resolveAgainst, throwOnIssues, validateAgainst } from './param-table';
 import type { ParamTable, ResolvedParams } from './param-table';
+import { BOOSTING_ROUNDS_DOC, describeTable, EARLY_STOPPING_ROUNDS_DOC, NTHREAD_DOC, NTHREAD_UNSET } from '../param-docs';
+import type { ParamDoc } from '../param-docs';
 
 const UNBOUNDED = Number.MAX_VALUE;
 
@@ -63,11 +63,6 @@ const DEFAULTS: Record<string, number> = {
   seed: 0,
 };
 
-/** This family's rows of docs/model-parameters.md. */
-export function lightgbmParamDocs(): ParamDoc[] {
-  return describeTable(PARAMS, DEFAULTS);
-}
-
 /** Checks API-level (camelCase) LightGBM hyperparameters. */
 export function validateLightGBMParams(params: Record<string, unknown>): ParamIssue[] {
   return validateAgainst(PARAMS, params, 'LightGBM');
@@ -78,4 +73,9 @@ export function resolveLightGBMParams(params: Record<string, unknown>): Resolved
   throwOnIssues(validateLightGBMParams(params), 'LightGBM');
   const resolved = resolveAgainst(PARAMS, DEFAULTS, params, 'numRounds');
   return { ...resolved, native: [['boosting', 'gbdt'], ...resolved.native] };
+}
+
+/** This family's rows of docs/model-parameters.md. */
+export function lightgbmParamDocs(): ParamDoc[] {
+  return describeTable(PARAMS, DEFAULTS);
 }

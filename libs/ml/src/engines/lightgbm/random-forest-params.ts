@@ -34,11 +34,6 @@ const DEFAULTS: Record<string, number> = {
   seed: 0,
 };
 
-/** This family's rows of docs/model-parameters.md. */
-export function randomForestParamDocs(): ParamDoc[] {
-  return describeTable(PARAMS, DEFAULTS);
-}
-
 /** Checks API-level (camelCase) random forest hyperparameters, including that the trees get some randomness. */
 export function validateRandomForestParams(params: Record<string, unknown>): ParamIssue[] {
   const issues = validateAgainst(PARAMS, params, 'random forest');
@@ -56,4 +51,9 @@ export function resolveRandomForestParams(params: Record<string, unknown>): Reso
   throwOnIssues(validateRandomForestParams(params), 'random forest');
   const resolved = resolveAgainst(PARAMS, DEFAULTS, params, 'numTrees');
   return { ...resolved, native: [['boosting', 'rf'], ...resolved.native] };
+}
+
+/** This family's rows of docs/model-parameters.md. */
+export function randomForestParamDocs(): ParamDoc[] {
+  return describeTable(PARAMS, DEFAULTS);
 }

@@ -1,6 +1,6 @@
-import { MlError } from '../../errors';
 import { BOOSTING_ROUNDS_DOC, describeTable, EARLY_STOPPING_ROUNDS_DOC, NTHREAD_DOC, NTHREAD_UNSET } from '../param-docs';
 import type { ParamDoc, ParamText } from '../param-docs';
+import { MlError } from '../../errors';
 
 export interface ParamIssue {
   field: string;
@@ -68,11 +68,6 @@ export const XGBOOST_PARAM_NAMES = Object.keys(PARAMS);
 
 const DEFAULTS: Record<string, number | string> = { numRounds: 100, maxDepth: 6, learningRate: 0.3, treeMethod: 'hist' };
 
-/** This family's rows of docs/model-parameters.md. */
-export function xgboostParamDocs(): ParamDoc[] {
-  return describeTable(PARAMS, DEFAULTS);
-}
-
 /** Checks API-level (camelCase) hyperparameters: unknown keys, wrong types, out-of-range values. */
 export function validateXGBoostParams(params: Record<string, unknown>): ParamIssue[] {
   const issues: ParamIssue[] = [];
@@ -129,4 +124,9 @@ export function resolveXGBoostParams(params: Record<string, unknown>): ResolvedX
   }
   const early = merged.earlyStoppingRounds;
   return { numRounds: merged.numRounds as number, earlyStoppingRounds: typeof early === 'number' ? early : null, native };
+}
+
+/** This family's rows of docs/model-parameters.md. */
+export function xgboostParamDocs(): ParamDoc[] {
+  return describeTable(PARAMS, DEFAULTS);
 }
