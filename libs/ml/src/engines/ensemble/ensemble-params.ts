@@ -1,5 +1,7 @@
 import { MlError } from '../../errors';
 import type { ParamIssue } from '../model-family';
+import { formatValue } from '../param-docs';
+import type { ParamDoc } from '../param-docs';
 import { ENSEMBLE_MEMBER_TYPES, isEnsembleMemberType, memberFamily } from './ensemble-members';
 import type { EnsembleMemberType } from './ensemble-members';
 
@@ -102,4 +104,26 @@ function weightsProblem(weights: unknown, count: number, stacking: boolean): str
   if (!weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)) return 'must be finite non-negative numbers';
   if (!weights.some((w) => (w as number) > 0)) return 'must not all be 0';
   return null;
+}
+
+/** This family's rows of docs/model-parameters.md; its fields are structured, so they are described here, beside their checks. */
+export function ensembleParamDocs(): ParamDoc[] {
+  const rows: Record<keyof EnsembleParams, Omit<ParamDoc, 'name'>> = {
+    members: {
+      accepts: `list of ${MIN_MEMBERS} to ${MAX_MEMBERS} objects \`{ "type", "params" }\`; \`type\` one of ${ENSEMBLE_MEMBER_TYPES.map((t) => `\`${t}\``).join(', ')}`,
+      default: `${DEFAULT_MEMBERS.map((m) => `\`${m.type}\``).join(' and ')}, each with its defaults`,
+      doc: "The models combined. Each member's `params` are its own family's (see its section), checked as `members[i].params.<name>`.",
+    },
+    method: {
+      accepts: `one of ${ENSEMBLE_METHODS.map((m) => `\`${m}\``).join(', ')}`,
+      default: formatValue('average' satisfies EnsembleMethod),
+      doc: '`average`: the weighted mean of the members\' outputs. `stacking`: a linear model fitted on the members\' validation predictions combines them (without validation rows, it averages).',
+    },
+    weights: {
+      accepts: 'list of non-negative numbers, one per member, not all 0',
+      default: 'equal weights',
+      doc: '`average` only: how much each member counts, normalised to sum to 1.',
+    },
+  };
+  return ENSEMBLE_PARAM_NAMES.map((name) => ({ name, ...rows[name as keyof EnsembleParams] }));
 }
