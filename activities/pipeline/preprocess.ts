@@ -61,7 +61,8 @@ export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: 
 /** prepareForSpec for one job, with what it found in the job's record and log. */
 export async function preprocess(ctx: StepContext, input: StepInput, frame: Frame, threads: number, parent: ParentModel | null = null): Promise<Preprocessed> {
   if (parent) await ctx.log('info', `${input.spec.mode} run on top of ${parent.ref.name} v${parent.ref.version}: the data is encoded with its preprocessing plan`);
-  const { prepared, summary } = await prepareForSpec(input.spec, frame, threads, scalingOf(input.spec), parent);
+  // A parent's plan carries its own imputation and scaling; the job's params (an update's added members) do not decide them.
+  const { prepared, summary } = await prepareForSpec(input.spec, frame, threads, parent ? 'raw' : scalingOf(input.spec), parent);
   ctx.progress();
   const selection = summary.featureSelection;
   if (selection) await ctx.log('info', `feature selection kept ${selection.kept.length} of ${selection.ranking.length} columns`, { kept: selection.kept, dropped: selection.dropped });

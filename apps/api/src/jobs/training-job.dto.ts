@@ -261,6 +261,7 @@ export const TrainingJobRequest = z
   .superRefine(
     (b, ctx) => {
       // The family's own parameter table; an ensemble_update names only the members it adds.
+      if (!b?.model) return;
       const type = b.model.type as ModelType;
       if (!availableModelTypes().includes(type)) return;
       const params = b.model.params as Record<string, unknown>;
