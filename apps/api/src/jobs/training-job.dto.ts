@@ -574,7 +574,8 @@ export const cancelJobs = endpoint({
   path: '/v1/training-jobs/cancel',
   tag,
   summary: 'Cancel every job that matches a filter',
-  description: 'Asks every matching job of the tenant to stop, as POST …/{id}/cancel does for one; each reaches cancelled shortly after. An empty body cancels every queued job.',
+  description:
+    'Asks every matching job of the tenant to stop, as POST …/{id}/cancel does for one; each reaches cancelled shortly after (until then it keeps its status, and a second call asks it again). An empty body cancels every queued job.',
   role: 'trainer',
   body: BulkCancelRequest,
   bodyOptional: true,
