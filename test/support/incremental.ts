@@ -69,14 +69,18 @@ async function trained(api: ApiClient, body: Record<string, unknown>): Promise<{
   return { job, seconds: job.durationSeconds, rounds: series.length };
 }
 
+/** Records per predict request (the API takes at most 10000). */
+const PREDICT_BATCH = 5000;
+
 async function holdoutAuc(api: ApiClient, model: { name: string; version: number }, rows: ReturnType<typeof steadyBinaryRows>): Promise<number> {
-  const records = rows.map(({ label: _label, ...features }) => features);
-  const res = await api.post(`/v1/models/${model.name}/predict`, { version: model.version, records });
-  if (res.status !== 200) throw new Error(`predict: ${res.status} ${JSON.stringify(res.body)}`);
-  return auc(
-    rows.map((r) => r.label),
-    res.body.predictions.map((p: { probabilities: Record<string, number> }) => p.probabilities['1']),
-  );
+  const scores: number[] = [];
+  for (let at = 0; at < rows.length; at += PREDICT_BATCH) {
+    const records = rows.slice(at, at + PREDICT_BATCH).map(({ label: _label, ...features }) => features);
+    const res = await api.post(`/v1/models/${model.name}/predict`, { version: model.version, records });
+    if (res.status !== 200) throw new Error(`predict: ${res.status} ${JSON.stringify(res.body)}`);
+    for (const p of res.body.predictions as { probabilities: Record<string, number> }[]) scores.push(p.probabilities['1']);
+  }
+  return auc(rows.map((r) => r.label), scores);
 }
 
 /**
