@@ -71,12 +71,22 @@ export interface TrainingJob {
   metrics: Metrics | null;
   validationMetrics: Metrics | null;
   cvMetrics: Metrics | null;
+  /** The same metrics on (a sample of) the training split. */
+  trainMetrics?: Metrics | null;
+  classDistribution?: { counts: Record<string, number>; imbalanceRatio: number; oversampledTrainCounts?: Record<string, number> } | null;
+  deploymentReady?: boolean | null;
+  /** Running jobs that have begun training: when they should finish at the pace so far. */
+  estimatedCompletionAt?: string | null;
+  mode?: 'full' | 'incremental' | 'transfer' | 'ensemble_update';
+  from?: { model: string; version?: number; alias?: string } | null;
   error: { code: string; message: string } | null;
   modelVersion: { name: string; version: number } | null;
   retryOf: string | null;
   studyId: string | null;
   scheduleId: string | null;
   workflowId: string;
+  /** The run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL. */
+  temporalUrl?: string | null;
   tags: Record<string, string>;
   notes: string | null;
   createdBy: string;
