@@ -131,6 +131,26 @@ describe('forecasting: a horizon per series and a training period, honoured by b
     assert.deepEqual(String(uploaded.body).trim().split('\n'), lines);
   });
 
+  it('may derive lags from the target it forecasts, computed in the exported model too', async () => {
+    const north = sales.get('north')!;
+    const ds = await api.uploadDataset('north-sales', ['day,sales', ...north.map((v, d) => `${dayOf(d)},${v}`)].join('\n') + '\n');
+    const created = await api.post('/v1/training-jobs', {
+      name: 'north-forecast',
+      datasetId: ds.body.id,
+      target: 'sales',
+      model: { type: 'xgboost', params: { numRounds: 100, maxDepth: 3, learningRate: 0.1 } },
+      validation: { method: 'time_series', timeColumn: 'day', horizon: HORIZON, validationSize: 0 },
+      // Sales 3 days on are the sales of 4 days ago, a week later: the lag the model needs.
+      preprocessing: { timeFeatures: { columns: ['sales'], lags: [4, 7] } },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const job = await api.waitForJob(created.body.id, undefined, 300_000);
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    assert.ok(job.metrics.r2 > 0.9, `r2 ${job.metrics.r2}`);
+    const version = (await api.get(`/v1/models/north-forecast/versions/${job.modelVersion.version}`)).body;
+    assert.deepEqual(version.lineage.timeFeatures.features, ['sales.lag4', 'sales.lag7']);
+  });
+
   it('refuses what cannot be forecast or ranged, at submit and at batch prediction', async () => {
     const fields = async (body: Record<string, unknown>) => {
       const res = await api.post('/v1/training-jobs', { datasetId, target: 'sales', model: { type: 'xgboost' }, ...body });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { multiclassCsv, regressionCsv } from './support/datasets';
 import { ApiClient } from './support/http';
 import { compareIncremental, rowsCsv, steadyBinaryRows } from './support/incremental';
+import { sql } from './support/sql';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 async function completed(api: ApiClient, body: Record<string, unknown>): Promise<any> {
@@ -157,6 +158,9 @@ describe('training modes: incremental, transfer and ensemble_update runs on a re
     const noCity = await api.post('/v1/training-jobs', { datasetId: fewer.body.id, target: 'price', model: { type: 'xgboost' }, mode: 'incremental', from });
     assert.equal(noCity.status, 400, JSON.stringify(noCity.body));
     assert.match(noCity.body.error.message, /city/);
+    // A version registered before engine models were kept has nothing to continue from.
+    await sql(stack.db.url, `update model_versions set engine_model = null where name = 'houses'`);
+    assert.deepEqual(await fields(submit({ mode: 'incremental', from })), ['from']);
     const study = await api.post('/v1/studies', { name: 'no-modes', job: { datasetId: data.body.id, target: 'price', model: { type: 'xgboost' }, mode: 'incremental', from }, searchSpace: { maxDepth: { type: 'int', low: 2, high: 4 } }, objective: { metric: 'rmse' } });
     assert.equal(study.status, 400);
     assert.deepEqual(study.body.error.details.fields.map((f: { field: string }) => f.field), ['job.mode']);
