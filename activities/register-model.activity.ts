@@ -18,6 +18,7 @@ export function createRegisterModel(deps: ActivityDeps) {
         featureSelection: prepared.featureSelection,
         trained,
         evaluated,
+        ...(prepared.parent ? { parent: prepared.parent } : {}),
       });
     });
   };

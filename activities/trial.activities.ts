@@ -1,4 +1,4 @@
-import type { InputScaling, ModelVersionRef, PreprocessResult, StudyData, Task, TrainingSpec, TrialInput, TrialOutcome } from '@trainyard/contracts';
+import { meetsDeployRule, type InputScaling, type ModelVersionRef, type PreprocessResult, type StudyData, type Task, type TrainingSpec, type TrialInput, type TrialOutcome } from '@trainyard/contracts';
 import { EventStore, JobStore, StudyTrial, TrainingJob } from '@trainyard/db';
 import { classificationMetrics, modelFamily, regressionMetrics, type Matrix } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
@@ -108,7 +108,8 @@ async function closeTrial(deps: ActivityDeps, input: TrialInput, result: { task:
   const em = deps.orm.em.fork();
   await em.transactional(async (tx) => {
     const now = new Date();
-    await tx.nativeUpdate(TrainingJob, { id: input.jobId, status: { $in: ['queued', 'running'] } }, { status: 'completed', task: result.task, metrics: result.metrics, validationMetrics: result.validationMetrics, progress: 1, completedAt: now });
+    const deploymentReady = input.spec.deploy ? meetsDeployRule(input.spec.deploy, result.metrics) : null;
+    await tx.nativeUpdate(TrainingJob, { id: input.jobId, status: { $in: ['queued', 'running'] } }, { status: 'completed', task: result.task, metrics: result.metrics, validationMetrics: result.validationMetrics, deploymentReady, progress: 1, completedAt: now });
     await tx.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.trial.number }, { status: 'completed', value: result.value, completedAt: now });
   });
   await deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch(() => undefined);

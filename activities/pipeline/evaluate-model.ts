@@ -1,4 +1,4 @@
-import { METRIC_DIRECTIONS, type EvaluateResult, type PromotionComparison, type StepInput } from '@trainyard/contracts';
+import { METRIC_DIRECTIONS, meetsDeployRule, metricsWithoutPlots, type EvaluateResult, type PromotionComparison, type StepInput } from '@trainyard/contracts';
 import { ModelAlias, ModelVersion } from '@trainyard/db';
 import {
   classificationMetrics,
@@ -6,6 +6,7 @@ import {
   modelFamily,
   regressionMetrics,
   scoreRawOnnx,
+  trainMetrics,
   type Matrix,
   type ParitySample,
   type PreparedData,
@@ -14,6 +15,7 @@ import {
 import { objectKeys, sha256Of } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
 import { jobFailure } from '../to-failure';
+import { evaluationPlots } from './evaluation-plots';
 import type { StepContext } from './step-context';
 
 /**
@@ -59,19 +61,39 @@ export async function evaluateModel(deps: ActivityDeps, ctx: StepContext, input:
   }
   if (width * sample.pick.length !== sampled.length) throw new Error('parity sample scores have an unexpected shape');
 
-  const metrics = score(prepared, prepared.test, testScores);
+  const metrics = { ...score(prepared, prepared.test, testScores), ...evaluationPlots(prepared, prepared.test, testScores) };
   const validationMetrics = prepared.validation && validationScores ? score(prepared, prepared.validation, validationScores) : null;
+  const onTrain = await trainMetrics(prepared.train, { task: prepared.task, classLabels: prepared.classLabels, predict: (m) => family.predict(model, m, classes), seed: input.spec.validation.seed });
+  ctx.progress();
   const comparison = input.promotion ? await compareWithAlias(deps, ctx, input, prepared, sampled) : undefined;
+  const deploy = input.spec.deploy;
+  const deploymentReady = deploy ? meetsDeployRule(deploy, metrics) : undefined;
 
   const sha256 = sha256Of(onnx);
   const planBytes = Buffer.from(JSON.stringify(prepared.plan));
-  const [onnxObject, planObject] = await Promise.all([
+  const [onnxObject, planObject, engineObject] = await Promise.all([
     ctx.storage.putBytes(objectKeys.model(input.tenantId, sha256, 'onnx'), onnx, { durable: true }),
     ctx.storage.putBytes(objectKeys.model(input.tenantId, sha256, 'plan.json'), planBytes, { durable: true }),
+    // Kept beside the ONNX file so a later run can continue from this model (incremental, transfer, ensemble_update).
+    ctx.storage.putBytes(objectKeys.model(input.tenantId, sha256Of(model), 'model'), model, { durable: true }),
   ]);
-  await ctx.jobs.setResults(input.jobId, { metrics, validationMetrics });
+  await ctx.jobs.setResults(input.jobId, { metrics, validationMetrics, trainMetrics: onTrain.metrics, deploymentReady });
   await ctx.log('info', `ONNX parity max |Δ| = ${parity.toExponential(2)} on ${sample.pick.length} test rows; test metrics recorded`, { metrics: headline(metrics) });
-  return { onnx: onnxObject, plan: planObject, metrics, validationMetrics, parityMaxAbsDiff: parity, parityRows: sample.pick.length, ...(comparison ? { comparison } : {}) };
+  await ctx.log('info', `training metrics on ${onTrain.sampled ? `a sample of ${onTrain.rows}` : onTrain.rows} training rows`, { metrics: headline(onTrain.metrics as unknown as Record<string, unknown>) });
+  if (deploy) {
+    const value = metrics[deploy.metric as keyof typeof metrics];
+    await ctx.log(deploymentReady ? 'info' : 'warn', `${deploymentReady ? 'ready' : 'not ready'} to deploy: test ${deploy.metric} = ${typeof value === 'number' ? value : 'not computed'}`, { deploy: { ...deploy } });
+  }
+  return {
+    onnx: onnxObject,
+    plan: planObject,
+    engineModel: engineObject,
+    metrics,
+    validationMetrics,
+    parityMaxAbsDiff: parity,
+    parityRows: sample.pick.length,
+    ...(comparison ? { comparison } : {}),
+  };
 }
 
 /** Scores the sample as callers send rows (in time order with history) and returns the checked rows' outputs in test order. */
@@ -137,6 +159,6 @@ function alignClasses(scores: Float32Array, theirs: string[], ours: string[]): F
 }
 
 function headline(metrics: Record<string, unknown>): Record<string, unknown> {
-  const { perClass: _perClass, confusionMatrix: _confusion, ...rest } = metrics;
+  const { perClass: _perClass, confusionMatrix: _confusion, ...rest } = metricsWithoutPlots(metrics);
   return rest;
 }

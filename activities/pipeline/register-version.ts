@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EvaluateResult, FeatureSelectionOutcome, LoadFeaturesResult, ModelVersionRef, StepInput, Task } from '@trainyard/contracts';
-import { ModelVersion } from '@trainyard/db';
+import { metricsWithoutPlots, type EvaluateResult, type FeatureSelectionOutcome, type LoadFeaturesResult, type ModelVersionRef, type StepInput, type Task, type TrainingSpec } from '@trainyard/contracts';
+import { ModelVersion, type ModelLineage } from '@trainyard/db';
 import { onnxInputSignature, timeFeatureName, type PreprocessPlan } from '@trainyard/ml';
 import type { ActivityDeps } from '../activity-deps';
 import { CODE_VERSION } from '../code-version';
@@ -12,8 +12,10 @@ export interface Registration {
   task: Task;
   classLabels: string[] | null;
   featureSelection?: FeatureSelectionOutcome;
-  trained: { engine: string; engineVersion: string; featureImportance: { feature: string; importance: number }[] };
+  trained: { engine: string; engineVersion: string; featureImportance: { feature: string; importance: number }[]; params?: Record<string, unknown> };
   evaluated: EvaluateResult;
+  /** The version a non-full run built on. */
+  parent?: ModelVersionRef;
 }
 
 /** The version this job registered, if it did: a retried or resumed job registers at most one. */
@@ -39,22 +41,14 @@ export async function registerVersion(deps: ActivityDeps, ctx: StepContext, inpu
       task: r.task,
       artifact: r.evaluated.onnx,
       plan: r.evaluated.plan,
+      engineModel: r.evaluated.engineModel ?? null,
       sha256: r.evaluated.onnx.sha256,
       sizeBytes: r.evaluated.onnx.size,
-      metrics: r.evaluated.metrics,
+      // The plots stay on the job (GET /v1/training-jobs/{id}): every version listing would carry them otherwise.
+      metrics: metricsWithoutPlots(r.evaluated.metrics),
       signature: modelSignature(r.plan, r.task, r.classLabels),
       featureImportance: r.trained.featureImportance,
-      lineage: {
-        datasetId: spec.datasetId,
-        datasetSha256: r.load.datasetSha256,
-        params: spec.model.params,
-        codeVersion: CODE_VERSION,
-        engine: r.trained.engine,
-        engineVersion: r.trained.engineVersion,
-        inputColumns: r.plan.inputs.map((i) => i.name),
-        ...(r.featureSelection ? { featureSelection: r.featureSelection } : {}),
-        ...(r.plan.timeColumn && r.plan.timeFeatures?.length ? { timeFeatures: { timeColumn: r.plan.timeColumn, features: r.plan.timeFeatures.map(timeFeatureName) } } : {}),
-      },
+      lineage: modelLineage(spec, r),
       createdAt: new Date(),
     });
     try {
@@ -66,6 +60,25 @@ export async function registerVersion(deps: ActivityDeps, ctx: StepContext, inpu
       if (!(err instanceof UniqueConstraintViolationException) || attempt >= 5) throw err;
     }
   }
+}
+
+/** Where the model came from: data, params, code and engine, and what it builds on and predicts. */
+function modelLineage(spec: TrainingSpec, r: Registration): ModelLineage {
+  const timeColumn = spec.validation.timeColumn;
+  return {
+    datasetId: spec.datasetId,
+    datasetSha256: r.load.datasetSha256,
+    params: r.trained.params ?? spec.model.params,
+    codeVersion: CODE_VERSION,
+    engine: r.trained.engine,
+    engineVersion: r.trained.engineVersion,
+    inputColumns: r.plan.inputs.map((i) => i.name),
+    ...(r.featureSelection ? { featureSelection: r.featureSelection } : {}),
+    ...(r.plan.timeColumn && r.plan.timeFeatures?.length ? { timeFeatures: { timeColumn: r.plan.timeColumn, features: r.plan.timeFeatures.map(timeFeatureName) } } : {}),
+    ...(r.parent && spec.mode && spec.mode !== 'full' ? { mode: spec.mode, parent: r.parent } : {}),
+    ...(r.plan.forecast ? { forecast: { ...r.plan.forecast } } : {}),
+    ...(spec.dataRange && timeColumn ? { dataRange: { timeColumn, from: spec.dataRange.from, to: spec.dataRange.to } } : {}),
+  };
 }
 
 /** The raw columns the model takes (as the dataset has them; datetimes as epoch ms) and what it returns. */

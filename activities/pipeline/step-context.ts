@@ -1,18 +1,11 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import type { Stage } from '@trainyard/contracts';
+import { STAGE_PROGRESS, type Stage } from '@trainyard/contracts';
 import { JobStore } from '@trainyard/db';
 import { StorageUnavailableError, type Storage } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from '../to-failure';
 
-/** Progress at the start of each stage; training fills the span up to the next one. */
-export const STAGE_PROGRESS: Record<Stage, number> = {
-  load_features: 0.02,
-  preprocess: 0.08,
-  train: 0.12,
-  evaluate: 0.88,
-  register: 0.96,
-};
+export { STAGE_PROGRESS };
 
 const HEARTBEAT_MS = 3000;
 

@@ -107,12 +107,15 @@ export class TrainyardApi {
   uploadDataset = (body: NonNullable<RequestInit['body']>, contentType: string) => this.call('POST', '/v1/datasets', { body, rawBody: true, headers: { 'content-type': contentType } });
 
   // ---- training jobs ----
-  listJobs = (query: { status?: string; experiment?: string; name?: string; modelType?: string; tag?: string[]; page?: number; pageSize?: number; sort?: string } = {}) =>
+  listJobs = (query: { q?: string; status?: string; experiment?: string; name?: string; modelType?: string; tag?: string[]; page?: number; pageSize?: number; sort?: string } = {}) =>
     this.call('GET', '/v1/training-jobs', { query });
   getJob = (id: string) => this.call('GET', '/v1/training-jobs/{id}', { path: { id } });
   createJob = (body: Record<string, unknown>, idempotencyKey?: string) =>
     this.call('POST', '/v1/training-jobs', { body, headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : undefined });
   cancelJob = (id: string) => this.call('POST', '/v1/training-jobs/{id}/cancel', { path: { id } });
+  /** Cancels every job matching the filter (queued ones by default); answers how many were asked to stop. */
+  cancelJobs = (filter: { status?: 'queued' | 'running'; experiment?: string; tag?: string | string[] } = {}) =>
+    this.call('POST', '/v1/training-jobs/cancel', { body: filter });
   retryJob = (id: string, overrides?: Record<string, unknown>) => this.call('POST', '/v1/training-jobs/{id}/retry', { path: { id }, body: overrides ?? {} });
   jobLogs = (id: string, query: { tail?: number; level?: string } = {}) => this.call('GET', '/v1/training-jobs/{id}/logs', { path: { id }, query });
   jobMetrics = (id: string) => this.call('GET', '/v1/training-jobs/{id}/metrics', { path: { id } });

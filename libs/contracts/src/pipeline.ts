@@ -60,6 +60,8 @@ export interface PreprocessResult {
   featureSelection?: FeatureSelectionOutcome;
   /** Classification: rows per class and the imbalance ratio. */
   classDistribution?: ClassDistribution;
+  /** A non-full mode's parent, resolved (an alias to its version) when the data was prepared with its plan. */
+  parent?: ModelVersionRef;
 }
 
 export interface FeatureSelectionOutcome {
@@ -77,6 +79,8 @@ export interface TrainResult {
   engine: string;
   engineVersion: string;
   featureImportance: { feature: string; importance: number }[];
+  /** The params the engine trained with, when they are not the job's own (an ensemble_update's include the parent's members). */
+  params?: Record<string, unknown>;
 }
 
 export interface EvaluateResult {
@@ -84,6 +88,8 @@ export interface EvaluateResult {
   onnx: StoredObject;
   /** The preprocessing plan beside it (serving turns JSON records into raw inputs with it). */
   plan: StoredObject;
+  /** The engine's own model, kept so later runs can build on it (incremental, transfer, ensemble_update). */
+  engineModel?: StoredObject;
   metrics: Record<string, unknown>;
   validationMetrics: Record<string, unknown> | null;
   parityMaxAbsDiff: number;

@@ -125,7 +125,7 @@ export class SchedulesService {
       if (!(err instanceof ScheduleNotFoundError)) throw unavailable('the workflow service', err);
     }
     const recent = await this.em.find(TrainingJob, { scheduleId: s.id }, { orderBy: { createdAt: 'desc' }, limit: 10 });
-    return { ...this.toResponse(s), nextRuns, recentJobs: recent.map((j) => ({ ...toJobDto(j, (id) => temporalWorkflowUrl(this.config, id)), promotion: j.promotion })) };
+    return { ...this.toResponse(s), nextRuns, recentJobs: recent.map((j) => ({ ...toJobDto(j, (id) => temporalWorkflowUrl(this.config, id), { plots: false }), promotion: j.promotion })) };
   }
 
   async pause(principal: Principal, id: string, paused: boolean): Promise<ScheduleDetailDto> {

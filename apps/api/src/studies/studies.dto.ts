@@ -62,6 +62,8 @@ export const StudyRequest = z
       .meta({ description: 'trials train and score natively; only the best become model versions' }),
   })
   .superRefine((b, ctx) => {
+    // Trials share one prepared dataset and train from scratch; a parent's plan and model are for single jobs.
+    if (b?.job?.spec?.mode && b.job.spec.mode !== 'full') ctx.addIssue({ code: 'custom', path: ['job', 'mode'], message: 'a study’s trials train in mode full' });
     // Only once the job and the space parsed: the space's names are checked against the model types it may train.
     if (!b?.job?.spec?.model || !b.searchSpace) return;
     const types = modelTypesOf(b.searchSpace, b.job.spec.model.type, ctx);

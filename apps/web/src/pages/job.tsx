@@ -25,6 +25,7 @@ function MetricsTable({ job }: { job: TrainingJob }) {
   const sets: [string, Record<string, unknown> | null][] = [
     ['test', job.metrics],
     ['validation', job.validationMetrics],
+    ['train', job.trainMetrics ?? null],
     ['cv mean', isRecord(cvMean) ? cvMean : null],
   ];
   const names = [...new Set(sets.flatMap(([, m]) => Object.entries(m ?? {}).filter(([, v]) => typeof v === 'number').map(([k]) => k)))];
@@ -170,6 +171,7 @@ export function JobPage({ id }: { id: string }) {
           <span>stage {state.stage ?? '–'}</span>
           <ProgressBar value={state.progress} status={state.status} label="job progress" />
           <span class="muted">duration {fmtDuration(elapsed(j))}</span>
+          {j.estimatedCompletionAt && !TERMINAL.includes(state.status) && <span class="muted">estimated completion {fmtDate(j.estimatedCompletionAt)}</span>}
           <span class="muted hide-narrow">created {fmtDate(j.createdAt)} by {j.createdBy}</span>
         </div>
         {j.error && (
