@@ -4,7 +4,8 @@ import { JOB_ID, TENANT_ID } from './fakes';
 
 /**
  * A small churn table with a learnable signal: short tenure and a high bill make "yes" likely, and one row in
- * `minorityEvery` (the riskiest) churns. `signup` is one day per row in order, for time-based validation.
+ * `minorityEvery` (the riskiest) churns; `noise` carries no signal. `signup` is one day per row in order, for
+ * time-based validation.
  */
 export function churnFrame(rows = 300, options: { seed?: number; minorityEvery?: number } = {}): Frame {
   const random = seededRandom(options.seed ?? 7);
@@ -15,6 +16,7 @@ export function churnFrame(rows = 300, options: { seed?: number; minorityEvery?:
   return {
     rowCount: rows,
     columns: [
+      { name: 'noise', type: 'number', nullCount: 0, values: Float64Array.from({ length: rows }, () => random()) },
       { name: 'tenure', type: 'number', nullCount: 0, values: tenure },
       { name: 'monthly', type: 'number', nullCount: 0, values: monthly },
       { name: 'signup', type: 'datetime', nullCount: 0, values: Float64Array.from({ length: rows }, (_, i) => Date.UTC(2024, 0, 1) + i * 86_400_000) },
