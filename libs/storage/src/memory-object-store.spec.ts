@@ -128,6 +128,15 @@ describe('MemoryObjectStore as a fake', () => {
       assert.deepEqual(await reader.readBytes(object), data);
     });
 
+    it('stores a stream through a cache nothing has used yet, keeping the cached copy', async () => {
+      const store = new MemoryObjectStore();
+      const storage = new Storage(store, new LocalCache(join(cacheDir, 'fresh'), 1 << 20));
+      const object = await storage.putStream('m/stream', [Buffer.from('first '), Buffer.from('use')]);
+      assert.equal((await bytesOf(store, 'm/stream')).toString(), 'first use');
+      store.goDown();
+      assert.equal((await storage.readBytes(object)).toString(), 'first use', 'read from the cache, not the store');
+    });
+
     it('calls an object whose bytes changed in the store corrupt', async () => {
       const store = new MemoryObjectStore();
       const data = Buffer.from('model bytes');
