@@ -1,9 +1,10 @@
-import { GPU_QUEUE, computeQueue, queueName, type Device, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
+import { GPU_QUEUE, computeQueue, queueName, type Device, type PipelineMode, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
 import type { ActivityDeps } from './activity-deps';
 
 export const LIVE_WINDOW_SECONDS = 20;
 
 type Say = (level: 'info' | 'warn', message: string) => Promise<void>;
+type Placement = Omit<ResolveDeviceResult, 'pipeline'>;
 
 /** A worker counts as live while its presence heartbeat is recent. */
 async function isLive(deps: ActivityDeps, device: Device, prefix: string): Promise<boolean> {
@@ -14,14 +15,19 @@ async function isLive(deps: ActivityDeps, device: Device, prefix: string): Promi
   return rows.length > 0;
 }
 
+/** Chooses the compute queue from the workers live now (see decidePlacement). */
+export async function chooseDevice(deps: ActivityDeps, input: Omit<ResolveDeviceInput, 'jobId' | 'pipeline'>, say: Say): Promise<Placement> {
+  return decidePlacement(input, (device) => isLive(deps, device, input.queuePrefix), say);
+}
+
 /** Chooses the compute queue: a GPU only where a live GPU worker advertises one; says why where it matters. */
-export async function chooseDevice(deps: ActivityDeps, input: Omit<ResolveDeviceInput, 'jobId' | 'pipeline'>, say: Say): Promise<Omit<ResolveDeviceResult, 'pipeline'>> {
+export async function decidePlacement(input: Omit<ResolveDeviceInput, 'jobId' | 'pipeline'>, live: (device: Device) => Promise<boolean>, say: Say): Promise<Placement> {
   const gpuQueue = queueName(GPU_QUEUE, input.queuePrefix);
   const wantsGpu = input.device === 'gpu' || input.requireGpu;
   if (input.device === 'cpu' && !input.requireGpu) {
-    return { device: 'cpu', available: await isLive(deps, 'cpu', input.queuePrefix), reason: 'cpu requested' };
+    return { device: 'cpu', available: await live('cpu'), reason: 'cpu requested' };
   }
-  if (await isLive(deps, 'gpu', input.queuePrefix)) {
+  if (await live('gpu')) {
     await say('info', `placed on the GPU queue ${gpuQueue}`);
     return { device: 'gpu', available: true, reason: 'a GPU worker is live' };
   }
@@ -33,7 +39,33 @@ export async function chooseDevice(deps: ActivityDeps, input: Omit<ResolveDevice
   if (wantsGpu) {
     const reason = `no live GPU worker serves ${gpuQueue}; falling back to CPU`;
     await say('warn', reason);
-    return { device: 'cpu', available: await isLive(deps, 'cpu', input.queuePrefix), reason };
+    return { device: 'cpu', available: await live('cpu'), reason };
   }
-  return { device: 'cpu', available: await isLive(deps, 'cpu', input.queuePrefix), reason: 'no live GPU worker' };
+  return { device: 'cpu', available: await live('cpu'), reason: 'no live GPU worker' };
+}
+
+/** The size of the job's dataset file. */
+export async function datasetBytes(deps: ActivityDeps, jobId: string): Promise<number> {
+  const rows = await deps.orm.em.getConnection().execute<{ size_bytes: string }[]>(
+    `select d.size_bytes from training_jobs j join datasets d on d.id = j.dataset_id where j.id = ?`,
+    [jobId],
+  );
+  return Number(rows[0]?.size_bytes ?? 0);
+}
+
+/**
+ * Fused unless the job asks otherwise, trains on a live GPU worker (whose scarce slot should not sit through
+ * parsing and preprocessing), or its dataset is larger than `fuseMaxBytes`. A job that must wait for its device
+ * waits whole, queued, rather than preparing data it may not train for a long time. `sizeOfDataset` is asked only
+ * when the size decides.
+ */
+export async function choosePipeline(
+  requested: ResolveDeviceInput['pipeline'],
+  placed: Pick<Placement, 'device' | 'available'>,
+  fuseMaxBytes: number,
+  sizeOfDataset: () => Promise<number>,
+): Promise<PipelineMode> {
+  if (requested === 'fused' || requested === 'staged') return requested;
+  if (placed.device === 'gpu') return placed.available ? 'staged' : 'fused';
+  return (await sizeOfDataset()) > fuseMaxBytes ? 'staged' : 'fused';
 }

@@ -6,7 +6,7 @@ import { evaluateModel } from './pipeline/evaluate-model';
 import { loadFrame, resolveFeatures } from './pipeline/load-features';
 import { parentEngineModel, resolveParent } from './pipeline/parent-model';
 import { preprocess } from './pipeline/preprocess';
-import { registerVersion, registeredVersion } from './pipeline/register-version';
+import { registerVersion, versionRegistry } from './pipeline/register-version';
 import { runStep } from './pipeline/step-context';
 import { threadsPerSlot } from './pipeline/threads';
 import { trainModel } from './pipeline/train-model';
@@ -24,7 +24,8 @@ export interface PipelineOutcome {
 export function createRunPipeline(deps: ActivityDeps) {
   return async function runPipeline(input: StepInput): Promise<PipelineOutcome> {
     return runStep(deps, input, 'load_features', async (ctx) => {
-      const done = await registeredVersion(deps, input.jobId);
+      const versions = versionRegistry(deps);
+      const done = await versions.registeredBy(input.jobId);
       if (done) return { modelVersion: done };
 
       const load = await resolveFeatures(deps, input);
@@ -49,7 +50,7 @@ export function createRunPipeline(deps: ActivityDeps) {
       const evaluated = await evaluateModel(deps, ctx, input, prepared, trained.model);
 
       await ctx.enter('register');
-      const modelVersion = await registerVersion(deps, ctx, input, {
+      const modelVersion = await registerVersion(versions, ctx, input, {
         load,
         plan: prepared.plan,
         task: prepared.task,

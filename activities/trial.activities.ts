@@ -8,7 +8,7 @@ import { evaluateModel } from './pipeline/evaluate-model';
 import { loadFrame, resolveFeatures } from './pipeline/load-features';
 import { PreparedCache } from './pipeline/prepared-cache';
 import { prepareForSpec, scalingOf, storePrepared } from './pipeline/preprocess';
-import { registerVersion } from './pipeline/register-version';
+import { registerVersion, versionRegistry } from './pipeline/register-version';
 import { runStep, withProgress } from './pipeline/step-context';
 import { threadsPerSlot } from './pipeline/threads';
 import { trainModel } from './pipeline/train-model';
@@ -81,7 +81,7 @@ export function createTrialActivities(deps: ActivityDeps) {
           throw err;
         });
         await ctx.enter('register');
-        const version = await registerVersion(deps, ctx, input, {
+        const version = await registerVersion(versionRegistry(deps), ctx, input, {
           load: input.data.load,
           plan: data.plan,
           task: data.task,

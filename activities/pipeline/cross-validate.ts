@@ -1,6 +1,5 @@
 import { CancelledFailure } from '@temporalio/common';
 import type { StepInput } from '@trainyard/contracts';
-import type { JobStore } from '@trainyard/db';
 import {
   MlError,
   classificationMetrics,
@@ -18,7 +17,7 @@ import {
 } from '@trainyard/ml';
 import type { ActivityDeps } from '../activity-deps';
 import { trainingParams } from './parent-model';
-import type { StepContext } from './step-context';
+import type { JobRecorder, StepContext } from './step-context';
 import { onParent } from './train-model';
 import { threadsPerSlot, withThreads } from './threads';
 
@@ -69,7 +68,7 @@ export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, in
 }
 
 /** Stores the mean and spread of each metric across the folds. */
-export async function recordFolds(jobs: JobStore, jobId: string, results: FoldResult[]): Promise<CvSummary> {
+export async function recordFolds(jobs: JobRecorder, jobId: string, results: FoldResult[]): Promise<CvSummary> {
   const folds = [...results].sort((a, b) => a.fold - b.fold);
   const summary = summarizeFolds(folds.map((f) => f.metrics));
   if (folds.every((f) => f.window)) summary.timeWindows = folds.map((f) => f.window!);
