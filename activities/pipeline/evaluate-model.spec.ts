@@ -7,6 +7,7 @@ import { objectKeys, sha256Of } from '@trainyard/storage';
 import { fakeDeps, StepAttempt, TENANT_ID, type FakeDeps } from '../testing/fakes';
 import { churnFrame, stepInput, trainingSpec } from '../testing/sample-data';
 import { alignClasses, compareWithAlias, evaluateModel, parityGap, PARITY_TOLERANCE, scoreSample, type AliasHolder } from './evaluate-model';
+import { evaluationPlots } from './evaluation-plots';
 import { prepareForSpec } from './preprocess';
 
 const family = modelFamily('xgboost');
@@ -34,21 +35,25 @@ describe('evaluateModel', () => {
   });
   after(() => fake.dispose());
 
-  it('keeps the ONNX model and its plan under models/<tenant>/<sha256>', async () => {
+  it('keeps the ONNX model, its plan and the engine model under models/<tenant>/<sha256>', async () => {
     const onnx = await fake.deps.storage.readBytes(result.onnx);
     assert.equal(result.onnx.key, objectKeys.model(TENANT_ID, sha256Of(onnx), 'onnx'));
     assert.equal(result.plan.key, objectKeys.model(TENANT_ID, sha256Of(onnx), 'plan.json'));
-    assert.deepEqual(fake.store.keys(), [result.onnx.key, result.plan.key].sort());
+    assert.equal(result.engineModel?.key, objectKeys.model(TENANT_ID, sha256Of(model), 'model'));
+    assert.deepEqual(await fake.deps.storage.readBytes(result.engineModel!), Buffer.from(model));
+    assert.deepEqual(fake.store.keys(), [result.onnx.key, result.plan.key, result.engineModel!.key].sort());
     assert.deepEqual(JSON.parse((await fake.deps.storage.readBytes(result.plan)).toString('utf8')), JSON.parse(JSON.stringify(prepared.plan)));
   });
 
   it('scores the splits with the engine’s predictions and records the metrics on the job', async () => {
     const labels = prepared.classLabels!;
-    const expected = classificationMetrics(prepared.test.labels, await family.predict(model, prepared.test, 2), labels) as unknown as Record<string, unknown>;
+    const testScores = await family.predict(model, prepared.test, 2);
+    const expected = { ...classificationMetrics(prepared.test.labels, testScores, labels), ...evaluationPlots(prepared, prepared.test, testScores) } as unknown as Record<string, unknown>;
     const expectedValidation = classificationMetrics(prepared.validation!.labels, await family.predict(model, prepared.validation!, 2), labels) as unknown as Record<string, unknown>;
+    const expectedTrain = classificationMetrics(prepared.train.labels, await family.predict(model, prepared.train, 2), labels);
     assert.deepEqual(result.metrics, expected);
     assert.deepEqual(result.validationMetrics, expectedValidation);
-    assert.deepEqual(attempt.jobs.results, [{ metrics: expected, validationMetrics: expectedValidation }]);
+    assert.deepEqual(attempt.jobs.results, [{ metrics: expected, validationMetrics: expectedValidation, trainMetrics: expectedTrain, deploymentReady: undefined }]);
   });
 
   it('holds the ONNX model to the engine on every sampled test row, and says how close they came', () => {
@@ -88,7 +93,8 @@ describe('evaluateModel', () => {
     const { prepared: values } = await prepareForSpec(regression.spec, churnFrame(300), 1);
     const valuesModel = await trained(values);
     const evaluated = await new StepAttempt(fake.deps).run('evaluate', (ctx) => evaluateModel(fake.deps, ctx, regression, values, valuesModel));
-    assert.deepEqual(evaluated.metrics, regressionMetrics(values.test.labels, await family.predict(valuesModel, values.test, 0)));
+    const scores = await family.predict(valuesModel, values.test, 0);
+    assert.deepEqual(evaluated.metrics, { ...regressionMetrics(values.test.labels, scores), ...evaluationPlots(values, values.test, scores) });
   });
 
   describe('the promotion comparison', () => {

@@ -108,7 +108,7 @@ describe('preprocess', () => {
   it('records the task and states the split and the class distribution in the log', async () => {
     const attempt = new StepAttempt(fake.deps);
     const { prepared } = await attempt.run('preprocess', (ctx) => preprocess(ctx, stepInput(), frame, 1));
-    assert.deepEqual(attempt.jobs.results, [{ task: 'classification' }]);
+    assert.deepEqual(attempt.jobs.results, [{ task: 'classification', classDistribution: { counts: { no: 225, yes: 75 }, imbalanceRatio: 3 } }]);
     assert.deepEqual(attempt.jobs.messages(), [
       `classification: ${prepared.featureNames.length} features; ${prepared.train.rows} train, ${prepared.validation!.rows} validation, ${prepared.test.rows} test rows`,
       'class distribution no: 225, yes: 75; imbalance ratio 3.00',

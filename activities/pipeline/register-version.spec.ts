@@ -73,6 +73,7 @@ describe('registerVersion', () => {
       task: 'classification',
       artifact: registration.evaluated.onnx,
       plan: registration.evaluated.plan,
+      engineModel: null,
       sha256: registration.evaluated.onnx.sha256,
       sizeBytes: 1234,
       metrics: { accuracy: 0.9 },
