@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAverage } from './support/machine-load';
 import { descendants, listProcesses, pssBytes, statusBytes, type ProcInfo } from './support/proc-status';
-import { runBench } from './support/run-bench';
+import { atInterrupt, runBench } from './support/run-bench';
 import { freePort } from './support/service-stack';
 import { fmt, percentile, report } from './support/stats';
 
@@ -95,6 +95,8 @@ async function main(): Promise<void> {
   const load = loadAverage();
   const dataDir = await mkdtemp(join(tmpdir(), 'trainyard-idle-'));
   const stack = await startStack(dataDir);
+  const stackNow = () => stackProcesses(stack.child.pid!, dataDir).filter((p) => p.pid !== stack.child.pid);
+  const forget = atInterrupt(() => stop(stack.child, stackNow()));
   let seen: ProcInfo[] = [];
   try {
     const t0 = performance.now();
@@ -128,7 +130,8 @@ async function main(): Promise<void> {
     report('all processes: RSS (MB)', mb(sum(rows, (r) => r.rss)), '≤ 700');
     report('all processes: PSS (MB)', mb(sum(rows, (r) => r.pss)));
   } finally {
-    await stop(stack.child, seen.length ? seen : stackProcesses(stack.child.pid!, dataDir).filter((p) => p.pid !== stack.child.pid));
+    forget();
+    await stop(stack.child, seen.length ? seen : stackNow());
     await rm(dataDir, { recursive: true, force: true });
     load.report();
   }

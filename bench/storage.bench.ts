@@ -14,7 +14,7 @@ import { startCountingProxy, type Counts } from './support/counting-proxy';
 import { dirBytes } from './support/disk-usage';
 import { jobTimeline, runJob, uploadDatasetFile } from './support/job-runs';
 import { loadAverage } from './support/machine-load';
-import { runBench } from './support/run-bench';
+import { atInterrupt, runBench } from './support/run-bench';
 import { startServiceStack, type ServiceStack } from './support/service-stack';
 import { fmt, percentile, report, reportPairedRatio } from './support/stats';
 
@@ -123,12 +123,14 @@ async function cacheHit(s3: BenchS3, path: string): Promise<void> {
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',');
   const s3 = benchS3('bench-storage');
+  const forget = atInterrupt(() => s3.clean());
   const load = loadAverage();
   try {
     const { path, bytes } = await numericCsv(ROWS, 29);
     if (!only || only.includes('ratio')) await ratio(s3, path, bytes);
     if (!only || only.includes('cache')) await cacheHit(s3, path);
   } finally {
+    forget();
     await s3.clean().catch((err: unknown) => console.error(`could not remove ${s3.url}: ${String(err)}`));
     load.report();
   }

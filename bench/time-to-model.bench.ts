@@ -14,7 +14,7 @@ import { modelCsv } from './support/bench-data';
 import { dirBytes, folderBreakdown } from './support/disk-usage';
 import { jobTimeline, runJob, uploadDatasetFile } from './support/job-runs';
 import { loadAverage } from './support/machine-load';
-import { resetPeakRss, statusBytes } from './support/proc-status';
+import { cpuSeconds, resetPeakRss, statusBytes, threadCpuSeconds } from './support/proc-status';
 import { runPeerTimed } from './support/python-peer';
 import { runBench } from './support/run-bench';
 import { startServiceStack, type ServiceStack } from './support/service-stack';
@@ -36,6 +36,7 @@ interface ScriptResult {
   predictSeconds: number;
   auc: number;
   peakRss: number;
+  workCpuSeconds: number;
 }
 
 interface Repeat {
@@ -47,6 +48,11 @@ interface Repeat {
   apiPeakJob: number;
   workerPeak: number;
   keptBytes: number;
+  /** CPU seconds the API and the worker used from the upload's start to the job's end (the database and Temporal not counted). */
+  cpu: number;
+  /** The same split: the API's main thread and its other threads during the upload; the worker's during the job. */
+  apiUploadCpu: { main: number; others: number };
+  workerJobCpu: { main: number; others: number };
   testAuc: number;
   timeline: string[];
 }
@@ -58,18 +64,27 @@ const jobBody = (datasetId: string) => ({
   execution: { device: 'cpu', requireGpu: false, pipeline: PIPELINE },
 });
 
+const since = (a: { main: number; others: number }, b: { main: number; others: number }) => ({ main: b.main - a.main, others: b.others - a.others });
+
 async function oneRepeat(stack: ServiceStack, rows: number, path: string, n: number): Promise<Repeat> {
   const store = join(stack.apiDataDir, 'store');
   const storeBefore = await dirBytes(store);
+  const cpuOf = () => cpuSeconds(stack.api.pid) + cpuSeconds(stack.worker.pid);
+  const cpu0 = cpuOf();
+  const api0 = threadCpuSeconds(stack.api.pid);
   resetPeakRss(stack.api.pid);
   // A new name each time: the same name and content would return the dataset already there.
   const upload = await uploadDatasetFile(stack.client, `ttm-${rows}-${n}`, path);
   const apiPeakUpload = statusBytes('VmHWM', stack.api.pid);
+  const apiUploadCpu = since(api0, threadCpuSeconds(stack.api.pid));
   resetPeakRss(stack.api.pid);
   resetPeakRss(stack.worker.pid);
+  const worker0 = threadCpuSeconds(stack.worker.pid);
   const { job, seconds } = await runJob(stack.client, jobBody(upload.id));
+  const workerJobCpu = since(worker0, threadCpuSeconds(stack.worker.pid));
   const apiPeakJob = statusBytes('VmHWM', stack.api.pid);
   const workerPeak = statusBytes('VmHWM', stack.worker.pid);
+  const cpu = cpuOf() - cpu0;
   const keptBytes = (await dirBytes(store)) - storeBefore;
   const timeline = await jobTimeline(stack.client, job);
 
@@ -83,6 +98,9 @@ async function oneRepeat(stack: ServiceStack, rows: number, path: string, n: num
     apiPeakJob,
     workerPeak,
     keptBytes,
+    cpu,
+    apiUploadCpu,
+    workerJobCpu,
     testAuc: job.metrics?.rocAuc ?? NaN,
     timeline,
   };
@@ -104,11 +122,16 @@ async function measure(stack: ServiceStack, rows: number): Promise<void> {
   report('script: process / after imports (s), peak RSS (MB)', `${fmt(med((r) => r.script))} / ${fmt(med((r) => r.scriptInside.workSeconds))}  ${mb(med((r) => r.scriptInside.peakRss))}`);
   report('  read_csv / DMatrix + train / predict (s)', `${fmt(med((r) => r.scriptInside.readSeconds))} / ${fmt(med((r) => r.scriptInside.trainSeconds))} / ${fmt(med((r) => r.scriptInside.predictSeconds))}`);
   report('  test AUC', fmt(med((r) => r.scriptInside.auc), 4));
+  report('CPU s: API + worker / script after imports', `${fmt(med((r) => r.cpu))} / ${fmt(med((r) => r.scriptInside.workCpuSeconds))}`);
+  report('  API in the upload: main thread / others', `${fmt(med((r) => r.apiUploadCpu.main))} / ${fmt(med((r) => r.apiUploadCpu.others))}`);
+  report('  worker in the job: main thread / others', `${fmt(med((r) => r.workerJobCpu.main))} / ${fmt(med((r) => r.workerJobCpu.others))}`);
   const target = TARGETS[rows] ?? '≤ 1.10';
   const work = (r: Repeat) => r.scriptInside.workSeconds;
   reportPairedRatio('upload + job / script', med(total) / med(work), runs.map((r) => total(r) / work(r)), target, 3);
   report('job alone / script (paired median)', fmt(percentile(runs.map((r) => r.job / work(r)), 50), 3));
   report('upload + job / script process (paired median)', fmt(percentile(runs.map((r) => total(r) / r.script), 50), 3));
+  // CPU time moves far less than wall time with a neighbour's load: a check on the wall-time ratio.
+  report('CPU: API + worker / script (paired median)', fmt(percentile(runs.map((r) => r.cpu / r.scriptInside.workCpuSeconds), 50), 3));
   report('store bytes kept after the job / dataset', `${mb(med((r) => r.keptBytes))} MB  ${fmt(med((r) => r.keptBytes) / bytes, 2)}×`, '≤ 1.2×');
   const fastest = [...runs].sort((a, b) => total(a) - total(b))[0]!;
   console.log("the fastest repeat's job, from its log:");

@@ -6,7 +6,8 @@ read_csv, the two string columns as pandas categories (XGBoost's native categori
 into 70% train, 10% validation (watched each round, as Trainyard does) and 20% test, DMatrix, `ROUNDS` rounds of
 hist boosting at depth 6 and learning rate 0.3 (Trainyard's defaults), predict the test rows, their AUC. Prints
 {"seconds" (from interpreter start, imports included), "workSeconds" (read_csv to predict, after the imports),
-"readSeconds", "trainSeconds", "predictSeconds", "auc", "peakRss"} as JSON.
+"readSeconds", "trainSeconds", "predictSeconds", "auc", "peakRss", "workCpuSeconds" (CPU time of the work, every
+thread)} as JSON.
 """
 import time
 
@@ -29,8 +30,14 @@ def auc(y, score):
     return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * (len(y) - positives)))
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main():
     path, threads, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     frame = pd.read_csv(path)
     for column in frame.columns:
@@ -60,6 +67,7 @@ def main():
         "predictSeconds": predict_seconds,
         "auc": auc(y[test], score),
         "peakRss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "workCpuSeconds": cpu_seconds() - cpu0,
     }))
 
 

@@ -72,3 +72,42 @@ export function descendants(roots: Iterable<number>, all: ProcInfo[] = listProce
   }
   return [...seen.values()];
 }
+
+/** CPU seconds (user + system, every thread) a process has used so far; NaN once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name; in clock ticks (100/s).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU seconds of a process's main thread and of all its other threads (Node names every thread `node`, so worker
+ * threads, the engine thread, OpenMP and onnxruntime threads cannot be told apart by name). Threads that have ended
+ * are in neither (their time is in cpuSeconds).
+ */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  const out = { main: 0, others: 0 };
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return { main: NaN, others: NaN };
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      if (Number(tid) === pid) out.main += seconds;
+      else out.others += seconds;
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}

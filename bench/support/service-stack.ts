@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../test/support/http';
 import { createTestDatabase } from '../../test/support/test-database';
+import { atInterrupt } from './run-bench';
 
 const DIST = join(__dirname, '..', '..');
 const API_MAIN = join(DIST, 'apps', 'api', 'src', 'main.js');
@@ -72,12 +73,15 @@ export async function startServiceStack(options: StackOptions = {}): Promise<Ser
   const api = spawnService('api', [...flags(options.apiNodeArgs, 'BENCH_API_NODE_ARGS'), API_MAIN], { ...shared, TRAINYARD_DATA_DIR: apiDataDir, TRAINYARD_PORT: String(port) });
   const worker = spawnService('worker', [...flags(options.workerNodeArgs, 'BENCH_WORKER_NODE_ARGS'), WORKER_MAIN], { ...shared, TRAINYARD_DATA_DIR: workerDataDir });
   const url = `http://127.0.0.1:${port}`;
+  let forget: () => void = () => undefined;
   const stop = async () => {
+    forget();
     await Promise.all([stopProcess(worker), stopProcess(api)]);
     await db.drop().catch(() => undefined);
     await rm(apiDataDir, { recursive: true, force: true });
     if (workerDataDir !== apiDataDir) await rm(workerDataDir, { recursive: true, force: true });
   };
+  forget = atInterrupt(stop);
   try {
     await Promise.all([waitUntil(api, async () => (await fetch(`${url}/health`)).ok), waitUntil(worker, async () => worker.output().includes('worker ready'))]);
   } catch (err) {
