@@ -54,7 +54,7 @@ interface OptunaRun {
 interface Pair {
   trainyard: number;
   serverSeconds: number;
-  phases: { prepare: number; trials: number; finish: number };
+  phases: { prepare: number; trials: number; finish: number; trialQueued: number; trialRunning: number };
   trainyardBest: number;
   trainyardParams: Record<string, number>;
   registered: string;
@@ -86,11 +86,18 @@ async function phases(databaseUrl: string, s: { id: string; createdAt: string; c
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   try {
-    const row = (await pg.query(`select min(created_at) as first, max(completed_at) as last from training_jobs where study_id = $1`, [s.id])).rows[0];
+    const row = (
+      await pg.query(
+        `select min(created_at) as first, max(completed_at) as last,
+                avg(extract(epoch from started_at - created_at))::float8 as queued, avg(extract(epoch from completed_at - started_at))::float8 as running
+           from training_jobs where study_id = $1`,
+        [s.id],
+      )
+    ).rows[0];
     const created = Date.parse(s.createdAt);
     const first = row.first.getTime() as number;
     const last = row.last.getTime() as number;
-    return { prepare: (first - created) / 1000, trials: (last - first) / 1000, finish: (Date.parse(s.completedAt) - last) / 1000 };
+    return { prepare: (first - created) / 1000, trials: (last - first) / 1000, finish: (Date.parse(s.completedAt) - last) / 1000, trialQueued: row.queued, trialRunning: row.running };
   } finally {
     await pg.end();
   }
@@ -131,6 +138,7 @@ async function measure(stack: ServiceStack, datasetId: string, trials: number, p
   console.log(`\n${trials} trials, parallelism ${parallelism} (Optuna n_jobs ${parallelism}), TPE, XGBoost ${ROUNDS} rounds × 1 thread, seeds 1..${REPEATS}`);
   report('Trainyard: POST → completed (s)', fmt(med((p) => p.trainyard)));
   report('  server: prepare / trials / register + close (s)', `${fmt(med((p) => p.phases.prepare))} / ${fmt(med((p) => p.phases.trials))} / ${fmt(med((p) => p.phases.finish))}`);
+  report('  a trial job, mean: created → started / → completed (ms)', `${fmt(med((p) => p.phases.trialQueued) * 1000, 0)} / ${fmt(med((p) => p.phases.trialRunning) * 1000, 0)}`);
   report('  trials completed; best registered as', `${pairs.map((p) => p.completed).join(',')}; ${pairs[0]!.registered}`);
   report('Optuna: process / after imports / optimize() (s)', `${fmt(med((p) => p.optunaWall))} / ${fmt(med((p) => p.optuna.workSeconds))} / ${fmt(med((p) => p.optuna.optimizeSeconds))}`);
   reportPairedRatio('Trainyard / Optuna after imports', med((p) => p.trainyard) / med((p) => p.optuna.workSeconds), pairs.map((p) => p.trainyard / p.optuna.workSeconds), '≤ 1.5', 2);
