@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { jobTimeline, runJob, serverSeconds, uploadDatasetFile } from './support/job-runs';
+import { jobTimeline, medianStages, runJob, serverSeconds, stageSeconds, uploadDatasetFile } from './support/job-runs';
 import { loadAverage } from './support/machine-load';
 import { runPeer } from './support/python-peer';
 import { runBench } from './support/run-bench';
@@ -27,11 +27,11 @@ const smallJob = (datasetId: string, extra: Record<string, unknown> = {}) => ({ 
 
 async function latency(stack: ServiceStack, datasetId: string): Promise<void> {
   for (let i = 0; i < WARMUP; i++) await runJob(stack.client, smallJob(datasetId), POLL_MS);
-  const runs: { seconds: number; server: number; queued: number; job: any }[] = [];
+  const runs: { seconds: number; server: number; queued: number; job: any; stages: Record<string, number> }[] = [];
   for (let i = 0; i < JOBS; i++) {
     const { job, seconds } = await runJob(stack.client, smallJob(datasetId), POLL_MS);
     const server = serverSeconds(job);
-    runs.push({ seconds, server: server.total, queued: server.queued, job });
+    runs.push({ seconds, server: server.total, queued: server.queued, job, stages: await stageSeconds(stack.client, job) });
   }
   const ms = (values: number[], p: number) => fmt(percentile(values, p) * 1000, 0);
   const client = runs.map((r) => r.seconds);
@@ -39,6 +39,7 @@ async function latency(stack: ServiceStack, datasetId: string): Promise<void> {
   report('submit → seen completed p50 / p95 (ms)', `${ms(client, 50)} / ${ms(client, 95)}`, 'p50 ≤ 300');
   report('server created → completed p50 / p95 (ms)', `${ms(runs.map((r) => r.server), 50)} / ${ms(runs.map((r) => r.server), 95)}`);
   report('server created → first step p50 / p95 (ms)', `${ms(runs.map((r) => r.queued), 50)} / ${ms(runs.map((r) => r.queued), 95)}`);
+  console.log(`median per part (ms): ${medianStages(runs.map((r) => r.stages), 0, 'ms')}`);
   const median = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
   console.log('the median job, from its log:');
   for (const line of await jobTimeline(stack.client, median.job)) console.log(`  ${line}`);

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { modelCsv } from './support/bench-data';
 import { dirBytes, folderBreakdown } from './support/disk-usage';
-import { jobTimeline, runJob, uploadDatasetFile } from './support/job-runs';
+import { jobTimeline, medianStages, runJob, stageSeconds, uploadDatasetFile } from './support/job-runs';
 import { loadAverage } from './support/machine-load';
 import { cpuSeconds, resetPeakRss, statusBytes, threadCpuSeconds } from './support/proc-status';
 import { runPeerTimed } from './support/python-peer';
@@ -55,6 +55,7 @@ interface Repeat {
   workerJobCpu: { main: number; others: number };
   testAuc: number;
   timeline: string[];
+  stages: Record<string, number>;
 }
 
 const jobBody = (datasetId: string) => ({
@@ -87,6 +88,7 @@ async function oneRepeat(stack: ServiceStack, rows: number, path: string, n: num
   const cpu = cpuOf() - cpu0;
   const keptBytes = (await dirBytes(store)) - storeBefore;
   const timeline = await jobTimeline(stack.client, job);
+  const stages = await stageSeconds(stack.client, job);
 
   const script = await runPeerTimed<ScriptResult>('pandas_xgboost_script.py', [path, String(THREADS), String(ROUNDS)]);
   return {
@@ -103,6 +105,7 @@ async function oneRepeat(stack: ServiceStack, rows: number, path: string, n: num
     workerJobCpu,
     testAuc: job.metrics?.rocAuc ?? NaN,
     timeline,
+    stages,
   };
 }
 
@@ -117,6 +120,7 @@ async function measure(stack: ServiceStack, rows: number): Promise<void> {
   report('Trainyard: upload + job (s)', fmt(med(total)));
   report('  upload (s), API peak RSS during it (MB)', `${fmt(med((r) => r.upload))}  ${mb(med((r) => r.apiPeakUpload))}`, 'API ≤ 300 MB at 2M');
   report('  job: submit → completed (s)', fmt(med((r) => r.job)));
+  console.log(`  median per part (s): ${medianStages(runs.map((r) => r.stages))}`);
   report('  peak RSS during the job: API / worker (MB)', `${mb(med((r) => r.apiPeakJob))} / ${mb(med((r) => r.workerPeak))}`, 'worker ≤ 1000 MB at 2M');
   report('  test AUC', fmt(med((r) => r.testAuc), 4));
   report('script: process / after imports (s), peak RSS (MB)', `${fmt(med((r) => r.script))} / ${fmt(med((r) => r.scriptInside.workSeconds))}  ${mb(med((r) => r.scriptInside.peakRss))}`);

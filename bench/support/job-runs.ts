@@ -55,3 +55,36 @@ export async function jobTimeline(api: ApiClient, job: { id: string; createdAt: 
   if (job.completedAt) lines.push(`+${((Date.parse(job.completedAt) - created) / 1000).toFixed(2).padStart(6)} s  completed`);
   return lines;
 }
+
+const STAGES = ['load_features', 'preprocess', 'train', 'evaluate', 'register'] as const;
+
+/**
+ * Seconds per part of a job, from its server timestamps and log: `queued` (created → first step), each stage (from
+ * the previous stage's last log line to its own last one: a step logs when it has done its work), and `close`
+ * (the last stage's line → completed).
+ */
+export async function stageSeconds(api: ApiClient, job: { id: string; createdAt: string; startedAt: string | null; completedAt: string | null }): Promise<Record<string, number>> {
+  const items = (await api.get(`/v1/training-jobs/${job.id}/logs?tail=1000&level=debug`)).body.items as { ts: string; stage: string | null }[];
+  const out: Record<string, number> = { queued: (Date.parse(job.startedAt ?? '') - Date.parse(job.createdAt)) / 1000 };
+  let from = Date.parse(job.startedAt ?? job.createdAt);
+  for (const stage of STAGES) {
+    const last = Math.max(...items.filter((l) => l.stage === stage).map((l) => Date.parse(l.ts)));
+    if (!Number.isFinite(last)) continue;
+    out[stage] = (last - from) / 1000;
+    from = last;
+  }
+  out.close = (Date.parse(job.completedAt ?? '') - from) / 1000;
+  return out;
+}
+
+/** The median of each part over several jobs' stageSeconds, as `part 0.12 s` pairs in job order. */
+export function medianStages(runs: Record<string, number>[], digits = 2, unit: 's' | 'ms' = 's'): string {
+  const parts = ['queued', ...STAGES, 'close'].filter((p) => runs.some((r) => p in r));
+  return parts
+    .map((p) => {
+      const values = runs.map((r) => r[p]).filter((v): v is number => Number.isFinite(v)).sort((a, b) => a - b);
+      const median = values[Math.floor((values.length - 1) / 2)] ?? NaN;
+      return `${p} ${unit === 'ms' ? (median * 1000).toFixed(0) : median.toFixed(digits)}`;
+    })
+    .join(', ');
+}
