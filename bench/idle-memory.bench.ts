@@ -29,7 +29,9 @@ function role(p: ProcInfo): { group: string; label: string } {
   if (c.includes('apps/api/src/main')) return { group: 'API', label: 'API' };
   if (c.includes('apps/worker/src/main')) return { group: 'worker', label: 'worker' };
   if (/\btemporal\b.*\bserver\b/.test(c)) return { group: 'Temporal', label: 'Temporal dev server' };
-  if (c.includes('embedded-postgres')) return { group: 'database', label: 'database (PGlite)' };
+  if (c.includes('embedded-postgres.mjs') || /pglite/i.test(c)) return { group: 'database', label: 'database (PGlite)' };
+  // The server's own command line is its binary's path; its children name their role ("postgres: checkpointer").
+  if (/(^|\/)postgres(\s|$)/.test(c.split(' -')[0] ?? '')) return { group: 'database', label: 'database (postgres server)' };
   if (/postgres/i.test(c)) return { group: 'database', label: `database (${c.replace(/^\S*\//, '').slice(0, 36)})` };
   if (c.includes('scripts/start.mjs')) return { group: 'npm start', label: 'npm start (supervisor)' };
   return { group: 'other', label: c.slice(0, 48) };
