@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EngineThread, writtenParameters } from './engine-thread';
+import { availableParallelism } from 'node:os';
+import { EngineThread, withEngineLane, writtenParameters } from './engine-thread';
 
 describe('writtenParameters', () => {
   it('returns koffi out-params and non-const buffers, not inputs', () => {
@@ -16,7 +17,7 @@ describe('writtenParameters', () => {
 
 describe('EngineThread', () => {
   // libc stands in for an engine: memcmp reads two input buffers and says whether they hold the same bytes.
-  const libc = { path: 'libc.so.6', signatures: { memcmp: 'int memcmp(const void *a, const void *b, size_t n)', getpid: 'int getpid()' }, lastErrorFunction: 'getpid' };
+  const libc = { path: 'libc.so.6', signatures: { memcmp: 'int memcmp(const void *a, const void *b, size_t n)', getpid: 'int getpid()', gettid: 'int gettid()' }, lastErrorFunction: 'getpid' };
 
   it('hands large input buffers to the library in place, views at their offset, and leaves them usable', { skip: process.platform !== 'linux' }, async () => {
     const thread = EngineThread.for(libc);
@@ -28,5 +29,26 @@ describe('EngineThread', () => {
     const offset = 1 << 10;
     assert.equal((await thread.call('memcmp', [a.subarray(offset), a.slice(offset), a.length - offset])).rc, 0, 'a view starts at its own offset');
     assert.equal(a[7], 7, 'still usable after the call');
+  });
+
+  it('gives concurrent work a thread each, and keeps one piece of work on one thread', { skip: process.platform !== 'linux' || availableParallelism() < 2 }, async () => {
+    // gettid returns the calling OS thread's id (its return code here is that id).
+    const tid = async () => (await EngineThread.for(libc).call('gettid', [])).rc;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = withEngineLane(async () => {
+      const before = await tid();
+      await held;
+      return [before, await tid(), await withEngineLane(tid)];
+    });
+    const second = withEngineLane(tid);
+    const other = await second;
+    release();
+    const [before, after, nested] = await first;
+    assert.equal(after, before, 'a lane calls from one thread');
+    assert.equal(nested, before, 'nested work stays in its lane');
+    assert.notEqual(other, before, 'concurrent work runs on another thread');
+    assert.notEqual(before, process.pid, 'off the main thread');
+    assert.equal(await withEngineLane(tid), before, 'with nothing else running, work goes to the first lane');
   });
 });

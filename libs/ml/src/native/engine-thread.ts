@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MlError } from '../errors';
@@ -50,24 +52,47 @@ const STACK_MB = 16;
 /** Input buffers at least this large go to the engine thread as their address, not as a copy. */
 const BY_ADDRESS_BYTES = 1 << 20;
 
+/** Which engine lane the calls of the current training (or prediction) go to; see withEngineLane. */
+const currentLane = new AsyncLocalStorage<number>();
+/** Work running in each lane now, across libraries. */
+const laneLoad: number[] = [];
+
 /**
- * One dedicated OS thread per native engine library, making its calls synchronously and in order.
+ * Runs `work` with its engine calls on a lane of its own: the lane with the least work in it (the lowest such,
+ * so a lone training keeps the warm thread). Concurrent trainings each get their own engine thread, up to one
+ * per core; past that they share. A training's calls all go to one thread, so its OpenMP team stays warm and
+ * its handles are never used from two threads at once. Nested calls stay in the lane they are in.
+ */
+export async function withEngineLane<T>(work: () => Promise<T>): Promise<T> {
+  if (currentLane.getStore() !== undefined) return work();
+  const lanes = Math.max(1, availableParallelism());
+  let lane = 0;
+  for (let i = 1; i < lanes; i++) if ((laneLoad[i] ?? 0) < (laneLoad[lane] ?? 0)) lane = i;
+  laneLoad[lane] = (laneLoad[lane] ?? 0) + 1;
+  try {
+    return await currentLane.run(lane, work);
+  } finally {
+    laneLoad[lane]! -= 1;
+  }
+}
+
+/**
+ * A dedicated OS thread of a native engine library, making its calls synchronously and in order: one per lane
+ * (withEngineLane), started when a lane first calls the library.
  *
  * OpenMP keeps a thread team per calling thread. Spreading rounds over libuv's pool (koffi's async calls)
  * wakes a different, cold team on each call while the previous one still spins, which made XGBoost
- * training about 1.7× slower than the same calls from one thread. Calls from concurrent trainings
- * interleave on the one thread; each call already uses every core.
+ * training about 1.7× slower than the same calls from one thread. With one thread per library, two
+ * single-threaded trainings (two CPU slots on two cores) took turns on one core.
  */
 export class EngineThread {
-  private static readonly threads = new Map<string, EngineThread>();
+  private static readonly threads = new Map<string, EngineThread[]>();
 
   static for(library: EngineLibrary): EngineThread {
-    let thread = EngineThread.threads.get(library.path);
-    if (!thread) {
-      thread = new EngineThread(library);
-      EngineThread.threads.set(library.path, thread);
-    }
-    return thread;
+    const lane = currentLane.getStore() ?? 0;
+    let lanes = EngineThread.threads.get(library.path);
+    if (!lanes) EngineThread.threads.set(library.path, (lanes = []));
+    return (lanes[lane] ??= new EngineThread(library));
   }
 
   private worker: Worker | null = null;

@@ -2,7 +2,7 @@ export { locateNativeLibrary, nativeLibraryCandidates, findRepoRoot } from './lo
 export type { NativeLibraryName } from './locate-library';
 export { openNativeLibrary } from './native-library';
 export type { NativeFunction } from './native-function';
-export { EngineThread, writtenParameters } from './engine-thread';
+export { EngineThread, withEngineLane, writtenParameters } from './engine-thread';
 export type { EngineLibrary } from './engine-thread';
 export { koffi } from './koffi';
 export type { KoffiLibrary } from './koffi';

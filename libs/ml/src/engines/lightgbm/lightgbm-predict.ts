@@ -1,3 +1,4 @@
+import { withEngineLane } from '../../native';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import { LightGBMBooster } from './lightgbm-booster';
@@ -13,7 +14,11 @@ export interface LightGBMPredictOptions {
  * Scores a matrix with a saved model string: binary gives P(class 1) per row,
  * multiclass rows*numClasses probabilities (row-major), regression one value per row.
  */
-export async function predictLightGBM(model: Uint8Array, m: Matrix, opts: LightGBMPredictOptions = {}): Promise<Float64Array> {
+export function predictLightGBM(model: Uint8Array, m: Matrix, opts: LightGBMPredictOptions = {}): Promise<Float64Array> {
+  return withEngineLane(() => predictInLane(model, m, opts));
+}
+
+async function predictInLane(model: Uint8Array, m: Matrix, opts: LightGBMPredictOptions = {}): Promise<Float64Array> {
   if (m.data.length !== m.rows * m.cols) {
     throw new MlError('DATASET_INVALID', `matrix has ${m.data.length} values, expected ${m.rows}x${m.cols}`);
   }

@@ -1,3 +1,4 @@
+import { withEngineLane } from '../../native';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import type { FamilyTrainOptions, RoundEvent } from '../model-family';
@@ -37,7 +38,11 @@ export interface LightGBMTrainResult {
 }
 
 /** Trains LightGBM trees (gradient boosting or random forest); each round runs off the event loop. */
-export async function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGBMTrainResult> {
+export function trainLightGBM(opts: LightGBMTrainOptions): Promise<LightGBMTrainResult> {
+  return withEngineLane(() => trainInLane(opts));
+}
+
+async function trainInLane(opts: LightGBMTrainOptions): Promise<LightGBMTrainResult> {
   const resolved = opts.boosting === 'rf' ? resolveRandomForestParams(opts.params) : resolveLightGBMParams(opts.params);
   const objective = lightgbmObjective(opts.task, opts.numClasses);
   const validation = opts.validation && opts.validation.rows > 0 ? opts.validation : null;

@@ -1,3 +1,4 @@
+import { withEngineLane } from '../../native';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import { Booster } from './xgboost-booster';
@@ -20,7 +21,11 @@ const PARALLEL_PREDICT_ROWS = 20_000;
  * Scores a matrix with a saved model: binary classification gives P(class 1) per row,
  * multiclass rows*numClasses probabilities, regression one value per row.
  */
-export async function predictXGBoost(model: Uint8Array, m: Matrix, opts: XGBoostPredictOptions = {}): Promise<Float32Array> {
+export function predictXGBoost(model: Uint8Array, m: Matrix, opts: XGBoostPredictOptions = {}): Promise<Float32Array> {
+  return withEngineLane(() => predictInLane(model, m, opts));
+}
+
+async function predictInLane(model: Uint8Array, m: Matrix, opts: XGBoostPredictOptions = {}): Promise<Float32Array> {
   if (m.data.length !== m.rows * m.cols) {
     throw new MlError('DATASET_INVALID', `matrix has ${m.data.length} values, expected ${m.rows}x${m.cols}`);
   }

@@ -1,3 +1,4 @@
+import { withEngineLane } from '../../native';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
 import { BEST_ITERATION_ATTR, BEST_SCORE_ATTR, BestRoundTracker } from './best-round-tracker';
@@ -62,7 +63,11 @@ export interface XGBoostTrainResult {
 }
 
 /** Trains a gradient-boosted tree model; each round runs off the event loop. */
-export async function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTrainResult> {
+export function trainXGBoost(opts: XGBoostTrainOptions): Promise<XGBoostTrainResult> {
+  return withEngineLane(() => trainInLane(opts));
+}
+
+async function trainInLane(opts: XGBoostTrainOptions): Promise<XGBoostTrainResult> {
   const resolved = resolveXGBoostParams(opts.params);
   const objective = objectiveFor(opts.task, opts.numClasses);
   const validation = opts.validation && opts.validation.rows > 0 ? opts.validation : null;
