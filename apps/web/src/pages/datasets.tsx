@@ -171,7 +171,7 @@ function TrainForm({ dataset }: { dataset: Dataset }) {
 type ColumnProfile = DatasetProfile['columns'][number];
 
 /** Bins or values with the target folded in: one row per class for classification, a mean for regression. */
-function withClasses<T extends { count: number; target?: number | Record<string, number> | null }>(rows: T[], kind: string | undefined) {
+function withClasses<T extends { count: number; target?: unknown }>(rows: T[], kind: string | undefined) {
   if (kind !== 'classification') return rows;
   return rows.flatMap((r) => Object.entries((r.target as Record<string, number>) ?? {}).map(([cls, count]) => ({ ...r, class: cls, count })));
 }
