@@ -94,8 +94,64 @@ describe('events and signed webhooks', () => {
     assert.equal((await admin.get('/v1/events?after=not-an-id')).status, 400);
   });
 
+  it('records and delivers model.promoted for manual alias moves, with the actor, the previous version and the reason', async () => {
+    const hook = await admin.post('/v1/webhooks', { url, events: ['model.promoted'], secret: SECRET });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    const ds = await admin.uploadDataset('promote-hooks', binaryCsv(120, 43));
+    for (let i = 0; i < 2; i++) {
+      const job = await admin.post('/v1/training-jobs', { name: 'promoted', datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } });
+      assert.equal((await admin.waitForJob(job.body.id)).status, 'completed');
+    }
+    const promotions = () => received.filter((r) => r.headers['trainyard-event'] === 'model.promoted');
+    const first = await admin.request('PUT', '/v1/models/promoted/aliases/production', { version: 1 });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const second = await admin.request('PUT', '/v1/models/promoted/aliases/production', { version: 2, reason: 'beats v1 on rocAuc' });
+    assert.equal(second.body.previousVersion, 1);
+    // Pointing the alias where it already points is no promotion.
+    assert.equal((await admin.request('PUT', '/v1/models/promoted/aliases/production', { version: 2 })).status, 200);
+
+    const deadline = Date.now() + 60_000;
+    while (promotions().filter((r) => r.answered === 200).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const delivered = promotions().filter((r) => r.answered === 200).map((r) => JSON.parse(r.body));
+    assert.equal(delivered.length, 2, `deliveries: ${promotions().map((r) => r.answered)}`);
+    const byVersion = Object.fromEntries(delivered.map((b) => [b.data.modelVersion, b.data]));
+    assert.deepEqual(
+      [1, 2].map((v) => [byVersion[v].modelName, byVersion[v].alias, byVersion[v].previousVersion, byVersion[v].actor, byVersion[v].reason]),
+      [
+        ['promoted', 'production', null, 'bootstrap-admin', null],
+        ['promoted', 'production', 1, 'bootstrap-admin', 'beats v1 on rocAuc'],
+      ],
+    );
+    for (const r of promotions().filter((x) => x.answered === 200)) {
+      assert.equal(r.headers['trainyard-signature'], `sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`);
+    }
+    const polled = (await admin.get('/v1/events?type=model.promoted')).body.items;
+    assert.deepEqual(polled.map((e: any) => e.eventId).sort(), delivered.map((b) => b.eventId).sort(), 'recorded once per move, and only for moves');
+
+    // A study that registers its best trial under an alias announces that move too.
+    const study = await admin.post('/v1/studies', {
+      name: 'promoting-study',
+      job: { name: 'promoted', datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } },
+      searchSpace: { maxDepth: { type: 'int', low: 2, high: 3 } },
+      objective: { metric: 'accuracy' },
+      trials: 2,
+      parallelism: 1,
+      sampler: 'random',
+      register: { topK: 1, alias: 'staging' },
+    });
+    assert.equal(study.status, 201, JSON.stringify(study.body));
+    const byStudy = async () => promotions().filter((r) => r.answered === 200).map((r) => JSON.parse(r.body)).find((b) => b.data.actor === 'study:promoting-study');
+    let announced;
+    while (!(announced = await byStudy()) && Date.now() < deadline + 60_000) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(announced, 'the study announced its alias move');
+    assert.equal(announced.data.alias, 'staging');
+    assert.equal(announced.data.previousVersion, null);
+    assert.deepEqual((await admin.get('/v1/models/promoted')).body.aliases, { production: 2, staging: announced.data.modelVersion });
+    assert.equal((await admin.delete(`/v1/webhooks/${hook.body.id}`)).status, 204);
+  });
+
   it('stops delivering to a deleted webhook', async () => {
-    const id = (await admin.get('/v1/webhooks')).body.items[0].id;
+    const id = (await admin.get('/v1/webhooks')).body.items.find((h: any) => h.url === url).id;
     assert.equal((await admin.delete(`/v1/webhooks/${id}`)).status, 204);
     assert.equal((await admin.delete(`/v1/webhooks/${id}`)).status, 404);
     const before = received.length;

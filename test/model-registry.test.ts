@@ -99,6 +99,38 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     );
   });
 
+  it('reserves the alias latest: it cannot be set, and it names the newest version', async () => {
+    const put = await trainer.request('PUT', '/v1/models/churn/aliases/latest', { version: 1 });
+    assert.equal(put.status, 400, JSON.stringify(put.body));
+    assert.deepEqual(put.body.error.details.fields.map((f: any) => f.field), ['alias']);
+    assert.match(put.body.error.message, /reserved/);
+    assert.deepEqual((await viewer.get('/v1/models/churn')).body.aliases, {}, 'nothing was set');
+
+    const latest = await viewer.get('/v1/models/churn/versions/latest');
+    assert.equal(latest.status, 200, JSON.stringify(latest.body));
+    assert.equal(latest.body.version, 2);
+    const artifact = await fetch(`${stack.url}/v1/models/churn/versions/latest/artifact`, { headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': 'identity' } });
+    assert.equal(createHash('sha256').update(Buffer.from(await artifact.arrayBuffer())).digest('hex'), latest.body.sha256);
+    assert.equal((await viewer.get('/v1/models/nope/versions/latest')).body.error.code, 'MODEL_NOT_FOUND');
+
+    // production names v1, yet "latest" still names the newest.
+    await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 1 });
+    const records = [{ id: 'x1', age: 30, income: 52000.5, plan: 'pro', signup: '2024-03-05', active: true }];
+    assert.equal((await viewer.post('/v1/models/churn/predict', { records })).body.model.version, 1);
+    assert.equal((await viewer.post('/v1/models/churn/predict', { alias: 'latest', records })).body.model.version, 2);
+    await trainer.delete('/v1/models/churn/aliases/production');
+
+    // Nothing else may claim the name either: a study's register.alias, a schedule's promote.alias.
+    const datasetId = latest.body.lineage.datasetId;
+    const job = { datasetId, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } };
+    const study = await trainer.post('/v1/studies', { name: 'latest-study', job, searchSpace: { maxDepth: { type: 'int', low: 2, high: 3 } }, objective: { metric: 'accuracy' }, trials: 1, register: { topK: 1, alias: 'latest' } });
+    assert.equal(study.status, 400, JSON.stringify(study.body));
+    assert.deepEqual(study.body.error.details.fields.map((f: any) => f.field), ['register.alias']);
+    const schedule = await trainer.post('/v1/schedules', { name: 'latest-schedule', cron: '0 3 * * *', job, promote: { alias: 'latest', metric: 'accuracy' } });
+    assert.equal(schedule.status, 400, JSON.stringify(schedule.body));
+    assert.deepEqual(schedule.body.error.details.fields.map((f: any) => f.field), ['promote.alias']);
+  });
+
   it('predicts from raw records exactly as the engine does, by version, alias or default', async () => {
     const records = [
       { id: 'x1', age: 30, income: 52000.5, plan: 'pro', signup: '2024-03-05', active: true },

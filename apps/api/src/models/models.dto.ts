@@ -1,7 +1,7 @@
 import { MODEL_TYPES, TASKS } from '@trainyard/contracts';
 import { z } from 'zod';
 import { endpoint, listEndpoint } from '../common/endpoint';
-import { JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
+import { JsonObject, LATEST, Name, Timestamp, Uuid } from '../common/schemas';
 
 const ModelRef = z.strictObject({ name: z.string(), version: z.number().int() });
 
@@ -77,7 +77,7 @@ export const SetAliasRequest = z
 
 const Selector = {
   version: z.number('must be an integer').int('must be an integer').min(1).optional().meta({ description: 'a version number' }),
-  alias: z.string('must be a string').max(63).optional().meta({ description: 'an alias; default production, else the latest version' }),
+  alias: z.string('must be a string').max(63).optional().meta({ description: 'an alias, or latest for the newest version; default production, else the newest version' }),
 };
 
 export const PredictRequest = z
@@ -114,7 +114,11 @@ export const PredictionsDto = z
 export type PredictionsDto = z.output<typeof PredictionsDto>;
 
 const ModelParams = z.strictObject({ name: Name });
-const VersionParams = z.strictObject({ name: Name, version: z.coerce.number().int().min(1) });
+/** A version number, or `latest` for the newest version. */
+const VersionRefParams = z.strictObject({
+  name: Name,
+  version: z.union([z.literal(LATEST), z.coerce.number().int().min(1)]).meta({ description: 'a version number, or latest for the newest', example: 3 }),
+});
 const AliasParams = z.strictObject({ name: Name, alias: z.string().max(200) });
 const tag = 'models';
 
@@ -141,8 +145,9 @@ export const getVersion = endpoint({
   path: '/v1/models/{name}/versions/{version}',
   tag,
   summary: 'Get a model version',
+  description: '`latest` in place of the number names the newest version.',
   role: 'viewer',
-  params: VersionParams,
+  params: VersionRefParams,
   notFound: 'MODEL',
   status: 200,
   responseDescription: 'the version',
@@ -157,7 +162,7 @@ export const getArtifact = endpoint({
   summary: 'Download the ONNX file',
   description: 'gzip-compressed on the wire when the client accepts it; X-Content-SHA256 and Digest carry its hash.',
   role: 'viewer',
-  params: VersionParams,
+  params: VersionRefParams,
   notFound: 'MODEL',
   status: 200,
   responseDescription: 'the ONNX model',
@@ -206,7 +211,7 @@ export const setAlias = endpoint({
   path: '/v1/models/{name}/aliases/{alias}',
   tag,
   summary: 'Point an alias at a version',
-  description: 'Deploying a model means pointing alias production at a version.',
+  description: 'Deploying a model means pointing alias production at a version. `latest` is reserved (it always names the newest version) and cannot be set. A move to another version records a model.promoted event, delivered to the webhooks that listen.',
   role: 'trainer',
   params: AliasParams,
   body: SetAliasRequest,
