@@ -35,6 +35,9 @@ export class TrainingJobsService {
   async resolveSpec(request: ParsedJobRequest, fieldPrefix = ''): Promise<TrainingSpec> {
     const dataset = await this.em.findOne(Dataset, { id: request.spec.datasetId });
     if (!dataset) throw notFound('DATASET', request.spec.datasetId);
+    if (dataset.archivedAt) {
+      throw validationFailed([{ field: `${fieldPrefix}datasetId`, message: `dataset ${dataset.name} v${dataset.version} is archived: unarchive it (POST /v1/datasets/${dataset.id}/unarchive) to train on it` }]);
+    }
     checkJobColumns(request.spec, dataset, fieldPrefix);
     return { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
   }

@@ -114,6 +114,7 @@ export const PredictionsDto = z
 export type PredictionsDto = z.output<typeof PredictionsDto>;
 
 const ModelParams = z.strictObject({ name: Name });
+const VersionParams = z.strictObject({ name: Name, version: z.coerce.number().int().min(1) });
 /** A version number, or `latest` for the newest version. */
 const VersionRefParams = z.strictObject({
   name: Name,
@@ -234,4 +235,35 @@ export const deleteAlias = endpoint({
   responseDescription: 'removed',
   response: null,
   errors: ['MODEL_NOT_FOUND'],
+});
+
+export const deleteVersion = endpoint({
+  method: 'delete',
+  path: '/v1/models/{name}/versions/{version}',
+  tag,
+  summary: 'Delete a model version',
+  description:
+    'Refused with 409 MODEL_VERSION_IN_USE while an alias points at it. Its ONNX file and preprocessing plan leave the store unless another version of the tenant has the same content. The alias audit trail and the job that trained it stay.',
+  role: 'trainer',
+  params: VersionParams,
+  notFound: 'MODEL',
+  status: 204,
+  responseDescription: 'deleted',
+  response: null,
+  errors: ['MODEL_NOT_FOUND', 'MODEL_VERSION_IN_USE'],
+});
+
+export const deleteModel = endpoint({
+  method: 'delete',
+  path: '/v1/models/{name}',
+  tag,
+  summary: 'Delete a model and all its versions',
+  description: 'Refused with 409 MODEL_VERSION_IN_USE while any of its aliases is set: delete the aliases first. Objects go as for a single version.',
+  role: 'trainer',
+  params: ModelParams,
+  notFound: 'MODEL',
+  status: 204,
+  responseDescription: 'deleted',
+  response: null,
+  errors: ['MODEL_NOT_FOUND', 'MODEL_VERSION_IN_USE'],
 });

@@ -130,8 +130,10 @@ export class ModelsService {
   async setAlias(principal: Principal, name: string, alias: string, version: number, reason: string | null = null): Promise<AliasMoveDto> {
     const checked = AliasName.safeParse(alias);
     if (!checked.success) throw validationFailed([{ field: 'alias', message: checked.error.issues[0].message }]);
-    const target = await this.version(name, version);
     const { moved, eventId } = await this.em.transactional(async (em) => {
+      // Under a share lock: a deletion of this version waits for the move, or the move sees the version gone.
+      const target = await em.findOne(ModelVersion, { name, version }, { lockMode: LockMode.PESSIMISTIC_READ });
+      if (!target) throw notFound('MODEL', `${name} v${version}`);
       const current = await em.findOne(ModelAlias, { modelName: name, alias }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const from = current?.version ?? null;
       const at = new Date();
