@@ -208,6 +208,32 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     assert.ok(refused.body.error.details.fields.some((f: any) => f.field === 'file.age'));
   });
 
+  it('labels and describes a version, from its job or later', async () => {
+    const datasetId = (await viewer.get('/v1/models/churn/versions/1')).body.lineage.datasetId;
+    const job = await trainer.post('/v1/training-jobs', { name: 'labelled', datasetId, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 3 } }, label: 'v3.0', description: 'the March retrain' });
+    assert.equal(job.status, 201, JSON.stringify(job.body));
+    assert.deepEqual([job.body.label, job.body.description], ['v3.0', 'the March retrain']);
+    const done = await trainer.waitForJob(job.body.id);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    const version = (await viewer.get('/v1/models/labelled/versions/1')).body;
+    assert.deepEqual([version.label, version.description], ['v3.0', 'the March retrain']);
+    assert.deepEqual((await viewer.get('/v1/models/churn/versions/1')).body.label, null, 'a job without a label leaves the version without one');
+
+    const relabelled = await trainer.request('PATCH', '/v1/models/labelled/versions/1', { label: 'v3.0.1' });
+    assert.equal(relabelled.status, 200, JSON.stringify(relabelled.body));
+    assert.deepEqual([relabelled.body.label, relabelled.body.description], ['v3.0.1', 'the March retrain'], 'a field left out stays');
+    const cleared = await trainer.request('PATCH', '/v1/models/labelled/versions/1', { description: null });
+    assert.deepEqual([cleared.body.label, cleared.body.description], ['v3.0.1', null]);
+    assert.deepEqual((await viewer.get('/v1/models/labelled/versions')).body.items[0].label, 'v3.0.1');
+
+    assert.equal((await trainer.request('PATCH', '/v1/models/labelled/versions/1', {})).status, 400);
+    assert.deepEqual((await trainer.request('PATCH', '/v1/models/labelled/versions/1', { label: 'x'.repeat(101) })).body.error.details.fields.map((f: any) => f.field), ['label']);
+    assert.equal((await trainer.request('PATCH', '/v1/models/labelled/versions/9', { label: 'v9' })).body.error.code, 'MODEL_NOT_FOUND');
+    assert.equal((await viewer.request('PATCH', '/v1/models/labelled/versions/1', { label: 'mine' })).status, 403);
+    const badJob = await trainer.post('/v1/training-jobs', { datasetId, target: 'label', model: { type: 'xgboost' }, label: '' });
+    assert.deepEqual(badJob.body.error.details.fields.map((f: any) => f.field), ['label']);
+  });
+
   it('hides another tenant’s models', async () => {
     const admin = new ApiClient(stack.url, stack.adminToken);
     const other = admin.as((await admin.post('/v1/tenants', { name: 'other' })).body.adminToken.token);

@@ -44,6 +44,8 @@ export async function registerVersion(deps: ActivityDeps, ctx: StepContext, inpu
       metrics: r.evaluated.metrics,
       signature: modelSignature(r.plan, r.task, r.classLabels),
       featureImportance: r.trained.featureImportance,
+      label: spec.label ?? null,
+      description: spec.description ?? null,
       lineage: {
         datasetId: spec.datasetId,
         datasetSha256: r.load.datasetSha256,

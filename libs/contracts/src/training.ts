@@ -106,6 +106,9 @@ export interface TrainingSpec {
   preprocessing?: PreprocessingSpec;
   priority: Priority;
   execution: ExecutionSpec;
+  /** A short name and a description the registered version carries (absent on jobs submitted before them). */
+  label?: string | null;
+  description?: string | null;
 }
 
 export interface TrainingWorkflowInput {

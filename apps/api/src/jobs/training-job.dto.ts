@@ -2,7 +2,7 @@ import { JOB_ERROR_CODES, JOB_STATUSES, MODEL_TYPES, PIPELINE_MODES, PRIORITIES,
 import { availableModelTypes, modelFamily, modelParamNames } from '@trainyard/ml';
 import { z } from 'zod';
 import { byIdEndpoint, createEndpoint, endpoint, listEndpoint } from '../common/endpoint';
-import { JsonObject, Name, PageQuery, Timestamp, Uuid, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
+import { JsonObject, Name, PageQuery, Timestamp, Uuid, VersionDescription, VersionLabel, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
 
 /** The graph adds one NaN row per lag step and one Add per window step: bounds keep exported models small. */
 const MAX_LAG = 1000;
@@ -152,6 +152,8 @@ export const TrainingJobRequest = z
     execution: ExecutionDto.default({ device: 'auto', requireGpu: false, pipeline: 'auto' }),
     tags: Tags.default({}),
     notes: z.string().max(10_000, 'must be a string of at most 10000 characters').nullable().default(null),
+    label: VersionLabel.nullable().default(null).meta({ description: 'a label the registered model version carries, e.g. "v3.0"' }),
+    description: VersionDescription.nullable().default(null).meta({ description: 'a description the registered model version carries' }),
   })
   .superRefine((b, ctx) => {
     if (b.features?.includes(b.target)) ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not include the target column' });
@@ -173,6 +175,8 @@ export const TrainingJobRequest = z
         preprocessing: b.preprocessing,
         priority: b.priority,
         execution: b.execution,
+        label: b.label,
+        description: b.description,
       },
       tags: b.tags,
       notes: b.notes,
@@ -207,6 +211,8 @@ export const RetryRequest = z
     execution: z.unknown().optional(),
     tags: z.unknown().optional(),
     notes: z.string().max(10_000).nullable().optional(),
+    label: z.unknown().optional(),
+    description: z.unknown().optional(),
   })
   .meta({
     id: 'RetryRequest',
@@ -263,6 +269,8 @@ export const TrainingJobDto = z
     workflowId: z.string(),
     tags: z.record(z.string(), z.string()),
     notes: z.string().nullable(),
+    label: z.string().nullable().meta({ description: 'the label its model version takes' }),
+    description: z.string().nullable().meta({ description: 'the description its model version takes' }),
     createdBy: z.string().meta({ description: 'the name of the token that submitted it' }),
     createdAt: Timestamp,
     startedAt: Timestamp.nullable(),

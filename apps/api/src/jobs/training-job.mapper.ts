@@ -35,6 +35,8 @@ export function toJobDto(j: TrainingJob): TrainingJobDto {
     workflowId: j.workflowId,
     tags: j.tags,
     notes: j.notes,
+    label: j.spec.label ?? null,
+    description: j.spec.description ?? null,
     createdBy: j.createdBy,
     createdAt: j.createdAt.toISOString(),
     startedAt: j.startedAt?.toISOString() ?? null,

@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Endpoint, In, type Input } from '../common/endpoint';
 import { BatchPredictService } from '../serving/batch-predict.service';
 import { PredictService } from '../serving/predict.service';
-import { aliasEvents, batchPredict, deleteAlias, deleteModel, deleteVersion, getArtifact, getModel, getVersion, listModels, listVersions, predict, setAlias } from './models.dto';
+import { aliasEvents, batchPredict, deleteAlias, deleteModel, deleteVersion, getArtifact, getModel, getVersion, listModels, listVersions, predict, setAlias, updateVersion } from './models.dto';
 import { ModelDeletion } from './model-deletion';
 import { ModelsService } from './models.service';
 
@@ -35,6 +35,11 @@ export class ModelsController {
   @Endpoint(getVersion)
   version(@In() { params }: Input<typeof getVersion>) {
     return this.models.versionResponse(params.name, params.version);
+  }
+
+  @Endpoint(updateVersion)
+  updateVersion(@In() { params, body }: Input<typeof updateVersion>) {
+    return this.models.updateVersion(params.name, params.version, body);
   }
 
   @Endpoint(getArtifact)

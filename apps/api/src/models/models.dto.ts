@@ -1,7 +1,7 @@
 import { MODEL_TYPES, TASKS } from '@trainyard/contracts';
 import { z } from 'zod';
 import { endpoint, listEndpoint } from '../common/endpoint';
-import { JsonObject, LATEST, Name, Timestamp, Uuid } from '../common/schemas';
+import { JsonObject, LATEST, Name, Timestamp, Uuid, VersionDescription, VersionLabel } from '../common/schemas';
 
 const ModelRef = z.strictObject({ name: z.string(), version: z.number().int() });
 
@@ -44,6 +44,8 @@ export const ModelVersionDto = z
   .strictObject({
     name: z.string(),
     version: z.number().int(),
+    label: z.string().nullable().meta({ description: 'a short human name, e.g. "v3.0": from its job, or set with PATCH' }),
+    description: z.string().nullable(),
     jobId: Uuid,
     modelType: z.enum(MODEL_TYPES),
     task: z.enum(TASKS),
@@ -58,6 +60,14 @@ export const ModelVersionDto = z
   })
   .meta({ id: 'ModelVersion' });
 export type ModelVersionDto = z.output<typeof ModelVersionDto>;
+
+export const UpdateVersionRequest = z
+  .strictObject({
+    label: VersionLabel.nullable().optional().meta({ description: 'null removes it' }),
+    description: VersionDescription.nullable().optional().meta({ description: 'null removes it' }),
+  })
+  .refine((b) => b.label !== undefined || b.description !== undefined, { message: 'give label, description or both', path: ['label'] })
+  .meta({ id: 'UpdateVersionRequest', example: { label: 'v3.0', description: 'retrained on the March data' } });
 
 export const AliasMoveDto = z
   .strictObject({ name: z.string(), alias: z.string(), version: z.number().int(), previousVersion: z.number().int().nullable(), updatedBy: z.string(), updatedAt: Timestamp })
@@ -266,4 +276,20 @@ export const deleteModel = endpoint({
   responseDescription: 'deleted',
   response: null,
   errors: ['MODEL_NOT_FOUND', 'MODEL_VERSION_IN_USE'],
+});
+
+export const updateVersion = endpoint({
+  method: 'patch',
+  path: '/v1/models/{name}/versions/{version}',
+  tag,
+  summary: "Set a version's label and description",
+  description: 'Fields left out stay as they are; null removes one.',
+  role: 'trainer',
+  params: VersionParams,
+  body: UpdateVersionRequest,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'the version',
+  response: ModelVersionDto,
+  errors: ['MODEL_NOT_FOUND'],
 });

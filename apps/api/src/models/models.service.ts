@@ -18,6 +18,8 @@ export function toVersionDto(v: ModelVersion, aliases: string[]): ModelVersionDt
   return {
     name: v.name,
     version: v.version,
+    label: v.label,
+    description: v.description,
     jobId: v.jobId,
     modelType: v.modelType,
     task: v.task,
@@ -106,6 +108,14 @@ export class ModelsService {
     const v = await this.version(name, version);
     const aliases = await this.em.find(ModelAlias, { modelName: name, version: v.version });
     return toVersionDto(v, aliases.map((a) => a.alias));
+  }
+
+  async updateVersion(name: string, version: number, changes: { label?: string | null; description?: string | null }): Promise<ModelVersionDto> {
+    const v = await this.version(name, version);
+    if (changes.label !== undefined) v.label = changes.label;
+    if (changes.description !== undefined) v.description = changes.description;
+    await this.em.flush();
+    return this.versionResponse(name, version);
   }
 
   /** The ONNX file; gzip-compressed on the wire when the client accepts it, with its sha256 to verify. */

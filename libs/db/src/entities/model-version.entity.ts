@@ -77,6 +77,13 @@ export class ModelVersion extends TenantOwned {
   @Property({ type: 'jsonb' })
   lineage!: ModelLineage;
 
+  /** A short human name for the version (e.g. "v3.0"), from its job or set later. */
+  @Property({ type: 'text', nullable: true })
+  label: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  description: string | null = null;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }
