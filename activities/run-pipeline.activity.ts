@@ -52,7 +52,7 @@ export function createRunPipeline(deps: ActivityDeps) {
         task: prepared.task,
         classLabels: prepared.classLabels,
         featureSelection: summary.featureSelection,
-        trained: { engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName },
+        trained: { engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName, effectiveParams: trained.effectiveParams },
         evaluated,
       });
       return { modelVersion, ...(evaluated.comparison ? { comparison: evaluated.comparison } : {}) };

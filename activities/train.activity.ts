@@ -12,7 +12,7 @@ export function createTrain(deps: ActivityDeps) {
       const prepared = await readPrepared(ctx, input.prepared.prepared);
       const trained = await trainModel(deps, ctx, input, prepared);
       const model = await ctx.storage.putBytes(objectKeys.job(input.jobId, 'model'), trained.model);
-      return { model, rounds: trained.rounds, engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName };
+      return { model, rounds: trained.rounds, engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName, effectiveParams: trained.effectiveParams };
     });
   };
 }

@@ -46,6 +46,10 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     assert.equal(v1.status, 200);
     for (const key of ['jobId', 'modelType', 'task', 'metrics', 'signature', 'featureImportance', 'lineage', 'sizeBytes', 'sha256', 'aliases', 'createdAt']) assert.ok(key in v1.body, key);
     assert.equal(v1.body.lineage.params.numRounds, 5);
+    // Both pipelines record the params as trained: v1 ran fused, v2 staged.
+    assert.deepEqual([v1.body.lineage.effectiveParams.numRounds, v1.body.lineage.effectiveParams.maxDepth], [5, 6]);
+    const v2 = (await viewer.get('/v1/models/churn/versions/2')).body;
+    assert.deepEqual([v2.lineage.effectiveParams.numRounds, v2.lineage.effectiveParams.learningRate], [10, 0.3]);
     assert.match(v1.body.lineage.datasetSha256, /^[0-9a-f]{64}$/);
     assert.equal(v1.body.lineage.engine, 'xgboost');
     assert.ok(v1.body.featureImportance.length > 0);

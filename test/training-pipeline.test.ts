@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
 import { SAMPLE_CHURN_CSV, binaryCsv, multiclassCsv, regressionCsv } from './support/datasets';
@@ -45,6 +46,17 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
     assert.ok(job.validationMetrics, 'validation metrics recorded');
     assert.ok(job.startedAt && job.completedAt && job.durationSeconds >= 0);
 
+    // The job and its version record the params as trained: every default, and the thread count the worker chose.
+    const threads = Math.max(1, Math.floor(availableParallelism() / stack.config.cpuSlots));
+    assert.deepEqual(job.model.params, { numRounds: 60, maxDepth: 4 }, 'the request stays as it was');
+    assert.deepEqual(
+      [job.effectiveParams.numRounds, job.effectiveParams.maxDepth, job.effectiveParams.learningRate, job.effectiveParams.treeMethod, job.effectiveParams.nthread, job.effectiveParams.subsample],
+      [60, 4, 0.3, 'hist', threads, 1],
+    );
+    const lineage = (await api.get(`/v1/models/${job.modelVersion.name}/versions/1`)).body.lineage;
+    assert.deepEqual(lineage.params, { numRounds: 60, maxDepth: 4 });
+    assert.deepEqual(lineage.effectiveParams, job.effectiveParams);
+
     const series = await api.get(`/v1/training-jobs/${job.id}/metrics`);
     assert.equal(series.body.series['train.logLoss'].length, 60);
     assert.equal(series.body.series['validation.logLoss'].length, 60);
@@ -85,6 +97,12 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
       assert.ok(job.metrics.rocAuc > (type === 'lstm' ? 0.55 : 0.7), `rocAuc ${job.metrics.rocAuc}`);
       const version = (await api.get(`/v1/models/${job.modelVersion.name}/versions/${job.modelVersion.version}`)).body;
       assert.equal(version.lineage.engine, ENGINES[type]);
+      assert.deepEqual(version.lineage.params, PARAMS[type]);
+      assert.deepEqual(version.lineage.effectiveParams, job.effectiveParams);
+      assert.equal(Object.keys(job.effectiveParams).length >= Object.keys(PARAMS[type]).length + 2, true, JSON.stringify(job.effectiveParams));
+      if (type === 'mlp') assert.deepEqual([job.effectiveParams.hiddenLayers, job.effectiveParams.learningRate, job.effectiveParams.earlyStoppingRounds], [[16], 0.001, 10]);
+      if (type === 'lightgbm') assert.ok(Number.isInteger(job.effectiveParams.nthread) && job.effectiveParams.nthread >= 1, 'the thread count is recorded');
+      if (type === 'ensemble') assert.deepEqual(job.effectiveParams.members.map((m: any) => [m.type, m.params.numRounds ?? m.params.maxIterations]), [['xgboost', 20], ['linear', 100]]);
       const record = { tenure: 3, plan: 'basic', monthly_charges: null, support_tickets: 4, auto_renew: false, signup_date: '2025-01-10', region: 'mars' };
       const predicted = await api.post(`/v1/models/${job.modelVersion.name}/predict`, { records: [record] });
       assert.equal(predicted.status, 200, JSON.stringify(predicted.body));

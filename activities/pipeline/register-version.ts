@@ -12,7 +12,7 @@ export interface Registration {
   task: Task;
   classLabels: string[] | null;
   featureSelection?: FeatureSelectionOutcome;
-  trained: { engine: string; engineVersion: string; featureImportance: { feature: string; importance: number }[] };
+  trained: { engine: string; engineVersion: string; featureImportance: { feature: string; importance: number }[]; effectiveParams?: Record<string, unknown> };
   evaluated: EvaluateResult;
 }
 
@@ -50,6 +50,7 @@ export async function registerVersion(deps: ActivityDeps, ctx: StepContext, inpu
         datasetId: spec.datasetId,
         datasetSha256: r.load.datasetSha256,
         params: spec.model.params,
+        ...(r.trained.effectiveParams ? { effectiveParams: r.trained.effectiveParams } : {}),
         codeVersion: CODE_VERSION,
         engine: r.trained.engine,
         engineVersion: r.trained.engineVersion,

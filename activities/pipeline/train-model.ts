@@ -15,6 +15,8 @@ const PRUNED_CANCEL_WAIT_MS = 30_000;
 
 export interface TrainedModel extends FamilyTrainResult {
   featureImportanceByName: { feature: string; importance: number }[];
+  /** The params as trained: defaults resolved, the thread count injected. */
+  effectiveParams: Record<string, unknown>;
 }
 
 /** What a training heartbeats: the newest checkpoint in the store, which a retry on any machine resumes from. */
@@ -41,12 +43,15 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   const kept: StoredObject[] = [];
   const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
   const family = modelFamily(input.spec.model.type);
+  const params = withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots));
+  const effectiveParams = family.resolvedParams(params, { hasValidation: (prepared.validation?.rows ?? 0) > 0 });
+  await ctx.jobs.setEffectiveParams(input.jobId, effectiveParams);
   const trained = await family.train({
     task: prepared.task,
     numClasses: prepared.classLabels?.length ?? 0,
     train: prepared.train,
     validation: prepared.validation,
-    params: withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots)),
+    params,
     device: useCuda ? 'gpu' : 'cpu',
     watchMetric: input.trial?.objective?.metric,
     startFrom,
@@ -96,7 +101,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   const featureImportanceByName = prepared.featureNames
     .map((feature, i) => ({ feature, importance: trained.featureImportance[i] ?? 0 }))
     .sort((a, b) => b.importance - a.importance);
-  return { ...trained, featureImportanceByName };
+  return { ...trained, featureImportanceByName, effectiveParams };
 }
 
 /** The checkpoint an earlier attempt heartbeated, fetched from the store; a missing or damaged one means starting over. */

@@ -75,6 +75,8 @@ export interface TrainResult {
   engine: string;
   engineVersion: string;
   featureImportance: { feature: string; importance: number }[];
+  /** The params as trained: defaults resolved, the thread count injected (absent from results of older workers). */
+  effectiveParams?: Record<string, unknown>;
 }
 
 export interface EvaluateResult {

@@ -247,6 +247,7 @@ export const TrainingJobDto = z
     progress: z.number().min(0).max(1).meta({ description: '0..1, rises monotonically while running' }),
     priority: z.enum(PRIORITIES),
     model: z.strictObject({ type: z.enum(MODEL_TYPES), params: JsonObject }),
+    effectiveParams: JsonObject.nullable().meta({ description: 'the model params as trained: every default resolved and the thread count the worker injected; null until training starts' }),
     datasetId: Uuid,
     target: z.string(),
     task: z.enum(TASKS).nullable(),

@@ -13,6 +13,7 @@ export function toJobDto(j: TrainingJob): TrainingJobDto {
     progress: j.progress,
     priority: j.priority,
     model: j.spec.model,
+    effectiveParams: j.effectiveParams,
     datasetId: j.datasetId,
     target: j.target,
     task: j.task,

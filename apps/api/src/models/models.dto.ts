@@ -30,7 +30,8 @@ const LineageDto = z
   .looseObject({
     datasetId: Uuid,
     datasetSha256: z.string(),
-    params: JsonObject.meta({ description: 'the hyperparameters the model was trained with' }),
+    params: JsonObject.meta({ description: 'the hyperparameters the job asked for' }),
+    effectiveParams: JsonObject.optional().meta({ description: 'the hyperparameters as trained: every default resolved, the thread count injected (absent on older versions)' }),
     codeVersion: z.string(),
     engine: z.string(),
     engineVersion: z.string(),

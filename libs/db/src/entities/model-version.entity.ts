@@ -14,7 +14,10 @@ export interface ModelSignature {
 export interface ModelLineage {
   datasetId: string;
   datasetSha256: string;
+  /** What the request named. */
   params: Record<string, unknown>;
+  /** The params as trained: defaults resolved, the thread count injected; absent on versions registered before. */
+  effectiveParams?: Record<string, unknown>;
   codeVersion: string;
   engine: string;
   engineVersion: string;
