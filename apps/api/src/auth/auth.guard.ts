@@ -33,15 +33,16 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
-    const retryAfter = this.limiter.blockedFor(address);
-    if (retryAfter > 0) {
-      req.res?.setHeader('Retry-After', String(retryAfter));
-      throw new ApiError('RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
-    }
-
+    // A presented token is checked first: a valid one gets through even from an address that failed too often,
+    // so guessing from behind a shared address cannot lock its legitimate users out.
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const found = match ? await this.authenticate(hashToken(match[1])) : null;
     if (!found || 'expiredAt' in found) {
+      const retryAfter = this.limiter.blockedFor(address);
+      if (retryAfter > 0) {
+        req.res?.setHeader('Retry-After', String(retryAfter));
+        throw new ApiError('RATE_LIMITED', `too many failed authentications; retry in ${retryAfter}s`, { retryAfterSeconds: retryAfter });
+      }
       this.limiter.recordFailure(address);
       if (found) throw new ApiError('UNAUTHENTICATED', `the bearer token expired at ${new Date(found.expiredAt).toISOString()}`);
       throw new ApiError('UNAUTHENTICATED', match ? 'the bearer token is not valid or was revoked' : 'missing Authorization: Bearer <token> header');
