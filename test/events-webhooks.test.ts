@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
+import { sql } from './support/sql';
 import { binaryCsv } from './support/datasets';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -160,5 +161,77 @@ describe('events and signed webhooks', () => {
     await admin.waitForJob(job.body.id);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(received.length, before);
+  });
+});
+
+describe('webhook targets: refused at creation by URL and address, and again at delivery', () => {
+  let stack: TestStack;
+  let admin: ApiClient;
+  let server: Server;
+  let port: number;
+  let hits = 0;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      hits++;
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    stack = await startTestStack({ worker: false, config: { webhookAllowPrivate: false } });
+    admin = new ApiClient(stack.url, stack.adminToken);
+  });
+  after(async () => {
+    await stack?.stop();
+    server?.close();
+  });
+
+  const create = (url: string) => admin.post('/v1/webhooks', { url, events: ['training.completed'], secret: SECRET });
+
+  it('refuses link-local, metadata, loopback and private targets, and URLs with credentials', async () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      `http://127.0.0.1:${port}/hook`,
+      `http://localhost:${port}/hook`,
+      'http://10.0.0.7/hook',
+      'http://[::ffff:192.168.0.1]/hook',
+      'https://user:password@hooks.example.com/hook',
+    ]) {
+      const res = await create(url);
+      assert.equal(res.status, 400, `${url}: ${JSON.stringify(res.body)}`);
+      assert.deepEqual(res.body.error.details.fields.map((f: any) => f.field), ['url'], url);
+    }
+    assert.equal((await admin.get('/v1/webhooks')).body.total, 0);
+    assert.equal((await create('https://hooks.example.com/trainyard')).status, 201, 'a public name is accepted');
+  });
+
+  it('checks the resolved address again at delivery: a name that now points at loopback gets nothing', async () => {
+    // Created where private targets are allowed; delivered by a worker where they are not, as if the name had been
+    // re-pointed at loopback after creation (DNS rebinding).
+    const permissive = await startTestStack({ worker: false, config: { webhookAllowPrivate: true } });
+    try {
+      const owner = new ApiClient(permissive.url, permissive.adminToken);
+      const hook = await owner.post('/v1/webhooks', { url: `http://localhost:${port}/hook`, events: ['training.completed'], secret: SECRET });
+      assert.equal(hook.status, 201, JSON.stringify(hook.body));
+      await permissive.startWorker({ webhookAllowPrivate: false });
+      const ds = await owner.uploadDataset('rebinding', binaryCsv(120, 44));
+      const job = await owner.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } });
+      assert.equal((await owner.waitForJob(job.body.id)).status, 'completed');
+      const deadline = Date.now() + 30_000;
+      let rows: { status: string; last_error: string | null; attempts: number }[] = [];
+      while (Date.now() < deadline) {
+        rows = await sql(permissive.db.url, `select status, last_error, attempts from webhook_deliveries where webhook_id = $1`, [hook.body.id]);
+        if (rows[0]?.status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(rows[0]?.status, 'failed', JSON.stringify(rows));
+      assert.match(rows[0].last_error ?? '', /refused|loopback/);
+      assert.equal(rows[0].attempts, 1, 'a refused target is given up at once, not retried');
+      assert.equal(hits, 0, 'nothing reached the receiver');
+    } finally {
+      await permissive.stop();
+    }
   });
 });
