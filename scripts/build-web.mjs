@@ -10,8 +10,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const webRoot = path.join(repoRoot, 'apps', 'web');
 const outDir = path.join(repoRoot, 'dist', 'web');
 const stamp = path.join(outDir, 'index.html');
-const say = (line) => console.log(`[web] ${line}`);
+const say = (/** @type {string} */ line) => console.log(`[web] ${line}`);
 
+/** @param {string} dir @returns {number} */
 function newest(dir) {
   let latest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -60,8 +60,8 @@ function ensureComposeCli() {
 
 /** The browser tests drive Debian's chromium (Playwright cannot download its own here); root installs it when missing. */
 function ensureChromium() {
-  if (process.env.TRAINYARD_CHROMIUM || commandExists('chromium')) return;
-  if (process.getuid?.() !== 0 || !commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
+  if (process.env.TRAINYARD_CHROMIUM || services.commandExists('chromium')) return;
+  if (process.getuid?.() !== 0 || !services.commandExists('apt-get') || process.env.TRAINYARD_NO_APT) return;
   say('no chromium; apt-get install chromium for the browser tests ...');
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']]) {
