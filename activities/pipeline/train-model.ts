@@ -41,6 +41,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   let reporting = false;
   let pruned = false;
   const kept: StoredObject[] = [];
+  let lastCheckpointRound = 0;
   const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
   const family = modelFamily(input.spec.model.type);
   const params = withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots));
@@ -61,6 +62,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
       ctx.progress({ checkpoint, checkpointRound: round } satisfies TrainResumePoint);
       // The previous checkpoint stays until a newer one has surely gone out in a heartbeat.
       kept.push(checkpoint);
+      lastCheckpointRound = round;
       while (kept.length > 2) await ctx.storage.delete(kept.shift()!.key);
     },
     onRound: async (e) => {
@@ -91,6 +93,16 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   // A pruned trial stops training at once; the job ends as cancelled when the study's cancellation arrives.
   if (pruned && trained.cancelled) await awaitCancellation(ctx, PRUNED_CANCEL_WAIT_MS);
   if (trained.cancelled) {
+    // Temporal says why it cancelled the attempt: only CANCELLED (a cancelled job, a pruned trial) ends the job; a
+    // stopping worker or a timed-out attempt hands the step back, to be retried from the last checkpoint.
+    const why = ctx.cancelled.reason instanceof CancelledFailure ? ctx.cancelled.reason.message : 'CANCELLED';
+    if (why === 'WORKER_SHUTDOWN' || why === 'TIMED_OUT') {
+      const checkpointed = lastCheckpointRound || ((ctx.resumeFrom as TrainResumePoint | null)?.checkpointRound ?? 0);
+      const resume = checkpointed ? `from the checkpoint at round ${checkpointed}` : 'from the start';
+      const cause = why === 'WORKER_SHUTDOWN' ? 'the worker is shutting down' : 'this attempt timed out';
+      await ctx.log('warn', `training stopped at round ${trained.rounds}: ${cause}; the step will be retried on another worker, resuming ${resume}`);
+      throw new CancelledFailure(why);
+    }
     await ctx.log('warn', `training stopped at round ${trained.rounds}: job cancelled`);
     throw new CancelledFailure('training cancelled');
   }

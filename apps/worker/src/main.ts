@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing in-flight activities and stopping`);
+    console.log(`${signal}: stopping; steps still running when the grace time ends are retried on another worker (training resumes from its last checkpoint)`);
     runtime.stop().then(
       () => process.exit(0),
       (err: unknown) => {
