@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -15,6 +16,9 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
   'matching.numTaskqueueReadPartitions': '1',
   'matching.numTaskqueueWritePartitions': '1',
 };
+
+/** Trainyard's custom search attributes, as npm test's own server registers them: workflows set them at start. */
+const SEARCH_ATTRIBUTES = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'scripts', 'search-attributes.json'), 'utf8')) as Record<string, string>;
 
 /** A TCP port that was free a moment ago. */
 export function freePort(): Promise<number> {
@@ -53,6 +57,7 @@ export async function startDevServer(options: DevServerOptions, timeoutMs = 60_0
       '--port', String(options.port), '--ui-port', String(options.uiPort),
       '--db-filename', options.dbFile, '--log-level', 'error',
       ...Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
+      ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -31,8 +31,9 @@ describe('TrainingJobRequest', () => {
     assert.deepEqual(spec.execution, { device: 'auto', requireGpu: false, pipeline: 'auto' });
     assert.deepEqual(spec.validation, { method: 'holdout', testSize: 0.2, validationSize: 0.1, stratify: true, folds: 5, timeColumn: null, seed: 42 });
     assert.deepEqual(spec.exclude, []);
-    assert.deepEqual(spec.preprocessing, { timeFeatures: null, featureSelection: null });
+    assert.deepEqual(spec.preprocessing, { timeFeatures: null, featureSelection: null, classWeights: null, oversample: false });
     assert.equal(spec.features, null);
+    assert.deepEqual([spec.label, spec.description], [null, null]);
     assert.deepEqual(tags, {});
     assert.equal(notes, null);
   });
@@ -77,6 +78,8 @@ describe('TrainingJobRequest', () => {
     assert.deepEqual(spec.preprocessing, {
       timeFeatures: { columns: ['sales'], lags: [1, 7], rollingMeans: [] },
       featureSelection: { topK: 3, minImportance: null },
+      classWeights: null,
+      oversample: false,
     });
   });
 

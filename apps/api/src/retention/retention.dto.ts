@@ -11,6 +11,7 @@ export const RetentionRunDto = z
     }),
     jobsDeleted: z.number().int(),
     logLinesDeleted: z.number().int(),
+    objectsDeleted: z.number().int().meta({ description: 'store objects removed: those of deleted jobs, orphaned dataset files, and what interrupted requests left' }),
   })
   .meta({ id: 'RetentionRun' });
 export type RetentionRunDto = z.output<typeof RetentionRunDto>;
