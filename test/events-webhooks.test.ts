@@ -62,8 +62,8 @@ describe('events and signed webhooks', () => {
   it('delivers training events signed with HMAC-SHA256, retrying failed deliveries, and lists them for polling', async () => {
     const ds = await admin.uploadDataset('hooks', binaryCsv(120, 41));
     const ok = await admin.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 5 } } });
-    // Regression on a text column: accepted at submit, refused by the pipeline.
-    const bad = await admin.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'plan', task: 'regression', model: { type: 'xgboost' } });
+    // Early stopping without validation rows: accepted at submit, refused by the pipeline.
+    const bad = await admin.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', validation: { validationSize: 0 }, model: { type: 'xgboost', params: { earlyStoppingRounds: 3 } } });
     const [okJob, badJob] = await Promise.all([admin.waitForJob(ok.body.id), admin.waitForJob(bad.body.id)]);
     assert.equal(okJob.status, 'completed');
     assert.equal(badJob.status, 'failed');

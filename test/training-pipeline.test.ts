@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
 import { SAMPLE_CHURN_CSV, binaryCsv, multiclassCsv, regressionCsv } from './support/datasets';
+import { sql } from './support/sql';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 const PARAMS = {
@@ -130,6 +131,30 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
     assert.deepEqual(fields.map((f) => f.closest[0]), ['label', 'income', 'id', 'signup', 'age']);
     assert.match(fields[0].message, /closest: label/);
     assert.equal((await api.get('/v1/training-jobs?experiment=column-check')).body.total, 0, 'nothing was accepted');
+  });
+
+  it('refuses a target the task cannot learn, at submit, saying why', async () => {
+    const houses = await api.uploadDataset('target-check', regressionCsv(200, 8));
+    const submit = (body: Record<string, unknown>) => api.post('/v1/training-jobs', { datasetId: houses.body.id, experiment: 'target-check', model: { type: 'xgboost', params: { numRounds: 3 } }, ...body });
+    const continuous = await submit({ target: 'price', task: 'classification' });
+    assert.equal(continuous.status, 400, JSON.stringify(continuous.body));
+    assert.deepEqual(continuous.body.error.details.fields.map((f: any) => f.field), ['target']);
+    assert.match(continuous.body.error.message, /continuous numbers/);
+    const text = await submit({ target: 'city', task: 'regression' });
+    assert.equal(text.status, 400, JSON.stringify(text.body));
+    assert.match(text.body.error.message, /numeric target/);
+
+    // With the upload's distinct counts (here written into the row as the inspection records them), an integer
+    // column of 214 values is no set of classes; 6 room counts are.
+    await sql(stack.db.url, `update datasets set columns = (select jsonb_agg(case c->>'name' when 'rooms' then c || '{"distinct": 214}' else c end) from jsonb_array_elements(columns) c) where id = $1`, [houses.body.id]);
+    const many = await submit({ target: 'rooms', task: 'classification' });
+    assert.equal(many.status, 400, JSON.stringify(many.body));
+    assert.match(many.body.error.message, /at most 100 classes/);
+    await sql(stack.db.url, `update datasets set columns = (select jsonb_agg(case c->>'name' when 'rooms' then c || '{"distinct": 6}' else c end) from jsonb_array_elements(columns) c) where id = $1`, [houses.body.id]);
+    assert.equal((await submit({ target: 'rooms', task: 'classification' })).status, 201);
+    assert.equal((await submit({ target: 'price', task: 'regression' })).status, 201);
+    assert.equal((await submit({ target: 'city', task: 'classification' })).status, 201);
+    assert.equal((await api.get('/v1/training-jobs?experiment=target-check')).body.total, 3, 'only the three sound jobs were accepted');
   });
 
   it('fails with INSUFFICIENT_DATA when too few rows remain', async () => {

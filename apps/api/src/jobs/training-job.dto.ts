@@ -355,7 +355,8 @@ export const createJob = createEndpoint({
   path: '/v1/training-jobs',
   tag,
   summary: 'Submit a training job',
-  description: 'Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit.',
+  description:
+    'Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit, and so is the target against the task: classification needs a label column with at most 100 distinct values (not continuous numbers), regression a numeric one.',
   role: 'trainer',
   body: TrainingJobRequest,
   responseDescription: 'the queued job',
