@@ -28,11 +28,15 @@ export function trialSpec(study: Pick<Study, 'job'>, params: Record<string, unkn
   return { ...base, model: { type, params: { ...inherited, ...own } } };
 }
 
+/** The model families a study's trials may train: the job's, or the choices its search has for model.type. */
+export function modelTypesOf(study: Pick<Study, 'job' | 'searchSpace'>): ModelType[] {
+  const space = study.searchSpace[MODEL_TYPE_PARAM] as { choices?: unknown[] } | undefined;
+  return (space?.choices ?? [study.job.model.type]) as ModelType[];
+}
+
 /** The input scalings a study's trials need: one per kind of family its search can choose. */
 export function scalingsFor(study: Pick<Study, 'job' | 'searchSpace'>): InputScaling[] {
-  const space = study.searchSpace[MODEL_TYPE_PARAM] as { choices?: unknown[] } | undefined;
-  const types = (space?.choices ?? [study.job.model.type]) as ModelType[];
-  return [...new Set(types.map((type) => scalingOf(trialSpec(study, { [MODEL_TYPE_PARAM]: type }))))];
+  return [...new Set(modelTypesOf(study).map((type) => scalingOf(trialSpec(study, { [MODEL_TYPE_PARAM]: type }))))];
 }
 
 
@@ -43,7 +47,7 @@ export function createStudyActivities(deps: ActivityDeps) {
     async placeStudy(input: { studyId: string; queuePrefix: string }): Promise<{ device: Device; spec: TrainingSpec; tenantId: string; scalings: InputScaling[] }> {
       const study = await deps.orm.em.fork().findOneOrFail(Study, { id: input.studyId });
       const { execution } = study.job;
-      const placed = await chooseDevice(deps, { queuePrefix: input.queuePrefix, device: execution.device, requireGpu: execution.requireGpu }, async () => undefined);
+      const placed = await chooseDevice(deps, { queuePrefix: input.queuePrefix, device: execution.device, requireGpu: execution.requireGpu, modelTypes: modelTypesOf(study) }, async () => undefined);
       return { device: placed.device, spec: trialSpec(study, {}), tenantId: study.tenantId, scalings: scalingsFor(study) };
     },
 
