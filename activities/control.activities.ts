@@ -1,30 +1,15 @@
-import type { Device, FinalizeJobInput, PipelineMode, ResolveDeviceInput, ResolveDeviceResult } from '@trainyard/contracts';
+import type { FinalizeJobInput, ResolveDeviceInput, ResolveDeviceResult } from '@trainyard/contracts';
 import { EventStore, JobStore, TrainingJob, type LogEntry } from '@trainyard/db';
 import type { CvSummary } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { recordFolds, type FoldResult } from './pipeline/cross-validate';
 import { hasSubscribers, trainingEventData } from './events';
-import { chooseDevice } from './placement';
+import { chooseDevice, choosePipeline, datasetBytes } from './placement';
 
 /** Bookkeeping activities, served on the control queue so they run even while every compute slot is busy. */
 export function createControlActivities(deps: ActivityDeps) {
   const store = () => new JobStore(deps.orm.em.fork());
-
-  /**
-   * Fused unless the job asks otherwise, trains on a live GPU worker (whose scarce slot should not sit through
-   * parsing and preprocessing), or its dataset is larger than the configured bound. A job that must wait for its
-   * device waits whole, queued, rather than preparing data it may not train for a long time.
-   */
-  async function pipelineFor(input: ResolveDeviceInput, device: Device, available: boolean): Promise<PipelineMode> {
-    if (input.pipeline === 'fused' || input.pipeline === 'staged') return input.pipeline;
-    if (device === 'gpu') return available ? 'staged' : 'fused';
-    const rows = await deps.orm.em.getConnection().execute<{ size_bytes: string }[]>(
-      `select d.size_bytes from training_jobs j join datasets d on d.id = j.dataset_id where j.id = ?`,
-      [input.jobId],
-    );
-    return Number(rows[0]?.size_bytes ?? 0) > deps.config.fuseMaxBytes ? 'staged' : 'fused';
-  }
 
   return {
     /** Where the job trains, and whether its steps run in one activity or one each. */
@@ -33,7 +18,7 @@ export function createControlActivities(deps: ActivityDeps) {
       // The model family is the job's own: its row knows it, so the workflow's input need not change.
       const { modelType } = await deps.orm.em.fork().findOneOrFail(TrainingJob, { id: input.jobId }, { fields: ['modelType'] });
       const placed = await chooseDevice(deps, { ...input, modelTypes: [modelType] }, (level, message) => jobs.log(input.jobId, { level, message }));
-      return { ...placed, pipeline: await pipelineFor(input, placed.device, placed.available) };
+      return { ...placed, pipeline: await choosePipeline(input.pipeline, placed, deps.config.fuseMaxBytes, () => datasetBytes(deps, input.jobId)) };
     },
 
     /** Stores the mean and spread of each metric across the cross-validation folds. */

@@ -1,3 +1,4 @@
+import { metricsWithoutPlots } from '@trainyard/contracts';
 import { EventStore, type EventType, type TrainingJob } from '@trainyard/db';
 import { startEventDelivery } from '@trainyard/temporal';
 import type { ActivityDeps } from './activity-deps';
@@ -11,10 +12,12 @@ export function trainingEventData(job: TrainingJob): Record<string, unknown> {
     modelVersion: job.modelVersion?.version ?? null,
     modelType: job.modelType,
     durationSeconds: job.startedAt && job.completedAt ? (job.completedAt.getTime() - job.startedAt.getTime()) / 1000 : null,
-    metrics: job.metrics,
+    // Plot points stay on the job: a webhook gets the numbers.
+    metrics: metricsWithoutPlots(job.metrics),
     validationMetrics: job.validationMetrics,
     error: job.error,
-    deploymentReady: job.status === 'completed',
+    // With a deploy rule, whether the test metrics met it; without one, every completed job is.
+    deploymentReady: job.status === 'completed' && (job.deploymentReady ?? true),
     performanceImprovement: null,
     ...(job.studyId ? { studyId: job.studyId, trialNumber: Number(job.tags.trial) } : {}),
   };

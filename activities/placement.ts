@@ -1,9 +1,16 @@
-import { GPU_QUEUE, computeQueue, queueName, type Device, type ModelType, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
+import { GPU_QUEUE, computeQueue, queueName, type Device, type ModelType, type PipelineMode, type ResolveDeviceInput, type ResolveDeviceResult } from '@trainyard/contracts';
 import type { ActivityDeps } from './activity-deps';
 
 export const LIVE_WINDOW_SECONDS = 20;
 
 type Say = (level: 'info' | 'warn', message: string) => Promise<void>;
+type Placement = Omit<ResolveDeviceResult, 'pipeline'>;
+
+/** What a placement needs: the job's execution settings and the model families it may train (none: any family). */
+export type PlacementInput = Omit<ResolveDeviceInput, 'jobId' | 'pipeline'> & { modelTypes?: readonly ModelType[] };
+
+/** Whether a worker serving `device` is live; with `families`, a GPU worker that advertises every one of them. */
+export type Liveness = (device: Device, families?: readonly ModelType[]) => Promise<boolean>;
 
 /**
  * A worker counts as live while its presence heartbeat is recent. On the GPU queue, `families` narrows it to workers
@@ -18,24 +25,26 @@ async function isLive(deps: ActivityDeps, device: Device, prefix: string, famili
   return rows.length > 0;
 }
 
-/** What a placement needs: the job's execution settings and the model families it may train. */
-export type PlacementInput = Omit<ResolveDeviceInput, 'jobId' | 'pipeline'> & { modelTypes: readonly ModelType[] };
+/** Chooses the compute queue from the workers live now (see decidePlacement). */
+export async function chooseDevice(deps: ActivityDeps, input: PlacementInput, say: Say): Promise<Placement> {
+  return decidePlacement(input, (device, families) => isLive(deps, device, input.queuePrefix, families), say);
+}
 
 /**
- * Chooses the compute queue. `auto` uses the GPU only where a live GPU worker can train every family the job may
- * train on its GPU (linear, MLP and LSTM never can, so they keep the CPU slots busy rather than queue for the one
- * GPU slot); `gpu` asks for any live GPU worker. Says why where it matters.
+ * Chooses the compute queue; says why where it matters. `auto` uses the GPU only where a live GPU worker can train
+ * every family the job may train on its GPU (linear, MLP and LSTM never can, so they keep the CPU slots busy rather
+ * than queue for the scarce GPU slot); `gpu` and `requireGpu` take any live GPU worker.
  */
-export async function chooseDevice(deps: ActivityDeps, input: PlacementInput, say: Say): Promise<Omit<ResolveDeviceResult, 'pipeline'>> {
+export async function decidePlacement(input: PlacementInput, live: Liveness, say: Say): Promise<Placement> {
   const gpuQueue = queueName(GPU_QUEUE, input.queuePrefix);
   const wantsGpu = input.device === 'gpu' || input.requireGpu;
-  const families = input.modelTypes.join(', ');
+  const families = input.modelTypes ?? [];
   if (input.device === 'cpu' && !input.requireGpu) {
-    return { device: 'cpu', available: await isLive(deps, 'cpu', input.queuePrefix), reason: 'cpu requested' };
+    return { device: 'cpu', available: await live('cpu'), reason: 'cpu requested' };
   }
-  if (wantsGpu && (await isLive(deps, 'gpu', input.queuePrefix))) {
+  if (await live('gpu', wantsGpu ? [] : families)) {
     await say('info', `placed on the GPU queue ${gpuQueue}`);
-    if (!(await isLive(deps, 'gpu', input.queuePrefix, input.modelTypes))) await say('warn', `no live GPU worker can train ${families} on its GPU: it trains on that worker's CPU`);
+    if (wantsGpu && families.length && !(await live('gpu', families))) await say('warn', `no live GPU worker can train ${families.join(', ')} on its GPU: it trains on that worker's CPU`);
     return { device: 'gpu', available: true, reason: 'a GPU worker is live' };
   }
   if (input.requireGpu) {
@@ -46,15 +55,38 @@ export async function chooseDevice(deps: ActivityDeps, input: PlacementInput, sa
   if (wantsGpu) {
     const reason = `no live GPU worker serves ${gpuQueue}; falling back to CPU`;
     await say('warn', reason);
-    return { device: 'cpu', available: await isLive(deps, 'cpu', input.queuePrefix), reason };
+    return { device: 'cpu', available: await live('cpu'), reason };
   }
-  if (await isLive(deps, 'gpu', input.queuePrefix, input.modelTypes)) {
-    await say('info', `placed on the GPU queue ${gpuQueue}`);
-    return { device: 'gpu', available: true, reason: `a live GPU worker trains ${families} on its GPU` };
+  if (families.length && (await live('gpu'))) {
+    const reason = `no live GPU worker can train ${families.join(', ')} on its GPU`;
+    await say('info', `placed on the CPU queue: ${reason}`);
+    return { device: 'cpu', available: await live('cpu'), reason };
   }
-  const cpuLive = () => isLive(deps, 'cpu', input.queuePrefix);
-  if (!(await isLive(deps, 'gpu', input.queuePrefix))) return { device: 'cpu', available: await cpuLive(), reason: 'no live GPU worker' };
-  const reason = `no live GPU worker can train ${families} on its GPU`;
-  await say('info', `placed on the CPU queue: ${reason}`);
-  return { device: 'cpu', available: await cpuLive(), reason };
+  return { device: 'cpu', available: await live('cpu'), reason: 'no live GPU worker' };
+}
+
+/** The size of the job's dataset file. */
+export async function datasetBytes(deps: ActivityDeps, jobId: string): Promise<number> {
+  const rows = await deps.orm.em.getConnection().execute<{ size_bytes: string }[]>(
+    `select d.size_bytes from training_jobs j join datasets d on d.id = j.dataset_id where j.id = ?`,
+    [jobId],
+  );
+  return Number(rows[0]?.size_bytes ?? 0);
+}
+
+/**
+ * Fused unless the job asks otherwise, trains on a live GPU worker (whose scarce slot should not sit through
+ * parsing and preprocessing), or its dataset is larger than `fuseMaxBytes`. A job that must wait for its device
+ * waits whole, queued, rather than preparing data it may not train for a long time. `sizeOfDataset` is asked only
+ * when the size decides.
+ */
+export async function choosePipeline(
+  requested: ResolveDeviceInput['pipeline'],
+  placed: Pick<Placement, 'device' | 'available'>,
+  fuseMaxBytes: number,
+  sizeOfDataset: () => Promise<number>,
+): Promise<PipelineMode> {
+  if (requested === 'fused' || requested === 'staged') return requested;
+  if (placed.device === 'gpu') return placed.available ? 'staged' : 'fused';
+  return (await sizeOfDataset()) > fuseMaxBytes ? 'staged' : 'fused';
 }

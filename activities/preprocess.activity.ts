@@ -2,6 +2,7 @@ import type { LoadFeaturesResult, PreprocessResult, StepInput } from '@trainyard
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { loadFrame } from './pipeline/load-features';
+import { resolveParent } from './pipeline/parent-model';
 import { preprocess as prepare, storePrepared } from './pipeline/preprocess';
 import { runStep } from './pipeline/step-context';
 import { threadsPerSlot } from './pipeline/threads';
@@ -10,8 +11,9 @@ import { threadsPerSlot } from './pipeline/threads';
 export function createPreprocess(deps: ActivityDeps) {
   return async function preprocess(input: StepInput & { load: LoadFeaturesResult }): Promise<PreprocessResult> {
     return runStep(deps, input, 'preprocess', async (ctx) => {
+      const parent = await resolveParent(deps, ctx, input.tenantId, input.spec);
       const frame = await loadFrame(ctx, input.load);
-      const { prepared, summary } = await prepare(ctx, input, frame, threadsPerSlot(deps.config.cpuSlots));
+      const { prepared, summary } = await prepare(ctx, input, frame, threadsPerSlot(deps.config.cpuSlots), parent);
       const object = await storePrepared(ctx, prepared, objectKeys.job(input.jobId, 'prepared'));
       return { prepared: object, ...summary };
     });

@@ -1,7 +1,7 @@
 import type { ModelVersionRef, RegisterInput } from '@trainyard/contracts';
 import type { PreprocessPlan } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
-import { registerVersion } from './pipeline/register-version';
+import { registerVersion, versionRegistry } from './pipeline/register-version';
 import { runStep } from './pipeline/step-context';
 
 /** Records the model version; one per job, so a retried step returns the version it made the first time. */
@@ -10,7 +10,7 @@ export function createRegisterModel(deps: ActivityDeps) {
     return runStep(deps, input, 'register', async (ctx) => {
       const { prepared, trained, evaluated, load } = input;
       const plan = JSON.parse((await ctx.storage.readBytes(evaluated.plan)).toString('utf8')) as PreprocessPlan;
-      return registerVersion(deps, ctx, input, {
+      return registerVersion(versionRegistry(deps), ctx, input, {
         load,
         plan,
         task: prepared.task,
@@ -18,6 +18,7 @@ export function createRegisterModel(deps: ActivityDeps) {
         featureSelection: prepared.featureSelection,
         trained,
         evaluated,
+        ...(prepared.parent ? { parent: prepared.parent } : {}),
       });
     });
   };

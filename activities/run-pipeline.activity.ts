@@ -4,8 +4,9 @@ import type { ActivityDeps } from './activity-deps';
 import { crossValidateFold, recordFolds, type FoldResult } from './pipeline/cross-validate';
 import { evaluateModel } from './pipeline/evaluate-model';
 import { loadFrame, resolveFeatures } from './pipeline/load-features';
+import { parentEngineModel, resolveParent } from './pipeline/parent-model';
 import { preprocess } from './pipeline/preprocess';
-import { registerVersion, registeredVersion } from './pipeline/register-version';
+import { registerVersion, versionRegistry } from './pipeline/register-version';
 import { runStep } from './pipeline/step-context';
 import { threadsPerSlot } from './pipeline/threads';
 import { trainModel } from './pipeline/train-model';
@@ -23,7 +24,8 @@ export interface PipelineOutcome {
 export function createRunPipeline(deps: ActivityDeps) {
   return async function runPipeline(input: StepInput): Promise<PipelineOutcome> {
     return runStep(deps, input, 'load_features', async (ctx) => {
-      const done = await registeredVersion(deps, input.jobId);
+      const versions = versionRegistry(deps);
+      const done = await versions.registeredBy(input.jobId);
       if (done) return { modelVersion: done };
 
       const load = await resolveFeatures(deps, input);
@@ -31,29 +33,32 @@ export function createRunPipeline(deps: ActivityDeps) {
       await ctx.log('info', `loaded ${frame.rowCount} rows × ${frame.columns.length} columns (dataset ${load.datasetSha256.slice(0, 12)})`);
 
       await ctx.enter('preprocess');
-      const { prepared, summary } = await preprocess(ctx, input, frame, threadsPerSlot(deps.config.cpuSlots));
+      const parent = await resolveParent(deps, ctx, input.tenantId, input.spec);
+      const { prepared, summary } = await preprocess(ctx, input, frame, threadsPerSlot(deps.config.cpuSlots), parent);
       frame = null; // what later steps need of it is in `prepared`
 
       await ctx.enter('train');
+      const parentModel = parent && (await parentEngineModel(ctx, parent));
       if (isCrossValidated(input.spec.validation.method)) {
         const folds: FoldResult[] = [];
-        for (let fold = 0; fold < input.spec.validation.folds; fold++) folds.push(await crossValidateFold(deps, ctx, input, prepared, fold));
+        for (let fold = 0; fold < input.spec.validation.folds; fold++) folds.push(await crossValidateFold(deps, ctx, input, prepared, fold, parentModel));
         await recordFolds(ctx.jobs, input.jobId, folds);
       }
-      const trained = await trainModel(deps, ctx, input, prepared);
+      const trained = await trainModel(deps, ctx, input, prepared, parentModel);
 
       await ctx.enter('evaluate');
       const evaluated = await evaluateModel(deps, ctx, input, prepared, trained.model);
 
       await ctx.enter('register');
-      const modelVersion = await registerVersion(deps, ctx, input, {
+      const modelVersion = await registerVersion(versions, ctx, input, {
         load,
         plan: prepared.plan,
         task: prepared.task,
         classLabels: prepared.classLabels,
         featureSelection: summary.featureSelection,
-        trained: { engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName, effectiveParams: trained.effectiveParams },
+        trained: { engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName, params: trained.params, effectiveParams: trained.effectiveParams },
         evaluated,
+        ...(parent ? { parent: parent.ref } : {}),
       });
       return { modelVersion, ...(evaluated.comparison ? { comparison: evaluated.comparison } : {}) };
     });

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { improvement, PRIORITY_KEYS, type PromotionComparison, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
+import { improvement, metricsWithoutPlots, PRIORITY_KEYS, type PromotionComparison, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
 import { Dataset, EventStore, JobStore, ModelAlias, ModelAliasEvent, TrainingJob, TrainingSchedule, buildTrainingJob } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
@@ -96,7 +96,7 @@ export function createScheduleActivities(deps: ActivityDeps) {
           previousVersion,
           actor,
           reason: gain === null ? 'no model held the alias' : `${rule.metric} improved by ${gain}`,
-          metrics: job.metrics,
+          metrics: metricsWithoutPlots(job.metrics),
           deploymentReady: true,
           performanceImprovement: gain,
         });

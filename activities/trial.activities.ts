@@ -1,4 +1,4 @@
-import type { InputScaling, ModelVersionRef, PreprocessResult, StudyData, Task, TrainingSpec, TrialInput, TrialOutcome } from '@trainyard/contracts';
+import { meetsDeployRule, type InputScaling, type ModelVersionRef, type PreprocessResult, type StudyData, type Task, type TrainingSpec, type TrialInput, type TrialOutcome } from '@trainyard/contracts';
 import { EventStore, JobStore, StudyTrial, TrainingJob } from '@trainyard/db';
 import { classificationMetrics, modelFamily, regressionMetrics, type Matrix } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
@@ -8,7 +8,7 @@ import { evaluateModel } from './pipeline/evaluate-model';
 import { loadFrame, resolveFeatures } from './pipeline/load-features';
 import { PreparedCache } from './pipeline/prepared-cache';
 import { prepareForSpec, scalingOf, storePrepared } from './pipeline/preprocess';
-import { registerVersion } from './pipeline/register-version';
+import { registerVersion, versionRegistry } from './pipeline/register-version';
 import { runStep, withProgress } from './pipeline/step-context';
 import { threadsPerSlot } from './pipeline/threads';
 import { trainModel } from './pipeline/train-model';
@@ -81,7 +81,7 @@ export function createTrialActivities(deps: ActivityDeps) {
           throw err;
         });
         await ctx.enter('register');
-        const version = await registerVersion(deps, ctx, input, {
+        const version = await registerVersion(versionRegistry(deps), ctx, input, {
           load: input.data.load,
           plan: data.plan,
           task: data.task,
@@ -108,7 +108,8 @@ async function closeTrial(deps: ActivityDeps, input: TrialInput, result: { task:
   const em = deps.orm.em.fork();
   await em.transactional(async (tx) => {
     const now = new Date();
-    await tx.nativeUpdate(TrainingJob, { id: input.jobId, status: { $in: ['queued', 'running'] } }, { status: 'completed', task: result.task, metrics: result.metrics, validationMetrics: result.validationMetrics, progress: 1, completedAt: now });
+    const deploymentReady = input.spec.deploy ? meetsDeployRule(input.spec.deploy, result.metrics) : null;
+    await tx.nativeUpdate(TrainingJob, { id: input.jobId, status: { $in: ['queued', 'running'] } }, { status: 'completed', task: result.task, metrics: result.metrics, validationMetrics: result.validationMetrics, deploymentReady, progress: 1, completedAt: now });
     await tx.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.trial.number }, { status: 'completed', value: result.value, completedAt: now });
   });
   await deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch(() => undefined);

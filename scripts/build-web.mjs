@@ -12,7 +12,7 @@ const outDir = path.join(repoRoot, 'dist', 'web');
 const stamp = path.join(outDir, 'index.html');
 const say = (/** @type {string} */ line) => console.log(`[web] ${line}`);
 
-/** @param {string} dir @returns {number} */
+/** The newest modification time under `dir`. @param {string} dir @returns {number} */
 function newest(dir) {
   let latest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

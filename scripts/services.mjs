@@ -161,18 +161,19 @@ export function temporalHealthy(cli, address) {
 }
 
 /**
- * @typedef {{ cli: string, port: number, uiPort?: number, dbFile?: string, headless?: boolean, name?: string, env?: NodeJS.ProcessEnv }} DevServerOptions
+ * `dynamicConfig` adds `key=value` settings to TEMPORAL_DEV_CONFIG (the history recorder lowers the continue-as-new hint).
+ * @typedef {{ cli: string, port: number, uiPort?: number, dbFile?: string, headless?: boolean, name?: string, env?: NodeJS.ProcessEnv, dynamicConfig?: string[] }} DevServerOptions
  */
 
 /**
  * Spawns `temporal server start-dev` (with our dynamic config and search attributes); does not wait.
  * @param {DevServerOptions} options
  */
-export function spawnTemporalDevServer({ cli, port, uiPort, dbFile, headless = false, name = 'temporal', env }) {
+export function spawnTemporalDevServer({ cli, port, uiPort, dbFile, headless = false, name = 'temporal', env, dynamicConfig = [] }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(headless ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (dbFile) args.push('--db-filename', dbFile);
-  for (const value of TEMPORAL_DEV_CONFIG) args.push('--dynamic-config-value', value);
+  for (const value of [...TEMPORAL_DEV_CONFIG, ...dynamicConfig]) args.push('--dynamic-config-value', value);
   for (const [attr, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${attr}=${type}`);
   // Startup chatter that says nothing actionable.
   const noise = /Cluster Id in Cluster Metadata config is not a valid uuid|unable to add metrics baggage/;

@@ -128,12 +128,11 @@ async function interrupt(/** @type {ReturnType<typeof npmStart>} */ run) {
   say(`npm start exited (${code}); all ${seen.length} processes it started are gone`);
 }
 
-/** @param {string} apiUrl @param {string} token @param {string} datasetId */
-async function trainSample(apiUrl, token, datasetId) {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const res = await fetch(`${apiUrl}/v1/training-jobs`, { method: 'POST', headers, body: JSON.stringify({ datasetId, target: 'churned', model: { type: 'xgboost' } }) });
-  const job = await res.json();
-  if (res.status !== 201 && res.status !== 200) throw new Error(`POST /v1/training-jobs → ${res.status} ${JSON.stringify(job)}`);
+/** Waits for the sample job that npm start submitted (the banner names it) to complete. */
+/** @param {string} apiUrl @param {string} token @param {string} jobId */
+async function sampleTrained(apiUrl, token, jobId) {
+  const headers = { authorization: `Bearer ${token}` };
+  const job = { id: jobId };
   const t0 = Date.now();
   const done = await waitFor('the sample job to finish', async () => {
     const r = await fetch(`${apiUrl}/v1/training-jobs/${job.id}`, { headers });
@@ -188,6 +187,8 @@ async function main() {
     }, 1_800_000, 200);
   const apiHealthy = async () => (await fetch(`${apiUrl}/health`, { signal: AbortSignal.timeout(2000) })).ok;
 
+  /** @type {string | undefined} */
+  let jobId;
   say(`npm start (API ${apiUrl}, data ${dataDir})`);
   let t0 = Date.now();
   const first = npmStart(env);
@@ -197,9 +198,10 @@ async function main() {
     const firstS = (Date.now() - t0) / 1000;
     say(`first start: banner after ${firstS.toFixed(1)}s`);
     const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
-    const datasetId = /Sample data\s+([0-9a-f-]{36})/.exec(first.output)?.[1];
-    if (!datasetId) throw new Error('the banner names no sample dataset');
-    await trainSample(apiUrl, token, datasetId);
+    if (!/Sample data\s+[0-9a-f-]{36}/.test(first.output)) throw new Error('the banner names no sample dataset');
+    jobId = /Sample job\s+([0-9a-f-]{36})/.exec(first.output)?.[1];
+    if (!jobId) throw new Error('npm start did not train the sample (the banner names no sample job)');
+    await sampleTrained(apiUrl, token, jobId);
     const exposed = exposedInDataDir(dataDir);
     if (exposed.length) throw new Error(`the data dir holds files or folders others can read:\n  ${exposed.join('\n  ')}`);
     say('every file in the data dir is 0600, every folder 0700');
@@ -224,6 +226,8 @@ async function main() {
     const secondS = (Date.now() - t0) / 1000;
     say(`second start: banner after ${secondS.toFixed(1)}s (limit ${SECOND_START_LIMIT_S}s)`);
     if (!/build is up to date/.test(second.output)) throw new Error('the second start rebuilt although nothing changed');
+    const again = /Sample job\s+([0-9a-f-]{36})/.exec(second.output)?.[1];
+    if (again !== jobId) throw new Error(`the second start named sample job ${again}, not the first start's ${jobId}: it trained the sample again`);
     const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     if (second.output.includes(token)) throw new Error('the second start printed the admin token');
     if (secondS > SECOND_START_LIMIT_S) throw new Error(`the second start took ${secondS.toFixed(1)}s`);

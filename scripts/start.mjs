@@ -61,6 +61,22 @@ async function registerSample(/** @type {string} */ apiUrl, /** @type {string} *
   return { id: /** @type {string} */ (body.id) };
 }
 
+/**
+ * Trains the sample once per data dir: the Idempotency-Key names the dataset, so a later start gets the first
+ * job back instead of a new one.
+ * @returns {Promise<{ id: string, status: string, created: boolean } | { error: string }>}
+ */
+async function trainSample(/** @type {string} */ apiUrl, /** @type {string} */ token, /** @type {string} */ datasetId) {
+  const res = await fetch(`${apiUrl}/v1/training-jobs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `sample-${datasetId}` },
+    body: JSON.stringify({ name: 'churn-sample', datasetId, target: 'churned', exclude: ['customer_id'], model: { type: 'xgboost' }, tags: { sample: 'true' } }),
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok || !body?.id) return { error: `POST /v1/training-jobs → ${res.status} ${JSON.stringify(body)}` };
+  return { id: body.id, status: body.status, created: res.status === 201 };
+}
+
 function printBox(/** @type {string[]} */ lines) {
   const width = Math.max(...lines.map((l) => l.length));
   const bar = '─'.repeat(width + 2);
@@ -70,9 +86,9 @@ function printBox(/** @type {string[]} */ lines) {
 /**
  * The banner. The admin token itself is shown only when this start generated it; otherwise it says where the
  * token is, and the commands read it from there.
- * @param {{ apiUrl: string, uiUrl: string | null, token: { value: string | null, shown: boolean }, datasetId?: string, sampleError?: string }} info
+ * @param {{ apiUrl: string, uiUrl: string | null, token: { value: string | null, shown: boolean }, datasetId?: string, sampleError?: string, job?: { id: string, status: string, created: boolean } | { error: string } }} info
  */
-function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError }) {
+function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError, job }) {
   const tokenLine = token.shown
     ? `${token.value} (new: shown only now)`
     : env.TRAINYARD_ADMIN_TOKEN
@@ -88,10 +104,12 @@ function startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError }) {
     `API docs     ${apiUrl}/docs`,
     `Temporal UI  ${uiUrl ?? '(external Temporal)'}`,
     `Admin token  ${tokenLine}`,
+    `Dashboard    ${apiUrl}/`,
     `Sample data  ${datasetId ?? `not registered: ${sampleError}`}`,
+    `Sample job   ${!job ? '(none)' : 'error' in job ? `not submitted: ${job.error}` : `${job.id} (${job.created ? 'training now' : job.status}): ${apiUrl}/#/jobs/${job.id}`}`,
   ]);
   console.log(`
-Train on the sample:
+Train on the sample again (or on your own data):
   curl -s -X POST ${apiUrl}/v1/training-jobs ${auth} -H "Content-Type: application/json" \\
     -d '${body}'
 Watch it (use the "id" from the answer):
@@ -99,6 +117,24 @@ Watch it (use the "id" from the answer):
   curl -N ${apiUrl}/v1/training-jobs/<job id>/logs ${auth} -H "Accept: text/event-stream"
 Stop with Ctrl-C.
 `);
+}
+
+/**
+ * Data dirs from before the object store kept uploads in `datasets/` and ONNX files in `artifacts/`; their database
+ * rows now name the same relative paths as object keys, so moving the two folders into the default store keeps
+ * every dataset and model. Job working folders (`jobs/`) are left alone: nothing reads them any more.
+ * @param {string} dir
+ */
+function moveLegacyFiles(dir) {
+  const store = path.join(dir, 'store');
+  for (const name of ['datasets', 'artifacts']) {
+    const from = path.join(dir, name);
+    const to = path.join(store, name);
+    if (!fs.existsSync(from) || fs.existsSync(to)) continue;
+    fs.mkdirSync(store, { recursive: true, mode: 0o700 });
+    fs.renameSync(from, to);
+    say(`moved ${path.relative(repoRoot, from) || from} into the object store (${path.relative(repoRoot, to) || to})`);
+  }
 }
 
 async function main() {
@@ -112,6 +148,7 @@ async function main() {
   // The data dir holds the admin token, the database password and every dataset: its owner's alone. As root the
   // postgres system user must still pass through it to its cluster, hence x for others (but no listing).
   fs.mkdirSync(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o711 : 0o700 });
+  if (!env.TRAINYARD_STORAGE_URL) moveLegacyFiles(dataDir);
   /** @type {NodeJS.ProcessEnv} */
   const childEnv = { ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) };
   childEnv.TEMPORAL_NAMESPACE ??= 'default';
@@ -146,6 +183,7 @@ async function main() {
     const child = keeper.keep('temporal', () => services.spawnTemporalDevServer(options), { afterRestart: ready });
     childEnv.TEMPORAL_ADDRESS = address;
     uiUrl = `http://127.0.0.1:${temporalUiPort}`;
+    childEnv.TRAINYARD_TEMPORAL_UI_URL ??= uiUrl;
     temporal = ready(child).then(() => say(`Temporal dev server at ${address}`));
   }
 
@@ -185,7 +223,10 @@ async function main() {
   const token = { value: tokenValue, shown: !env.TRAINYARD_ADMIN_TOKEN && !tokenExisted && tokenValue !== null };
   const sample = tokenValue ? await registerSample(apiUrl, tokenValue).catch((err) => ({ error: err.message })) : { error: `no admin token in ${tokenFile}` };
   if (stopping) return;
-  startedBanner({ apiUrl, uiUrl, token, datasetId: 'id' in sample ? sample.id : undefined, sampleError: 'error' in sample ? sample.error : undefined });
+  const datasetId = 'id' in sample ? sample.id : undefined;
+  const job = datasetId && tokenValue ? await trainSample(apiUrl, tokenValue, datasetId).catch((err) => ({ error: err.message })) : undefined;
+  if (stopping) return;
+  startedBanner({ apiUrl, uiUrl, token, datasetId, sampleError: 'error' in sample ? sample.error : undefined, job });
 }
 
 main().catch(async (err) => {

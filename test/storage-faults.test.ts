@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -115,5 +116,29 @@ describe('storage faults: corrupt objects on the local store', () => {
     assert.equal(res.body.error.code, 'ARTIFACT_CORRUPT');
     const download = await api.get('/v1/models/guarded/versions/1/artifact');
     assert.equal(download.status, 409);
+  });
+
+  it('serves a version registered before the object store, adopting the plan file beside its ONNX file', async () => {
+    const ds = await api.uploadDataset('legacy', binaryCsv(300, 7));
+    const created = await api.post('/v1/training-jobs', { name: 'legacy', datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 5 } } });
+    const job = await api.waitForJob(created.body.id);
+    assert.equal(job.status, 'completed', JSON.stringify(job.error));
+    // What the migration leaves for a version of the earlier release: its files under artifacts/, no plan recorded.
+    const [{ artifact, plan }] = await sql<{ artifact: { key: string; sha256: string }; plan: { key: string } }>(stack.db.url, 'select artifact, plan from model_versions where job_id = $1', [job.id]);
+    const legacy = `artifacts/${artifact.sha256.slice(0, 2)}/${artifact.sha256}`;
+    await mkdir(dirname(store.localPath(`${legacy}.onnx`)), { recursive: true });
+    await rename(store.localPath(artifact.key), store.localPath(`${legacy}.onnx`));
+    await rename(store.localPath(plan.key), store.localPath(`${legacy}.plan.json`));
+    await sql(stack.db.url, `update model_versions set artifact = jsonb_set(artifact, '{key}', to_jsonb($2::text)), plan = null where job_id = $1`, [job.id, `${legacy}.onnx`]);
+
+    const records = [{ id: 'a', age: 30, income: 1000, plan: 'pro', signup: '2024-03-01', active: true }];
+    const first = await api.post('/v1/models/legacy/predict', { records });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.ok(first.body.predictions[0].label !== undefined);
+    const [{ plan: adopted }] = await sql<{ plan: { key: string; sha256: string } | null }>(stack.db.url, 'select plan from model_versions where job_id = $1', [job.id]);
+    assert.equal(adopted?.key, `${legacy}.plan.json`, 'the plan is recorded with its digest');
+    assert.match(adopted?.sha256 ?? '', /^[0-9a-f]{64}$/);
+    const again = await api.post('/v1/models/legacy/predict', { records });
+    assert.deepEqual(again.body.predictions, first.body.predictions);
   });
 });

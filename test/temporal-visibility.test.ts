@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { binaryCsv } from './support/datasets';
 import { ApiClient } from './support/http';
 import { waitUntil } from './support/jobs';
@@ -26,7 +27,7 @@ describe('Temporal visibility: runs are found by what they are', () => {
   let api: ApiClient;
 
   before(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ config: { temporalUiUrl: 'http://temporal-ui.test:8233' } });
     api = new ApiClient(stack.url, stack.adminToken);
   });
   after(() => stack?.stop());
@@ -47,5 +48,33 @@ describe('Temporal visibility: runs are found by what they are', () => {
     assert.ok(found);
     const byModel = await listWorkflows(stack, `TrainyardModelType = 'lightgbm' AND TrainyardDataset = '${ds.body.id}'`);
     assert.deepEqual(byModel.map((r) => r.execution.workflowId), [job.workflowId]);
+
+    const connection = await Connection.connect({ address: stack.config.temporalAddress });
+    try {
+      const described = await new Client({ connection, namespace: stack.config.temporalNamespace }).workflow.getHandle(job.workflowId).describe();
+      assert.equal(await described.staticSummary(), `lightgbm on vis v${ds.body.version}, experiment ${experiment}`);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("links each job and study to its run's page in the Temporal UI", async () => {
+    const ds = await api.uploadDataset('links', binaryCsv(120, 13));
+    const created = await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 3 } } });
+    assert.equal(created.body.temporalUrl, `http://temporal-ui.test:8233/namespaces/${stack.config.temporalNamespace}/workflows/${created.body.workflowId}`);
+    const listed = await api.get(`/v1/training-jobs?pageSize=100`);
+    assert.equal(listed.body.items.find((j: { id: string }) => j.id === created.body.id).temporalUrl, created.body.temporalUrl);
+
+    const study = await api.post('/v1/studies', {
+      name: 'linked',
+      job: { datasetId: ds.body.id, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 3 } } },
+      searchSpace: { maxDepth: { type: 'int', low: 2, high: 4 } },
+      objective: { metric: 'rocAuc', direction: 'maximize' },
+      trials: 2,
+    });
+    assert.equal(study.status, 201, JSON.stringify(study.body));
+    assert.equal(study.body.temporalUrl, `http://temporal-ui.test:8233/namespaces/${stack.config.temporalNamespace}/workflows/study-${study.body.id}`);
+    await api.post(`/v1/studies/${study.body.id}/cancel`, {});
+    await api.waitForJob(created.body.id);
   });
 });

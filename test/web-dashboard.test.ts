@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from './support/browser';
-import { binaryCsv } from './support/datasets';
+import { binaryCsv, multiclassCsv } from './support/datasets';
 import { ApiClient } from './support/http';
 import { startTestStack, type TestStack } from './support/test-stack';
 
@@ -133,6 +133,27 @@ describe('web dashboard in a real browser', { skip }, () => {
     assert.ok((await page.getByRole('log', { name: 'job logs' }).textContent())?.includes('job completed: web-model v1'));
     assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0, 'a completed job has no cancel button');
     await shot(page, 'job');
+  });
+
+  it('labels the confusion matrix in the model’s class order, not in the order the metrics come back', async () => {
+    const dataset = await api.uploadDataset('web-species', multiclassCsv(150));
+    const job = await api.post('/v1/training-jobs', { datasetId: dataset.body.id, target: 'species', name: 'web-species', model: { type: 'xgboost', params: { numRounds: 10 } } });
+    assert.equal(job.status, 201, JSON.stringify(job.body));
+    const done = await api.waitForJob(job.body.id);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    const classLabels: string[] = (await api.get(`/v1/models/web-species/versions/${done.modelVersion.version}`)).body.signature.classLabels;
+    // jsonb hands perClass back with shorter keys first: the order the page used to label the matrix with.
+    assert.notDeepEqual(Object.keys(done.metrics.perClass), classLabels);
+    await go(page, `#/jobs/${job.body.id}`);
+    await page.getByRole('heading', { name: /^web-species/ }).waitFor();
+    // Both axes (predicted and true) list the classes in the matrix's own order, once the version is read.
+    const expected = [...classLabels, ...classLabels];
+    let axisLabels: string[] = [];
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await page.waitForTimeout(200)) {
+      axisLabels = await page.locator('[data-chart="confusion"] g.role-axis-label text').allTextContents();
+      if (JSON.stringify(axisLabels) === JSON.stringify(expected)) break;
+    }
+    assert.deepEqual(axisLabels, expected);
   });
 
   it('lists jobs with live progress bars, readable at a phone width', async () => {

@@ -35,7 +35,7 @@ import {
   type TrialState,
 } from '@trainyard/contracts';
 import type { StudyActivities, TrialActivities } from '../activities';
-import { createSampler, shouldPrune } from './search';
+import { createSampler, keepBest, ranked, shouldPrune } from './search';
 
 /** Answers whether the trial is pruned, so its training stops without waiting for the cancellation to reach it. */
 export const trialProgressUpdate = defineUpdate<boolean, [TrialProgress]>(TRIAL_PROGRESS_UPDATE);
@@ -236,17 +236,6 @@ async function prepare(studyId: string, queuePrefix: string, book: ReturnType<ty
     summary: 'prepare the study data',
   });
   return cpu.prepareStudy({ studyId, tenantId: placed.tenantId, spec: placed.spec, device: placed.device, scalings: placed.scalings });
-}
-
-/** Completed trials, best first (ties to the earlier trial). */
-function ranked(outcomes: Map<number, TrialOutcome>, direction: 'maximize' | 'minimize'): [number, TrialOutcome][] {
-  const sign = direction === 'maximize' ? -1 : 1;
-  return [...outcomes].sort(([na, a], [nb, b]) => sign * (a.value - b.value) || na - nb);
-}
-
-/** Only the models of the best `k` trials can still be registered: the others are forgotten (their objects go with the study's). */
-function keepBest(outcomes: Map<number, TrialOutcome>, direction: 'maximize' | 'minimize', k: number): void {
-  for (const [number] of ranked(outcomes, direction).slice(Math.max(0, k))) outcomes.delete(number);
 }
 
 function jobErrorOf(err: unknown): JobError {

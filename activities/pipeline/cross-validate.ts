@@ -1,6 +1,5 @@
 import { CancelledFailure } from '@temporalio/common';
 import type { StepInput } from '@trainyard/contracts';
-import type { JobStore } from '@trainyard/db';
 import {
   MlError,
   classificationMetrics,
@@ -17,7 +16,9 @@ import {
   type PreparedData,
 } from '@trainyard/ml';
 import type { ActivityDeps } from '../activity-deps';
-import type { StepContext } from './step-context';
+import { trainingParams } from './parent-model';
+import type { JobRecorder, StepContext } from './step-context';
+import { onParent } from './train-model';
 import { threadsPerSlot, withThreads } from './threads';
 
 export interface FoldResult {
@@ -33,7 +34,7 @@ export interface FoldResult {
  * Trains on every fold but one and scores the held-out fold (kfold), or trains on the rows up to a point in time
  * and scores the block after it (time_series_cv).
  */
-export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, input: StepInput, prepared: PreparedData, fold: number): Promise<FoldResult> {
+export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, input: StepInput, prepared: PreparedData, fold: number, parentModel: Uint8Array | null = null): Promise<FoldResult> {
   const { validation } = input.spec;
   const { split, window } =
     validation.method === 'time_series_cv'
@@ -48,7 +49,9 @@ export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, in
     numClasses: classes,
     train,
     validation: null,
-    params: withoutEarlyStopping(withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots))),
+    params: withoutEarlyStopping(withThreads(family, trainingParams(input.spec, parentModel), threadsPerSlot(deps.config.cpuSlots))),
+    // Folds build on the parent as the final model does, so their metrics say how that model fares.
+    ...onParent(input, parentModel),
     onRound: (e) => {
       ctx.progress({ fold, round: e.round });
       return ctx.cancelled.aborted ? 'stop' : 'continue';
@@ -65,7 +68,7 @@ export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, in
 }
 
 /** Stores the mean and spread of each metric across the folds. */
-export async function recordFolds(jobs: JobStore, jobId: string, results: FoldResult[]): Promise<CvSummary> {
+export async function recordFolds(jobs: JobRecorder, jobId: string, results: FoldResult[]): Promise<CvSummary> {
   const folds = [...results].sort((a, b) => a.fold - b.fold);
   const summary = summarizeFolds(folds.map((f) => f.metrics));
   if (folds.every((f) => f.window)) summary.timeWindows = folds.map((f) => f.window!);

@@ -1,4 +1,4 @@
-import { METRIC_DIRECTIONS, type EvaluateResult, type PromotionComparison, type StepInput } from '@trainyard/contracts';
+import { METRIC_DIRECTIONS, meetsDeployRule, metricsWithoutPlots, type EvaluateResult, type PromotionCheck, type PromotionComparison, type StepInput, type StoredObject } from '@trainyard/contracts';
 import { ModelAlias, ModelVersion } from '@trainyard/db';
 import {
   classificationMetrics,
@@ -6,6 +6,7 @@ import {
   modelFamily,
   regressionMetrics,
   scoreRawOnnx,
+  trainMetrics,
   type Matrix,
   type ParitySample,
   type PreparedData,
@@ -14,6 +15,7 @@ import {
 import { objectKeys, sha256Of } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
 import { jobFailure } from '../to-failure';
+import { evaluationPlots } from './evaluation-plots';
 import type { StepContext } from './step-context';
 
 /**
@@ -59,23 +61,44 @@ export async function evaluateModel(deps: ActivityDeps, ctx: StepContext, input:
   }
   if (width * sample.pick.length !== sampled.length) throw new Error('parity sample scores have an unexpected shape');
 
-  const metrics = score(prepared, prepared.test, testScores);
+  const metrics = { ...score(prepared, prepared.test, testScores), ...evaluationPlots(prepared, prepared.test, testScores) };
   const validationMetrics = prepared.validation && validationScores ? score(prepared, prepared.validation, validationScores) : null;
-  const comparison = input.promotion ? await compareWithAlias(deps, ctx, input, prepared, sampled) : undefined;
+  const onTrain = await trainMetrics(prepared.train, { task: prepared.task, classLabels: prepared.classLabels, predict: (m) => family.predict(model, m, classes), seed: input.spec.validation.seed });
+  ctx.progress();
+  const promotion = input.promotion;
+  const comparison = promotion ? await compareWithAlias(ctx, promotion, prepared, sampled, () => aliasHolder(deps, input, promotion.alias)) : undefined;
+  const deploy = input.spec.deploy;
+  const deploymentReady = deploy ? meetsDeployRule(deploy, metrics) : undefined;
 
   const sha256 = sha256Of(onnx);
   const planBytes = Buffer.from(JSON.stringify(prepared.plan));
-  const [onnxObject, planObject] = await Promise.all([
+  const [onnxObject, planObject, engineObject] = await Promise.all([
     ctx.storage.putBytes(objectKeys.model(input.tenantId, sha256, 'onnx'), onnx, { durable: true }),
     ctx.storage.putBytes(objectKeys.model(input.tenantId, sha256, 'plan.json'), planBytes, { durable: true }),
+    // Kept beside the ONNX file so a later run can continue from this model (incremental, transfer, ensemble_update).
+    ctx.storage.putBytes(objectKeys.model(input.tenantId, sha256Of(model), 'model'), model, { durable: true }),
   ]);
-  await ctx.jobs.setResults(input.jobId, { metrics, validationMetrics });
+  await ctx.jobs.setResults(input.jobId, { metrics, validationMetrics, trainMetrics: onTrain.metrics, deploymentReady });
   await ctx.log('info', `ONNX parity max |Δ| = ${parity.toExponential(2)} on ${sample.pick.length} test rows; test metrics recorded`, { metrics: headline(metrics) });
-  return { onnx: onnxObject, plan: planObject, metrics, validationMetrics, parityMaxAbsDiff: parity, parityRows: sample.pick.length, ...(comparison ? { comparison } : {}) };
+  await ctx.log('info', `training metrics on ${onTrain.sampled ? `a sample of ${onTrain.rows}` : onTrain.rows} training rows`, { metrics: headline(onTrain.metrics as unknown as Record<string, unknown>) });
+  if (deploy) {
+    const value = metrics[deploy.metric as keyof typeof metrics];
+    await ctx.log(deploymentReady ? 'info' : 'warn', `${deploymentReady ? 'ready' : 'not ready'} to deploy: test ${deploy.metric} = ${typeof value === 'number' ? value : 'not computed'}`, { deploy: { ...deploy } });
+  }
+  return {
+    onnx: onnxObject,
+    plan: planObject,
+    engineModel: engineObject,
+    metrics,
+    validationMetrics,
+    parityMaxAbsDiff: parity,
+    parityRows: sample.pick.length,
+    ...(comparison ? { comparison } : {}),
+  };
 }
 
 /** Scores the sample as callers send rows (in time order with history) and returns the checked rows' outputs in test order. */
-async function scoreSample(onnx: Uint8Array, plan: PreprocessPlan, sample: ParitySample): Promise<Float32Array> {
+export async function scoreSample(onnx: Uint8Array, plan: PreprocessPlan, sample: ParitySample): Promise<Float32Array> {
   const scores = await scoreRawOnnx(onnx, plan, sample.frame);
   const all = (plan.task === 'classification' ? scores.probabilities : scores.values) ?? new Float32Array();
   const width = sample.frame.rowCount > 0 ? all.length / sample.frame.rowCount : 0;
@@ -90,13 +113,38 @@ function score(prepared: PreparedData, m: Matrix, predicted: Float32Array): Reco
   return metrics as unknown as Record<string, unknown>;
 }
 
+/** The model version an alias points at, as the promotion comparison needs it. */
+export interface AliasHolder {
+  version: number;
+  /** Null when its row is gone or it was registered before plans were kept: it cannot be scored. */
+  model: { artifact: StoredObject; plan: StoredObject; classLabels: string[] | null } | null;
+}
+
+/** Which version of the job's model holds `alias` now, if any. */
+async function aliasHolder(deps: ActivityDeps, input: StepInput, alias: string): Promise<AliasHolder | null> {
+  const em = deps.orm.em.fork();
+  const holder = await em.findOne(ModelAlias, { tenantId: input.tenantId, modelName: input.spec.name, alias });
+  if (!holder) return null;
+  const incumbent = await em.findOne(ModelVersion, { tenantId: input.tenantId, name: input.spec.name, version: holder.version });
+  return {
+    version: holder.version,
+    model: incumbent?.plan ? { artifact: incumbent.artifact, plan: incumbent.plan, classLabels: incumbent.signature.classLabels ?? null } : null,
+  };
+}
+
 /**
  * For a promoting schedule: the alias holder's `metric` beside the new model's, both scored through their ONNX
  * models on the raw parity sample of this job's test rows (labels aligned by class name), so the decision after
  * the job needs none of its data.
  */
-async function compareWithAlias(deps: ActivityDeps, ctx: StepContext, input: StepInput, prepared: PreparedData, candidateScores: Float32Array): Promise<PromotionComparison> {
-  const { alias, metric } = input.promotion!;
+export async function compareWithAlias(
+  ctx: StepContext,
+  promotion: PromotionCheck,
+  prepared: PreparedData,
+  candidateScores: Float32Array,
+  findHolder: () => Promise<AliasHolder | null>,
+): Promise<PromotionComparison> {
+  const { alias, metric } = promotion;
   const sample = prepared.paritySample!;
   const labels = prepared.test.labels.subarray(0, sample.pick.length);
   const valueOf = (scores: Float32Array, classLabels: string[] | null) => {
@@ -108,23 +156,21 @@ async function compareWithAlias(deps: ActivityDeps, ctx: StepContext, input: Ste
   const candidate = valueOf(candidateScores, prepared.classLabels);
   if (candidate === null || !(metric in METRIC_DIRECTIONS)) throw jobFailure('INVALID_HYPERPARAMETERS', `the promotion metric ${metric} is not defined for a ${prepared.task} task`);
 
-  const em = deps.orm.em.fork();
-  const holder = await em.findOne(ModelAlias, { tenantId: input.tenantId, modelName: input.spec.name, alias });
-  const incumbent = holder ? await em.findOne(ModelVersion, { tenantId: input.tenantId, name: input.spec.name, version: holder.version }) : null;
-  if (!holder || !incumbent?.plan) return { alias, metric, candidate, incumbentVersion: holder?.version ?? null, incumbent: null };
+  const holder = await findHolder();
+  if (!holder?.model) return { alias, metric, candidate, incumbentVersion: holder?.version ?? null, incumbent: null };
   try {
-    const [onnx, planBytes] = await Promise.all([ctx.storage.readBytes(incumbent.artifact), ctx.storage.readBytes(incumbent.plan)]);
+    const [onnx, planBytes] = await Promise.all([ctx.storage.readBytes(holder.model.artifact), ctx.storage.readBytes(holder.model.plan)]);
     const plan = JSON.parse(planBytes.toString('utf8')) as PreprocessPlan;
     const theirs = await scoreSample(onnx, plan, sample);
-    return { alias, metric, candidate, incumbentVersion: incumbent.version, incumbent: valueOf(theirs, incumbent.signature.classLabels ?? null) };
+    return { alias, metric, candidate, incumbentVersion: holder.version, incumbent: valueOf(theirs, holder.model.classLabels) };
   } catch (err) {
-    await ctx.log('warn', `could not score ${alias} (v${incumbent.version}) on this job's test rows: ${err instanceof Error ? err.message : String(err)}`);
-    return { alias, metric, candidate, incumbentVersion: incumbent.version, incumbent: null };
+    await ctx.log('warn', `could not score ${alias} (v${holder.version}) on this job's test rows: ${err instanceof Error ? err.message : String(err)}`);
+    return { alias, metric, candidate, incumbentVersion: holder.version, incumbent: null };
   }
 }
 
 /** Probabilities over `theirs` classes rearranged to `ours` order; a class they never saw scores 0. */
-function alignClasses(scores: Float32Array, theirs: string[], ours: string[]): Float32Array {
+export function alignClasses(scores: Float32Array, theirs: string[], ours: string[]): Float32Array {
   if (theirs.length === ours.length && theirs.every((c, i) => c === ours[i])) return scores;
   const rows = theirs.length > 0 ? scores.length / theirs.length : 0;
   const out = new Float32Array(rows * ours.length);
@@ -137,6 +183,6 @@ function alignClasses(scores: Float32Array, theirs: string[], ours: string[]): F
 }
 
 function headline(metrics: Record<string, unknown>): Record<string, unknown> {
-  const { perClass: _perClass, confusionMatrix: _confusion, ...rest } = metrics;
+  const { perClass: _perClass, confusionMatrix: _confusion, ...rest } = metricsWithoutPlots(metrics);
   return rest;
 }

@@ -1,5 +1,6 @@
 import type { FeatureSelectionOutcome, FeatureSelectionSpec, InputScaling, PreprocessResult, StepInput, StoredObject, TrainingSpec } from '@trainyard/contracts';
 import { keptColumns, modelFamily, paritySample, prepareData, preparedBundlePieces, rankColumnsByGain, timeValues, type Frame, type PrepareOptions, type PreparedData } from '@trainyard/ml';
+import type { ParentModel } from './parent-model';
 import type { DataContext, StepContext } from './step-context';
 
 /** Test rows the exported model is checked on against the engine: enough to catch a wrong export, bounded in time. */
@@ -20,7 +21,7 @@ export function scalingOf(spec: TrainingSpec): InputScaling {
  * Encodes features and splits rows into train, validation and test sets; keeps the raw test rows the export is
  * checked on, and the training rows' times for expanding-window folds, so later steps need no frame.
  */
-export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: number, scaling: InputScaling = scalingOf(spec)): Promise<Preprocessed> {
+export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: number, scaling: InputScaling = scalingOf(spec), parent: ParentModel | null = null): Promise<Preprocessed> {
   const options: PrepareOptions = {
     target: spec.target,
     features: spec.features,
@@ -30,9 +31,13 @@ export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: 
     timeFeatures: spec.preprocessing?.timeFeatures ?? null,
     classWeights: spec.preprocessing?.classWeights ?? null,
     oversample: spec.preprocessing?.oversample ?? false,
+    dataRange: spec.dataRange ?? null,
     ...(scaling === 'scaled' ? { scaling: true, impute: true } : {}),
+    // A run on top of a parent encodes with the parent's plan, so the feature layout is the parent's; a transferred
+    // network may learn new classes (a new output layer), the other modes keep the parent's.
+    ...(parent ? { plan: parent.plan, keepClassLabels: spec.mode !== 'transfer' } : {}),
   };
-  const selectionSpec = spec.preprocessing?.featureSelection;
+  const selectionSpec = parent ? null : spec.preprocessing?.featureSelection;
   const { prepared, selection } = selectionSpec ? await prepareSelected(frame, options, selectionSpec, threads) : { prepared: prepareData(frame, options), selection: null };
   prepared.paritySample = paritySample(prepared, frame, PARITY_ROWS);
   if (spec.validation.method === 'time_series_cv' && spec.validation.timeColumn && prepared.frameRows) {
@@ -48,21 +53,33 @@ export async function prepareForSpec(spec: TrainingSpec, frame: Frame, threads: 
     testRows: prepared.test.rows,
     ...(selection ? { featureSelection: selection } : {}),
     ...(prepared.classDistribution ? { classDistribution: prepared.classDistribution } : {}),
+    ...(parent ? { parent: parent.ref } : {}),
   };
   return { prepared, summary };
 }
 
 /** prepareForSpec for one job, with what it found in the job's record and log. */
-export async function preprocess(ctx: StepContext, input: StepInput, frame: Frame, threads: number): Promise<Preprocessed> {
-  const { prepared, summary } = await prepareForSpec(input.spec, frame, threads);
+export async function preprocess(ctx: StepContext, input: StepInput, frame: Frame, threads: number, parent: ParentModel | null = null): Promise<Preprocessed> {
+  if (parent) await ctx.log('info', `${input.spec.mode} run on top of ${parent.ref.name} v${parent.ref.version}: the data is encoded with its preprocessing plan`);
+  // A parent's plan carries its own imputation and scaling; the job's params (an update's added members) do not decide them.
+  const { prepared, summary } = await prepareForSpec(input.spec, frame, threads, parent ? 'raw' : scalingOf(input.spec), parent);
   ctx.progress();
   const selection = summary.featureSelection;
   if (selection) await ctx.log('info', `feature selection kept ${selection.kept.length} of ${selection.ranking.length} columns`, { kept: selection.kept, dropped: selection.dropped });
-  await ctx.jobs.setResults(input.jobId, { task: prepared.task });
+  await ctx.jobs.setResults(input.jobId, { task: prepared.task, classDistribution: prepared.classDistribution });
   await ctx.log('info', `${prepared.task}: ${summary.featureNames.length} features; ${summary.trainRows} train, ${summary.validationRows} validation, ${summary.testRows} test rows`, {
     droppedRows: prepared.droppedRows,
     classLabels: prepared.classLabels,
   });
+  const { forecast } = prepared.plan;
+  if (forecast || input.spec.dataRange) {
+    const range = input.spec.dataRange;
+    const parts = [
+      ...(forecast ? [`each row learns ${input.spec.target} ${forecast.horizon} rows ahead in ${forecast.timeColumn} order${forecast.seriesColumn ? ` within each ${forecast.seriesColumn}` : ''}`] : []),
+      ...(range ? [`training period ${range.from ?? '…'} to ${range.to ?? '…'}`] : []),
+    ];
+    await ctx.log('info', `${parts.join('; ')}: ${prepared.droppedRows} rows left out (no target there)`, { forecast: forecast ?? null, dataRange: range ?? null });
+  }
   const distribution = prepared.classDistribution;
   if (distribution) {
     const counts = Object.entries(distribution.counts).map(([label, n]) => `${label}: ${n}`).join(', ');

@@ -1,18 +1,11 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import type { Stage } from '@trainyard/contracts';
+import { STAGE_PROGRESS, type Stage } from '@trainyard/contracts';
 import { JobStore } from '@trainyard/db';
 import { StorageUnavailableError, type Storage } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from '../to-failure';
 
-/** Progress at the start of each stage; training fills the span up to the next one. */
-export const STAGE_PROGRESS: Record<Stage, number> = {
-  load_features: 0.02,
-  preprocess: 0.08,
-  train: 0.12,
-  evaluate: 0.88,
-  register: 0.96,
-};
+export { STAGE_PROGRESS };
 
 const HEARTBEAT_MS = 3000;
 
@@ -33,10 +26,13 @@ export interface DataContext {
   progress(details?: Record<string, unknown>): void;
 }
 
+/** What a step writes to its job's record: a JobStore, or a spec's fake that remembers each call. */
+export type JobRecorder = Pick<JobStore, keyof JobStore>;
+
 /** A step of one job: the data context plus the job's record. */
 export interface StepContext extends DataContext {
   jobId: string;
-  jobs: JobStore;
+  jobs: JobRecorder;
   stage: Stage;
   /** Moves the job into the next stage of a step that runs several (the fused pipeline). */
   enter(stage: Stage): Promise<void>;
@@ -85,17 +81,25 @@ export async function withProgress<T>(
   }
 }
 
+/** The job a step works for and the device it was placed on. */
+type StepTarget = { jobId: string; device: 'cpu' | 'gpu' };
+
 /**
  * Runs one activity of a job's pipeline: marks the job as in `stage` (a job that is already terminal is left
  * alone), gives the step a store bound to its own EntityManager fork, and turns named ML failures into job failures.
  */
-export async function runStep<T>(
+export async function runStep<T>(deps: ActivityDeps, input: StepTarget, stage: Stage, body: (ctx: StepContext) => Promise<T>): Promise<T> {
+  return runJobStep(deps, new JobStore(deps.orm.em.fork()), input, stage, body);
+}
+
+/** runStep with the job's record handed in (a spec's fake, say) rather than opened on the database. */
+export async function runJobStep<T>(
   deps: ActivityDeps,
-  input: { jobId: string; device: 'cpu' | 'gpu' },
+  jobs: JobRecorder,
+  input: StepTarget,
   stage: Stage,
   body: (ctx: StepContext) => Promise<T>,
 ): Promise<T> {
-  const jobs = new JobStore(deps.orm.em.fork());
   await jobs.enterStage(input.jobId, stage, STAGE_PROGRESS[stage], input.device);
   let current: Stage = stage;
   const log = (level: LogLevel, message: string, data?: Record<string, unknown>) => jobs.log(input.jobId, { level, stage: current, message, data });

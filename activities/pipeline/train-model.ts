@@ -1,9 +1,10 @@
 import { CancelledFailure } from '@temporalio/common';
 import { TRIAL_PROGRESS_UPDATE, type StepInput, type StoredObject, type TrialLink, type TrialProgress } from '@trainyard/contracts';
 import type { MetricValue } from '@trainyard/db';
-import { modelFamily, type FamilyTrainResult, type PreparedData, type RoundEvent } from '@trainyard/ml';
+import { modelFamily, type FamilyTrainOptions, type FamilyTrainResult, type PreparedData, type RoundEvent } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
+import { trainingParams } from './parent-model';
 import { STAGE_PROGRESS, type StepContext } from './step-context';
 import { threadsPerSlot, withThreads } from './threads';
 
@@ -15,6 +16,8 @@ const PRUNED_CANCEL_WAIT_MS = 30_000;
 
 export interface TrainedModel extends FamilyTrainResult {
   featureImportanceByName: { feature: string; importance: number }[];
+  /** What the engine trained with (an ensemble_update's include the parent's members). */
+  params: Record<string, unknown>;
   /** The params as trained: defaults resolved, the thread count injected. */
   effectiveParams: Record<string, unknown>;
 }
@@ -29,7 +32,7 @@ interface TrainResumePoint {
  * Trains the engine round by round: reports progress, records metric series, checkpoints into the store (the key
  * rides in the heartbeat details), resumes from the last checkpoint on a retry, and stops when cancelled or pruned.
  */
-export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: StepInput, prepared: PreparedData): Promise<TrainedModel> {
+export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: StepInput, prepared: PreparedData, parentModel: Uint8Array | null = null): Promise<TrainedModel> {
   const useCuda = input.device === 'gpu' && deps.gpu.available && !deps.gpu.simulated;
   const startFrom = await resumePoint(ctx);
   if (input.device === 'gpu' && !useCuda) await ctx.log('warn', 'GPU queue served by a simulated GPU; training runs on the CPU');
@@ -44,15 +47,17 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   let lastCheckpointRound = 0;
   const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
   const family = modelFamily(input.spec.model.type);
-  const params = withThreads(family, input.spec.model.params, threadsPerSlot(deps.config.cpuSlots));
-  const effectiveParams = family.resolvedParams(params, { hasValidation: (prepared.validation?.rows ?? 0) > 0 });
+  const params = trainingParams(input.spec, parentModel);
+  const threaded = withThreads(family, params, threadsPerSlot(deps.config.cpuSlots));
+  const effectiveParams = family.resolvedParams(threaded, { hasValidation: (prepared.validation?.rows ?? 0) > 0 });
   await ctx.jobs.setEffectiveParams(input.jobId, effectiveParams);
   const trained = await family.train({
     task: prepared.task,
     numClasses: prepared.classLabels?.length ?? 0,
     train: prepared.train,
     validation: prepared.validation,
-    params,
+    params: threaded,
+    ...onParent(input, parentModel),
     device: useCuda ? 'gpu' : 'cpu',
     watchMetric: input.trial?.objective?.metric,
     startFrom,
@@ -113,7 +118,13 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   const featureImportanceByName = prepared.featureNames
     .map((feature, i) => ({ feature, importance: trained.featureImportance[i] ?? 0 }))
     .sort((a, b) => b.importance - a.importance);
-  return { ...trained, featureImportanceByName, effectiveParams };
+  return { ...trained, featureImportanceByName, params, effectiveParams };
+}
+
+/** The mode, parent model and frozen layers of a run that builds on a parent; nothing for a full run. */
+export function onParent(input: StepInput, parentModel: Uint8Array | null): Pick<FamilyTrainOptions, 'mode' | 'initModel' | 'freezeLayers'> {
+  if (!parentModel || !input.spec.mode || input.spec.mode === 'full') return {};
+  return { mode: input.spec.mode, initModel: parentModel, freezeLayers: input.spec.freezeLayers ?? 0 };
 }
 
 /** The checkpoint an earlier attempt heartbeated, fetched from the store; a missing or damaged one means starting over. */

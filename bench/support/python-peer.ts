@@ -25,3 +25,10 @@ export async function runNodeChild<T>(name: string, args: string[]): Promise<T> 
   const { stdout } = await run(process.execPath, [join(__dirname, `${name}.js`), ...args], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as T;
 }
+
+/** runPeer, with the wall time of the whole process as its caller sees it (interpreter start and imports included). */
+export async function runPeerTimed<T>(script: string, args: string[]): Promise<{ result: T; wallSeconds: number }> {
+  const t0 = performance.now();
+  const result = await runPeer<T>(script, args);
+  return { result, wallSeconds: (performance.now() - t0) / 1000 };
+}

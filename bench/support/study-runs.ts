@@ -12,14 +12,14 @@ export interface TrialJobFacts {
   rounds: number;
 }
 
-/** Polls a study until it reaches one of `statuses`. */
-export async function waitForStudy(api: ApiClient, id: string, statuses: string[] = ['completed', 'failed', 'cancelled'], timeoutMs = 60 * 60_000): Promise<any> {
+/** Polls a study every `intervalMs` until it reaches one of `statuses`. */
+export async function waitForStudy(api: ApiClient, id: string, statuses: string[] = ['completed', 'failed', 'cancelled'], timeoutMs = 60 * 60_000, intervalMs = 250): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const study = (await api.get(`/v1/studies/${id}`)).body;
     if (statuses.includes(study.status)) return study;
     if (Date.now() > deadline) throw new Error(`study ${id} stayed ${study.status}: ${JSON.stringify(study)}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -53,32 +53,3 @@ export async function jobFacts(databaseUrl: string, where: { studyId: string } |
 
 /** Seconds each job spent between starting and finishing, summed. */
 export const busySeconds = (jobs: TrialJobFacts[]): number => jobs.reduce((s, j) => s + (j.startedAt && j.completedAt ? (j.completedAt - j.startedAt) / 1000 : 0), 0);
-
-/** First job created to last job finished, in seconds. */
-export const spanSeconds = (jobs: TrialJobFacts[]): number =>
-  (Math.max(...jobs.map((j) => j.completedAt ?? NaN)) - Math.min(...jobs.map((j) => j.createdAt))) / 1000;
-
-/** Polls a job every 50 ms until it is terminal: the pool's refill delay stays small next to a trial's. */
-export async function waitForJobFast(api: ApiClient, id: string, timeoutMs = 10 * 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = (await api.get(`/v1/training-jobs/${id}`)).body;
-    if (['completed', 'failed', 'cancelled'].includes(job?.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} stayed ${job?.status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Runs `work` over `items` with at most `lanes` at once; results in the items' order. */
-export async function runPool<T, R>(items: T[], lanes: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
-  return results;
-}

@@ -17,8 +17,10 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
   'matching.numTaskqueueWritePartitions': '1',
 };
 
-/** Trainyard's custom search attributes, as npm test's own server registers them: workflows set them at start. */
-const SEARCH_ATTRIBUTES = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'scripts', 'search-attributes.json'), 'utf8')) as Record<string, string>;
+/** The custom search attributes Trainyard's workflows upsert; every server they run on must declare them. */
+const SEARCH_ATTRIBUTES: Record<string, string> = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', '..', 'scripts', 'search-attributes.json'), 'utf8'),
+);
 
 /** A TCP port that was free a moment ago. */
 export function freePort(): Promise<number> {

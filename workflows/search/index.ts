@@ -4,3 +4,4 @@ export * from './sampler.types';
 export * from './sampler';
 export * from './grid-sampler';
 export * from './pruner';
+export * from './trial-ranking';

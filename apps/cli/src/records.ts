@@ -34,13 +34,13 @@ const csvCell = (v: unknown) => {
 
 /** The input records with their predictions: `label` and `probability_<class>` columns, or `value`. */
 export function predictionsCsv(records: Record<string, unknown>[], answer: PredictResponse): string {
-  const classes = [...new Set(answer.predictions.flatMap((p) => Object.keys(p.probabilities ?? {})))];
+  const classes = [...new Set(answer.predictions.flatMap((p) => ('probabilities' in p ? Object.keys(p.probabilities) : [])))];
   const inputColumns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  const regression = answer.predictions.some((p) => p.value !== undefined);
+  const regression = answer.predictions.some((p) => 'value' in p);
   const header = [...inputColumns, ...(regression ? ['value'] : ['label', ...classes.map((c) => `probability_${c}`)])];
   const lines = records.map((r, i) => {
-    const p = answer.predictions[i] ?? {};
-    const out = regression ? [p.value] : [p.label, ...classes.map((c) => p.probabilities?.[c])];
+    const p = answer.predictions[i];
+    const out = regression ? [p && 'value' in p ? p.value : null] : p && 'label' in p ? [p.label, ...classes.map((c) => p.probabilities[c])] : [null, ...classes.map(() => null)];
     return [...inputColumns.map((c) => r[c]), ...out].map(csvCell).join(',');
   });
   return [header.map(csvCell).join(','), ...lines].join('\n') + '\n';

@@ -1,234 +1,81 @@
 /**
- * Response shapes from the REST contract (API.md), for the routes whose OpenAPI responses are not typed yet.
- * When the generated schema types a response, use `components['schemas'][…]` from ./schema instead and drop the
- * matching type here.
+ * The API's types under the names callers use, each taken from the generated schema (./schema, `npm run gen:client`)
+ * so they follow the API's zod specs. Only the live-stream events are written here: the OpenAPI document types a
+ * `text/event-stream` body as a plain string.
  */
 
-import type { components } from './schema';
+import type { components, paths } from './schema';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+type Schemas = components['schemas'];
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Path = keyof paths;
 
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type Stage = 'load_features' | 'preprocess' | 'train' | 'evaluate' | 'register';
-export type Role = 'admin' | 'trainer' | 'viewer';
+/** The methods the generated schema declares for `P`. */
+export type MethodOf<P extends Path> = { [M in Method]: paths[P][Lowercase<M>] extends undefined ? never : M }[Method];
 
-export interface DatasetColumn {
-  name: string;
-  type: 'number' | 'integer' | 'boolean' | 'string' | 'datetime';
-  nullCount: number;
-}
+type JsonBody<R> = R extends { content: { 'application/json': infer J } } ? J : void;
+type SuccessBody<Op> = Op extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? JsonBody<R[S]> : never }[keyof R] : never;
 
-export interface Dataset {
-  id: string;
-  name: string;
-  version: number;
-  description: string | null;
-  format: string;
-  rows: number;
-  columns: DatasetColumn[];
-  sha256: string;
-  sizeBytes: number;
-  createdBy?: string;
-  createdAt: string;
-}
+/** The JSON a route answers with on success (void when it answers without a body), as the generated schema types it. */
+export type ResponseOf<P extends Path, M extends MethodOf<P>> = SuccessBody<paths[P][Lowercase<M>]>;
 
-export interface DatasetPreview {
-  columns: DatasetColumn[];
-  rows: Record<string, unknown>[];
-}
+/** The envelope every list route answers with (the document inlines one copy per route, so it is taken from one). */
+export type Page<T> = Omit<ResponseOf<'/v1/datasets', 'GET'>, 'items'> & { items: T[] };
 
-/** `GET /v1/datasets/{id}/profile` (additive): typed by the generated schema. */
-export type DatasetProfile = components['schemas']['DatasetProfile'];
+export type ApiErrorBody = Schemas['Error'];
+export type Health = Schemas['Health'];
+export type Me = Schemas['Me'];
+export type Role = Me['role'];
+export type Stats = Schemas['Stats'];
 
-export type Metrics = Record<string, unknown>;
+export type Dataset = Schemas['Dataset'];
+export type DatasetColumn = Schemas['Column'];
+export type DatasetPreview = Schemas['DatasetPreview'];
+export type DatasetProfile = Schemas['DatasetProfile'];
+export type ColumnProfile = Schemas['ColumnProfile'];
 
-export interface TrainingJob {
-  id: string;
-  name: string;
-  experiment: string;
-  status: JobStatus;
-  stage: Stage | null;
-  progress: number;
-  priority: string;
-  model: { type: string; params?: Record<string, unknown> };
-  datasetId: string;
-  target: string;
-  task: 'classification' | 'regression' | null;
-  features?: string[] | null;
-  exclude?: string[] | null;
-  validation?: Record<string, unknown>;
-  preprocessing?: Record<string, unknown>;
-  device: string | null;
-  metrics: Metrics | null;
-  validationMetrics: Metrics | null;
-  cvMetrics: Metrics | null;
-  error: { code: string; message: string } | null;
-  modelVersion: { name: string; version: number } | null;
-  retryOf: string | null;
-  studyId: string | null;
-  scheduleId: string | null;
-  workflowId: string;
-  tags: Record<string, string>;
-  notes: string | null;
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  durationSeconds: number | null;
-}
+export type TrainingJob = Schemas['TrainingJob'];
+export type JobStatus = TrainingJob['status'];
+export type Stage = NonNullable<TrainingJob['stage']>;
+export type Metrics = NonNullable<Schemas['Metrics']>;
+export type JobLogLine = Schemas['JobLog'];
+export type MetricSeries = Schemas['MetricSeries'];
+export type JobComparison = Schemas['JobComparison'];
+export type Experiment = Schemas['Experiment'];
 
-export interface JobLogLine {
-  ts: string;
-  level: 'debug' | 'info' | 'warn' | 'error';
-  stage: string | null;
-  message: string;
-  data: Record<string, unknown> | null;
-}
+export type ModelSummary = Schemas['ModelSummary'];
+export type ModelVersion = Schemas['ModelVersion'];
+export type SignatureField = Schemas['ModelSignature']['inputs'][number];
+export type AliasMove = Schemas['AliasMove'];
+export type AliasEvent = Schemas['AliasEvent'];
+export type PredictResponse = Schemas['Predictions'];
+export type Prediction = PredictResponse['predictions'][number];
 
-export interface MetricSeries {
-  series: Record<string, { step: number; value: number | null; ts: string }[]>;
-}
+export type Study = Schemas['Study'];
+export type Trial = Schemas['Trial'];
 
-export interface ModelSummary {
-  name: string;
-  task: string;
-  modelType?: string;
-  latestVersion: number;
-  versionCount?: number;
-  aliases: Record<string, number>;
-  updatedAt: string;
-}
+export type Schedule = Schemas['Schedule'];
+/** `GET /v1/schedules/{id}` and the pause, resume and trigger answers: the schedule with its next runs and recent jobs. */
+export type ScheduleDetail = Schemas['ScheduleDetail'];
 
-export interface SignatureField {
-  name: string;
-  type: string;
-}
+/** One point of a job's series, as `GET …/metrics` lists it under its name (the stream sends points one by one). */
+type MetricPoint = { name: string } & Omit<MetricSeries['series'][string][number], 'ts'>;
 
-export interface ModelVersion {
-  name: string;
-  version: number;
-  jobId: string;
-  modelType: string;
-  task: string;
-  metrics: Metrics | null;
-  signature: { inputs: SignatureField[]; outputs: SignatureField[] };
-  featureImportance: { feature: string; importance: number }[] | null;
-  lineage: Record<string, unknown> & { datasetId?: string; datasetSha256?: string; params?: Record<string, unknown> };
-  sizeBytes: number;
-  sha256: string;
-  aliases: string[];
-  createdAt: string;
-}
-
-export interface AliasMove {
-  name: string;
-  alias: string;
-  version: number;
-  previousVersion: number | null;
-}
-
-export interface AliasEvent {
-  alias: string;
-  fromVersion: number | null;
-  toVersion: number | null;
-  actor: string;
-  reason: string | null;
-  at: string;
-}
-
-export interface Prediction {
-  label?: unknown;
-  probabilities?: Record<string, number>;
-  value?: number;
-}
-
-export interface PredictResponse {
-  model: { name: string; version: number };
-  predictions: Prediction[];
-}
-
-export interface Trial {
-  number: number;
-  status: 'running' | 'completed' | 'pruned' | 'failed';
-  params: Record<string, unknown>;
-  value: number | null;
-  intermediate: { step: number; value: number | null }[];
-  jobId: string;
-}
-
-export interface Study {
-  id: string;
-  name: string;
-  status: 'running' | 'completed' | 'cancelled' | 'failed';
-  objective: { metric: string; direction: 'maximize' | 'minimize' };
-  searchSpace: Record<string, { type: string; low?: number; high?: number; log?: boolean; choices?: unknown[] }>;
-  sampler: string;
-  pruner: string;
-  trials: number;
-  parallelism: number;
-  trialsCompleted: number;
-  trialsPruned: number;
-  trialsFailed: number;
-  trialsRunning?: number;
-  bestTrial: { number: number; params: Record<string, unknown>; value: number; jobId: string } | null;
-  workflowId?: string;
-  createdAt: string;
-  completedAt: string | null;
-}
-
-export interface Schedule {
-  id: string;
-  name: string;
-  cron: string | null;
-  intervalSeconds: number | null;
-  timezone: string;
-  job: Record<string, unknown>;
-  overlap: string;
-  promote: { alias: string; metric: string; minImprovement?: number } | null;
-  paused: boolean;
-  createdBy: string;
-  createdAt: string;
-  nextRuns?: string[];
-  recentJobs?: TrainingJob[];
-}
-
-export interface Experiment {
-  name: string;
-  [key: string]: unknown;
-}
-
-export interface Stats {
-  queued: number;
-  running: number;
-  completedLast24h: number;
-  failedLast24h: number;
-  successRate: number | null;
-  workers: { taskQueue: string; device: string; slots: number; busy: number }[];
-}
-
-/** Events of `GET /v1/training-jobs/{id}/logs` with `Accept: text/event-stream`. */
+/** Events of `GET /v1/training-jobs/{id}/logs` with `Accept: text/event-stream`: hand-written because the document types the stream as a string (sent by apps/api/src/jobs/job-stream.ts). */
 export type JobStreamEvent =
   | { event: 'log'; id: string | null; data: JobLogLine }
-  | { event: 'progress'; id: string | null; data: { progress: number; stage: Stage | null; status: JobStatus } }
-  | { event: 'metric'; id: string | null; data: { name: string; step: number; value: number | null } }
-  | { event: 'end'; id: string | null; data: { status: JobStatus | 'deleted'; error: { code: string; message: string } | null } };
+  | { event: 'progress'; id: string | null; data: Pick<TrainingJob, 'progress' | 'stage' | 'status'> }
+  | { event: 'metric'; id: string | null; data: MetricPoint }
+  | { event: 'end'; id: string | null; data: { status: JobStatus | 'deleted'; error: TrainingJob['error'] } };
 
-/** Events of `GET /v1/studies/{id}/events`. */
+/** Events of `GET /v1/studies/{id}/events`: hand-written for the same reason (sent by apps/api/src/studies/study-stream.ts). */
 export type StudyStreamEvent =
   | { event: 'trial'; id: string | null; data: Omit<Trial, 'intermediate'> }
-  | { event: 'intermediate'; id: string | null; data: { number: number; name: string; step: number; value: number | null } }
+  | { event: 'intermediate'; id: string | null; data: { number: number } & MetricPoint }
   | {
       event: 'progress';
       id: string | null;
-      data: { status: Study['status']; progress: number; trials: number; trialsCompleted: number; trialsPruned: number; trialsFailed: number; trialsRunning: number; best: { number: number; value: number } | null };
+      data: Pick<Study, 'status' | 'trials' | 'trialsCompleted' | 'trialsPruned' | 'trialsFailed' | 'trialsRunning'> & { progress: number; best: { number: number; value: number } | null };
     }
   | { event: 'end'; id: string | null; data: { status: Study['status'] | 'deleted'; bestTrial: Study['bestTrial'] } };

@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Score a whole file, streamed back as CSV
-         * @description Upload a file (multipart `file`, optional `version` or `alias` fields) or name a dataset in JSON.
+         * @description Upload a file (multipart `file`, optional `version` or `alias` fields, `from` and `to` for a time range) or name a dataset in JSON. Rows are scored in file order, so send time-ordered rows to a model with time features. A forecasting model (lineage.forecast) answers with X-Forecast-Horizon: each row’s prediction is its target that many rows later in time (within its series).
          */
         post: operations["postModelsNameBatchPredict"];
         delete?: never;
@@ -754,6 +754,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/training-jobs/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel every job that matches a filter
+         * @description Asks every matching job of the tenant to stop, as POST …/{id}/cancel does for one; each reaches cancelled shortly after (until then it keeps its status, and a second call asks it again). An empty body cancels every queued job.
+         */
+        post: operations["postTrainingJobsCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/training-jobs/compare": {
         parameters: {
             query?: never;
@@ -839,6 +859,13 @@ export interface components {
             updatedBy: string;
             version: number;
         };
+        /** @description Only rows whose value in the model’s time column (lineage timeFeatures, forecast or dataRange) lies in [from, to] are written; every row is still scored, so earlier rows give time features their history. */
+        BatchPredictRange: {
+            /** @description first time (inclusive) on the model’s time column; null or absent: from the start */
+            from?: string | number | (null);
+            /** @description last time (inclusive); null or absent: to the end */
+            to?: string | number | (null);
+        };
         /**
          * @example {
          *       "datasetId": "6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11",
@@ -848,6 +875,7 @@ export interface components {
         BatchPredictRequest: {
             /** @description an alias, or latest for the newest version; default production, else the newest version */
             alias?: string;
+            dataRange?: components["schemas"]["BatchPredictRange"];
             /**
              * Format: uuid
              * @description a dataset of this tenant to score
@@ -864,7 +892,40 @@ export interface components {
              * @description CSV or Parquet
              */
             file: string;
+            /** @description as dataRange.from */
+            from?: string;
+            /** @description as dataRange.to */
+            to?: string;
             version?: string;
+        };
+        /**
+         * @example {
+         *       "status": "queued",
+         *       "experiment": "nightly",
+         *       "tag": "team:growth"
+         *     }
+         */
+        BulkCancelRequest: {
+            /**
+             * @description only jobs of this experiment
+             * @example churn
+             */
+            experiment?: string;
+            /**
+             * @description which jobs: queued (the default) or running
+             * @default queued
+             * @enum {string}
+             */
+            status: "queued" | "running";
+            /**
+             * @description key:value, or an array of them (all must match)
+             * @example team:growth
+             */
+            tag?: string[];
+        };
+        BulkCancelResult: {
+            /** @description jobs whose cancellation was requested */
+            cancelled: number;
         };
         /**
          * @example {
@@ -888,6 +949,19 @@ export interface components {
              */
             type: "categorical";
         };
+        /** @description classification: set at preprocessing */
+        ClassDistribution: {
+            /** @description rows per class label, over every row with a target */
+            counts: {
+                [key: string]: number;
+            };
+            /** @description rows of the largest class over rows of the smallest (1 when balanced) */
+            imbalanceRatio: number;
+            /** @description training rows per class after preprocessing.oversample */
+            oversampledTrainCounts?: {
+                [key: string]: number;
+            };
+        } | null;
         /**
          * @description classification: "balanced" weighs each class by the inverse of its share of the training rows; a map gives a weight per label (labels not named weigh 1)
          * @default null
@@ -895,8 +969,10 @@ export interface components {
          */
         ClassWeights: "balanced" | {
             [key: string]: number;
-        } | unknown;
+        } | (null);
         Column: {
+            /** @description distinct present values, exact up to 1000; null when there are more */
+            distinct?: number | null;
             name: string;
             /** @description missing cells */
             nullCount: number;
@@ -985,6 +1061,26 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "trainer" | "viewer";
         };
+        /**
+         * @description The training period: only rows whose validation.timeColumn value lies in [from, to] are trained and tested on; earlier rows still give time features their history.
+         * @default null
+         * @example {
+         *       "from": "2024-01-01",
+         *       "to": "2024-06-30"
+         *     }
+         */
+        DataRange: {
+            /**
+             * @description first time (inclusive), an ISO-8601 date-time (or a number for a numeric time column); null: from the start
+             * @default null
+             */
+            from: string | number | (null);
+            /**
+             * @description last time (inclusive); null: to the end
+             * @default null
+             */
+            to: string | number | (null);
+        } | null;
         Dataset: {
             /** @description hidden from lists (unless ?archived=true) and refused by new jobs; kept for the lineage of its models */
             archived: boolean;
@@ -1048,6 +1144,31 @@ export interface components {
             /** @example churn */
             name: string;
         };
+        /**
+         * @description Sets deploymentReady when the job completes: whether its test metric meets the bounds.
+         * @default null
+         * @example {
+         *       "metric": "rocAuc",
+         *       "min": 0.8
+         *     }
+         */
+        DeployRule: {
+            /**
+             * @description ready when the metric is at most this (for losses and errors)
+             * @default null
+             */
+            max: number | null;
+            /**
+             * @description a test metric of the job
+             * @enum {string}
+             */
+            metric: "accuracy" | "precision" | "recall" | "f1" | "rocAuc" | "logLoss" | "mae" | "rmse" | "mape" | "r2";
+            /**
+             * @description ready when the metric is at least this
+             * @default null
+             */
+            min: number | null;
+        } | null;
         /**
          * @example {
          *       "error": {
@@ -1225,7 +1346,7 @@ export interface components {
             /** @description the target's mean (regression) or each class's count (classification) in this bin or value; absent without a target */
             target?: number | {
                 [key: string]: number;
-            } | unknown;
+            } | (null);
             x0: number;
             x1: number;
         };
@@ -1330,13 +1451,24 @@ export interface components {
         /** @description classification: accuracy, precision, recall, f1 (macro), rocAuc, logLoss, perClass, confusionMatrix; regression: mae, rmse, mape, r2 */
         Metrics: ({
             accuracy?: number | null;
-            confusionMatrix?: unknown;
+            /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+            confusionMatrix?: number[][];
             /** @description macro */
             f1?: number | null;
             logLoss?: number | null;
             mae?: number | null;
             mape?: number | null;
-            perClass?: unknown;
+            /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+            perClass?: {
+                [key: string]: {
+                    f1: number | null;
+                    precision: number | null;
+                    recall: number | null;
+                    support: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
             precision?: number | null;
             r2?: number | null;
             recall?: number | null;
@@ -1362,6 +1494,12 @@ export interface components {
         };
         ModelLineage: {
             codeVersion: string;
+            /** @description the training period asked for */
+            dataRange?: {
+                from: string | number | (null);
+                timeColumn: string;
+                to: string | number | (null);
+            };
             /**
              * Format: uuid
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
@@ -1382,10 +1520,26 @@ export interface components {
                     importance: number;
                 }[];
             };
+            /** @description a forecasting model: the prediction for a record is the target horizon rows after it in timeColumn order (within its series) */
+            forecast?: {
+                horizon: number;
+                seriesColumn: string | null;
+                timeColumn: string;
+            };
             inputColumns?: string[];
+            /**
+             * @description how the run built on its parent; absent for a full run
+             * @enum {string}
+             */
+            mode?: "incremental" | "transfer" | "ensemble_update";
             /** @description the hyperparameters the job asked for */
             params: {
                 [key: string]: unknown;
+            };
+            /** @description the version an incremental, transfer or ensemble_update run started from */
+            parent?: {
+                name: string;
+                version: number;
             };
             timeFeatures?: {
                 features: string[];
@@ -1622,6 +1776,24 @@ export interface components {
             task: "classification" | "regression";
             version: number;
         };
+        /**
+         * @description The model version a non-full run starts from.
+         * @default null
+         * @example {
+         *       "model": "churn-xgboost",
+         *       "alias": "production"
+         *     }
+         */
+        ParentModel: {
+            /** @description an alias, resolved when the job preprocesses (a schedule builds on what it holds at each run); latest is the newest version */
+            alias?: string;
+            /**
+             * @description a registered model of this tenant
+             * @example churn
+             */
+            model: string;
+            version?: number;
+        } | null;
         Predictions: {
             model: {
                 name: string;
@@ -1679,7 +1851,7 @@ export interface components {
         RetentionRun: {
             jobsDeleted: number;
             logLinesDeleted: number;
-            /** @description store objects removed: those of deleted jobs, orphaned dataset files, and what interrupted requests left */
+            /** @description objects removed from the store: deleted jobs, orphaned uploads, abandoned scratch and parts */
             objectsDeleted: number;
             policy: {
                 completedJobDays: number;
@@ -1702,18 +1874,23 @@ export interface components {
          *     }
          */
         RetryRequest: {
+            dataRange?: unknown;
             /**
              * Format: uuid
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             datasetId?: string;
+            deploy?: unknown;
             description?: unknown;
             exclude?: string[];
             execution?: unknown;
             /** @example churn */
             experiment?: string;
             features?: string[] | null;
+            freezeLayers?: unknown;
+            from?: unknown;
             label?: unknown;
+            mode?: unknown;
             model?: unknown;
             /** @example churn */
             name?: string;
@@ -1788,6 +1965,7 @@ export interface components {
                 minImprovement: number;
             } | null;
             recentJobs: {
+                classDistribution: components["schemas"]["ClassDistribution"];
                 /**
                  * Format: date-time
                  * @description ISO-8601, UTC
@@ -1806,12 +1984,21 @@ export interface components {
                 cvMetrics: {
                     [key: string]: unknown;
                 } | null;
+                dataRange: {
+                    from: string | number | (null);
+                    to: string | number | (null);
+                } | null;
                 /**
                  * Format: uuid
                  * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
                  */
                 datasetId: string;
-                /** @description scheduled runs with a promotion rule: whether the model beat the alias holder */
+                deploy: {
+                    max: number | null;
+                    metric: string;
+                    min: number | null;
+                } | null;
+                /** @description whether the test metrics met the job’s deploy rule (and, for a schedule that promotes, whether the model beat the alias holder); null without either */
                 deploymentReady: boolean | null;
                 /** @description the description its model version takes */
                 description: string | null;
@@ -1830,6 +2017,12 @@ export interface components {
                     code: "DATASET_INVALID" | "DATASET_NOT_FOUND" | "TARGET_COLUMN_MISSING" | "INVALID_HYPERPARAMETERS" | "INSUFFICIENT_DATA" | "GPU_UNAVAILABLE" | "ONNX_PARITY_FAILED" | "ARTIFACT_CORRUPT" | "TRAINING_FAILED" | "TIMEOUT" | "INTERNAL";
                     message: string;
                 } | null;
+                /**
+                 * Format: date-time
+                 * @description running jobs that have begun training: now plus the remaining progress at the pace measured since training began
+                 * @example 2026-12-01T09:30:00.000Z
+                 */
+                estimatedCompletionAt: string | null;
                 exclude: string[];
                 execution: {
                     /** @enum {string} */
@@ -1840,6 +2033,13 @@ export interface components {
                 };
                 experiment: string;
                 features: string[] | null;
+                freezeLayers: number;
+                /** @description the parent of a non-full mode, as asked; lineage names the version it resolved to */
+                from: {
+                    alias?: string;
+                    model: string;
+                    version?: number;
+                } | null;
                 /**
                  * Format: uuid
                  * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
@@ -1850,13 +2050,24 @@ export interface components {
                 /** @description test-set metrics */
                 metrics: ({
                     accuracy?: number | null;
-                    confusionMatrix?: unknown;
+                    /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+                    confusionMatrix?: number[][];
                     /** @description macro */
                     f1?: number | null;
                     logLoss?: number | null;
                     mae?: number | null;
                     mape?: number | null;
-                    perClass?: unknown;
+                    /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+                    perClass?: {
+                        [key: string]: {
+                            f1: number | null;
+                            precision: number | null;
+                            recall: number | null;
+                            support: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                     precision?: number | null;
                     r2?: number | null;
                     recall?: number | null;
@@ -1865,6 +2076,8 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 }) | null;
+                /** @enum {string} */
+                mode: "full" | "incremental" | "transfer" | "ensemble_update";
                 model: {
                     params: {
                         [key: string]: unknown;
@@ -1926,6 +2139,37 @@ export interface components {
                 target: string;
                 /** @enum {string|null} */
                 task: "classification" | "regression" | null;
+                /** @description the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL */
+                temporalUrl: string | null;
+                /** @description the same metrics on the training split (a seeded sample of at most 20000 rows), set at evaluation: far better than the test metrics means overfitting */
+                trainMetrics: ({
+                    accuracy?: number | null;
+                    /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+                    confusionMatrix?: number[][];
+                    /** @description macro */
+                    f1?: number | null;
+                    logLoss?: number | null;
+                    mae?: number | null;
+                    mape?: number | null;
+                    /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+                    perClass?: {
+                        [key: string]: {
+                            f1: number | null;
+                            precision: number | null;
+                            recall: number | null;
+                            support: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                    precision?: number | null;
+                    r2?: number | null;
+                    recall?: number | null;
+                    rmse?: number | null;
+                    rocAuc?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | null;
                 /** @description the ValidationSpec after defaults */
                 validation: {
                     [key: string]: unknown;
@@ -2037,7 +2281,7 @@ export interface components {
             storage?: {
                 /** @description the tenant's dataset files */
                 datasetsBytes: number;
-                /** @description the tenant's model files (ONNX and preprocessing plan), each distinct object once */
+                /** @description the tenant's model files (ONNX, preprocessing plan, engine model), each distinct object once */
                 modelsBytes: number;
             };
             /** @description completed / (completed + failed) over 24 h; null without either */
@@ -2115,6 +2359,8 @@ export interface components {
             seed: number;
             /** @enum {string} */
             status: "running" | "completed" | "cancelled" | "failed";
+            /** @description the study's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL */
+            temporalUrl: string | null;
             timeoutSeconds: number | null;
             trials: number;
             trialsCompleted: number;
@@ -2333,10 +2579,11 @@ export interface components {
             /** @description the target's mean (regression) or each class's count (classification) in this bin or value; absent without a target */
             target?: number | {
                 [key: string]: number;
-            } | unknown;
-            value: string | number | boolean | unknown;
+            } | (null);
+            value: string | number | boolean | (null);
         };
         TrainingJob: {
+            classDistribution: components["schemas"]["ClassDistribution"];
             /**
              * Format: date-time
              * @description ISO-8601, UTC
@@ -2355,12 +2602,21 @@ export interface components {
             cvMetrics: {
                 [key: string]: unknown;
             } | null;
+            dataRange: {
+                from: string | number | (null);
+                to: string | number | (null);
+            } | null;
             /**
              * Format: uuid
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             datasetId: string;
-            /** @description scheduled runs with a promotion rule: whether the model beat the alias holder */
+            deploy: {
+                max: number | null;
+                metric: string;
+                min: number | null;
+            } | null;
+            /** @description whether the test metrics met the job’s deploy rule (and, for a schedule that promotes, whether the model beat the alias holder); null without either */
             deploymentReady: boolean | null;
             /** @description the description its model version takes */
             description: string | null;
@@ -2379,6 +2635,12 @@ export interface components {
                 code: "DATASET_INVALID" | "DATASET_NOT_FOUND" | "TARGET_COLUMN_MISSING" | "INVALID_HYPERPARAMETERS" | "INSUFFICIENT_DATA" | "GPU_UNAVAILABLE" | "ONNX_PARITY_FAILED" | "ARTIFACT_CORRUPT" | "TRAINING_FAILED" | "TIMEOUT" | "INTERNAL";
                 message: string;
             } | null;
+            /**
+             * Format: date-time
+             * @description running jobs that have begun training: now plus the remaining progress at the pace measured since training began
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            estimatedCompletionAt: string | null;
             exclude: string[];
             execution: {
                 /** @enum {string} */
@@ -2389,6 +2651,13 @@ export interface components {
             };
             experiment: string;
             features: string[] | null;
+            freezeLayers: number;
+            /** @description the parent of a non-full mode, as asked; lineage names the version it resolved to */
+            from: {
+                alias?: string;
+                model: string;
+                version?: number;
+            } | null;
             /**
              * Format: uuid
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
@@ -2399,13 +2668,24 @@ export interface components {
             /** @description test-set metrics */
             metrics: ({
                 accuracy?: number | null;
-                confusionMatrix?: unknown;
+                /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+                confusionMatrix?: number[][];
                 /** @description macro */
                 f1?: number | null;
                 logLoss?: number | null;
                 mae?: number | null;
                 mape?: number | null;
-                perClass?: unknown;
+                /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+                perClass?: {
+                    [key: string]: {
+                        f1: number | null;
+                        precision: number | null;
+                        recall: number | null;
+                        support: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
                 precision?: number | null;
                 r2?: number | null;
                 recall?: number | null;
@@ -2414,6 +2694,8 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | null;
+            /** @enum {string} */
+            mode: "full" | "incremental" | "transfer" | "ensemble_update";
             model: {
                 params: {
                     [key: string]: unknown;
@@ -2467,6 +2749,37 @@ export interface components {
             target: string;
             /** @enum {string|null} */
             task: "classification" | "regression" | null;
+            /** @description the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL */
+            temporalUrl: string | null;
+            /** @description the same metrics on the training split (a seeded sample of at most 20000 rows), set at evaluation: far better than the test metrics means overfitting */
+            trainMetrics: ({
+                accuracy?: number | null;
+                /** @description test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels */
+                confusionMatrix?: number[][];
+                /** @description macro */
+                f1?: number | null;
+                logLoss?: number | null;
+                mae?: number | null;
+                mape?: number | null;
+                /** @description class label → its precision, recall, f1 and support (test rows of that class) */
+                perClass?: {
+                    [key: string]: {
+                        f1: number | null;
+                        precision: number | null;
+                        recall: number | null;
+                        support: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+                precision?: number | null;
+                r2?: number | null;
+                recall?: number | null;
+                rmse?: number | null;
+                rocAuc?: number | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
             /** @description the ValidationSpec after defaults */
             validation: {
                 [key: string]: unknown;
@@ -2492,12 +2805,14 @@ export interface components {
          *     }
          */
         TrainingJobRequest: {
+            dataRange?: components["schemas"]["DataRange"];
             /**
              * Format: uuid
              * @description the id of a dataset of this tenant
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             datasetId: string;
+            deploy?: components["schemas"]["DeployRule"];
             /**
              * @description a description the registered model version carries
              * @default null
@@ -2529,11 +2844,23 @@ export interface components {
              */
             features: string[] | null;
             /**
+             * @description transfer: how many of the parent network’s first layers keep their weights (mlp: hidden layers; lstm: 1 is the LSTM layer)
+             * @default 0
+             */
+            freezeLayers: number;
+            from?: components["schemas"]["ParentModel"];
+            /**
              * @description a label the registered model version carries, e.g. "v3.0"
              * @default null
              * @example v3.0
              */
             label: string | null;
+            /**
+             * @description full: from scratch; incremental (xgboost, lightgbm): more boosting rounds on the parent’s trees, on this data; transfer (mlp, lstm): start from the parent’s weights (a new output layer when the classes differ); ensemble_update (ensemble): model.params.members are trained on this data and join the parent’s members. Every mode but full needs `from` and encodes the data with the parent’s preprocessing plan
+             * @default full
+             * @enum {string}
+             */
+            mode: "full" | "incremental" | "transfer" | "ensemble_update";
             model: components["schemas"]["ModelSpec"];
             /**
              * @description registry model name; default: dataset name + "-" + model type
@@ -2614,7 +2941,9 @@ export interface components {
          *       "stratify": true,
          *       "folds": 5,
          *       "timeColumn": null,
-         *       "seed": 42
+         *       "seed": 42,
+         *       "horizon": null,
+         *       "seriesColumn": null
          *     }
          */
         ValidationSpec: {
@@ -2623,6 +2952,12 @@ export interface components {
              * @default 5
              */
             folds: number;
+            /**
+             * @description forecasting: each row learns the target this many rows later in timeColumn order (within its series when seriesColumn is set); rows without a target that far ahead are left out. The target column is then an input too (its value at the row’s time is known)
+             * @default null
+             * @example 7
+             */
+            horizon: number | null;
             /**
              * @description holdout: one random (stratified) split; kfold: k folds; time_series / time_series_cv: ordered by timeColumn, newest rows last
              * @default holdout
@@ -2634,6 +2969,11 @@ export interface components {
              * @default 42
              */
             seed: number;
+            /**
+             * @description with horizon: the column naming each row’s series; rows are shifted within their own series
+             * @default null
+             */
+            seriesColumn: string | null;
             /**
              * @description keep class shares equal across splits (classification)
              * @default true
@@ -6638,6 +6978,8 @@ export interface operations {
                 page?: number;
                 /** @description items per page, 1 to 100 */
                 pageSize?: number;
+                /** @description jobs whose name, notes or error message contain this text (case-insensitive) */
+                q?: string;
                 /** @description one of createdAt, startedAt, completedAt, name, status, priority, progress; prefix - for descending */
                 sort?: "createdAt" | "-createdAt" | "startedAt" | "-startedAt" | "completedAt" | "-completedAt" | "name" | "-name" | "status" | "-status" | "priority" | "-priority" | "progress" | "-progress";
                 /** @description only jobs in this status */
@@ -7251,6 +7593,102 @@ export interface operations {
             };
             /** @description JOB_NOT_RETRYABLE: Only failed or cancelled jobs can be retried. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body or uploaded file is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The Content-Type, Content-Encoding or charset is not one this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: An unexpected error; the body carries no stack trace. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: A dependency (database, Temporal) is down; nothing was accepted. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postTrainingJobsCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BulkCancelRequest"];
+            };
+        };
+        responses: {
+            /** @description how many jobs were asked to stop */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkCancelResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is malformed; details.fields names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: No bearer token, or one that is not valid or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The token's role (or tenant) may not do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,8 @@ export interface TrainyardConfig {
   dbPoolMax: number;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Base URL of the Temporal web UI, for links from jobs and studies; null when unknown. */
+  temporalUiUrl: string | null;
   queuePrefix: string;
   workerQueues: WorkerQueueKind[];
   cpuSlots: number;
@@ -63,6 +65,19 @@ function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min = 0): nu
   return value;
 }
 
+function httpUrl(env: NodeJS.ProcessEnv, key: string): string | null {
+  const raw = env[key];
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  return url.href.replace(/\/+$/, '');
+}
+
 function flag(env: NodeJS.ProcessEnv, key: string): boolean {
   return ['1', 'true', 'yes'].includes((env[key] ?? '').toLowerCase());
 }
@@ -86,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     dbPoolMax: int(env, 'TRAINYARD_DB_POOL_MAX', 10, 1),
     temporalAddress: env.TEMPORAL_ADDRESS || `127.0.0.1:${env.TEMPORAL_PORT || 7233}`,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalUiUrl: httpUrl(env, 'TRAINYARD_TEMPORAL_UI_URL'),
     queuePrefix: env.TRAINYARD_QUEUE_PREFIX || '',
     workerQueues: queues(env.TRAINYARD_WORKER_QUEUES),
     cpuSlots: int(env, 'TRAINYARD_CPU_SLOTS', 2, 1),

@@ -24,6 +24,8 @@ export interface ColumnSummary {
   name: string;
   type: 'number' | 'integer' | 'boolean' | 'string' | 'datetime';
   nullCount: number;
+  /** Distinct present values, exact up to 1000; null above (or unknown); absent on datasets uploaded before it was counted. */
+  distinct?: number | null;
 }
 
 export interface LoadFeaturesResult {
@@ -58,6 +60,8 @@ export interface PreprocessResult {
   featureSelection?: FeatureSelectionOutcome;
   /** Classification: rows per class and the imbalance ratio. */
   classDistribution?: ClassDistribution;
+  /** A non-full mode's parent, resolved (an alias to its version) when the data was prepared with its plan. */
+  parent?: ModelVersionRef;
 }
 
 export interface FeatureSelectionOutcome {
@@ -75,6 +79,8 @@ export interface TrainResult {
   engine: string;
   engineVersion: string;
   featureImportance: { feature: string; importance: number }[];
+  /** The params the engine trained with, when they are not the job's own (an ensemble_update's include the parent's members). */
+  params?: Record<string, unknown>;
   /** The params as trained: defaults resolved, the thread count injected (absent from results of older workers). */
   effectiveParams?: Record<string, unknown>;
 }
@@ -84,6 +90,8 @@ export interface EvaluateResult {
   onnx: StoredObject;
   /** The preprocessing plan beside it (serving turns JSON records into raw inputs with it). */
   plan: StoredObject;
+  /** The engine's own model, kept so later runs can build on it (incremental, transfer, ensemble_update). */
+  engineModel?: StoredObject;
   metrics: Record<string, unknown>;
   validationMetrics: Record<string, unknown> | null;
   parityMaxAbsDiff: number;

@@ -35,6 +35,15 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', '
 export const STAGES = ['load_features', 'preprocess', 'train', 'evaluate', 'register'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** A job's progress at the start of each stage; training fills the span up to the next one. */
+export const STAGE_PROGRESS: Record<Stage, number> = {
+  load_features: 0.02,
+  preprocess: 0.08,
+  train: 0.12,
+  evaluate: 0.88,
+  register: 0.96,
+};
+
 export interface ValidationSpec {
   method: ValidationMethod;
   testSize: number;
@@ -43,6 +52,41 @@ export interface ValidationSpec {
   folds: number;
   timeColumn: string | null;
   seed: number;
+  /**
+   * Forecasting: each row learns the target `horizon` rows later in time order (in its series when `seriesColumn` is
+   * set); rows without a target that far ahead are left out. Absent or null on jobs that predict the row's own target.
+   */
+  horizon?: number | null;
+  /** The column naming each row's series, for `horizon`: rows are shifted within their own series. */
+  seriesColumn?: string | null;
+}
+
+/**
+ * How a training run builds on a registered model. full: from scratch (the default); incremental: more boosting
+ * rounds on top of the parent's trees, on new data; transfer: a network starts from the parent's weights;
+ * ensemble_update: new members trained on new data join the parent ensemble.
+ */
+export const TRAINING_MODES = ['full', 'incremental', 'transfer', 'ensemble_update'] as const;
+export type TrainingMode = (typeof TRAINING_MODES)[number];
+
+/** The registered model a non-full run starts from: a version number, or an alias resolved when the job preprocesses. */
+export interface ParentModelSpec {
+  model: string;
+  version?: number;
+  alias?: string;
+}
+
+/** The training period: rows whose `validation.timeColumn` value is within [from, to] (ISO strings or numbers). */
+export interface DataRangeSpec {
+  from: string | number | null;
+  to: string | number | null;
+}
+
+/** When a finished job counts as ready to deploy: its test `metric` at least `min` and/or at most `max`. */
+export interface DeployRule {
+  metric: string;
+  min?: number | null;
+  max?: number | null;
 }
 
 /** Lag and rolling-mean features of numeric or boolean feature columns, over rows ordered by `validation.timeColumn`. */
@@ -106,6 +150,14 @@ export interface TrainingSpec {
   preprocessing?: PreprocessingSpec;
   priority: Priority;
   execution: ExecutionSpec;
+  /** Absent on jobs submitted before training modes existed: full. */
+  mode?: TrainingMode;
+  /** The parent model of a non-full mode. */
+  from?: ParentModelSpec | null;
+  /** transfer: how many of the parent network's first layers keep their weights. */
+  freezeLayers?: number;
+  dataRange?: DataRangeSpec | null;
+  deploy?: DeployRule | null;
   /** A short name and a description the registered version carries (absent on jobs submitted before them). */
   label?: string | null;
   description?: string | null;

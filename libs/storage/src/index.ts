@@ -2,6 +2,7 @@ export * from './storage-errors';
 export * from './object-store';
 export * from './object-keys';
 export * from './file-object-store';
+export * from './memory-object-store';
 export * from './s3-object-store';
 export * from './open-object-store';
 export * from './local-cache';

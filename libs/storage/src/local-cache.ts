@@ -84,6 +84,8 @@ export class LocalCache {
 
   /** A path in the cache's folder for a download under way (same filesystem, so adopting it is a rename). */
   async scratchPath(): Promise<string> {
+    // The first load clears incoming/ of interrupted downloads: a path there is handed out only after it.
+    await this.load();
     const dir = join(this.dir, 'incoming');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     return join(dir, randomUUID());

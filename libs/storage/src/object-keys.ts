@@ -32,8 +32,11 @@ export const objectKeys = {
   /** What a study's trials share, and the models of its best trials until they are registered. */
   studyPrefix: (studyId: string) => `${objectKey('studies', id(studyId, 'study'))}/`,
   study: (studyId: string, name: string) => objectKey('studies', id(studyId, 'study'), name),
-  /** A registered model's files, addressed by the content's sha256 so identical models share one object. */
-  model: (tenantId: string, sha256: string, suffix: 'onnx' | 'plan.json') => {
+  /**
+   * A registered model's files, addressed by the content's sha256 so identical models share one object: the ONNX
+   * file, its plan (under the ONNX file's sha256) and the engine's own model (under its own sha256).
+   */
+  model: (tenantId: string, sha256: string, suffix: 'onnx' | 'plan.json' | 'model') => {
     if (!SHA256.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
     return objectKey('models', id(tenantId, 'tenant'), `${sha256}.${suffix}`);
   },

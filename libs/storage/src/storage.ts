@@ -117,6 +117,26 @@ export class Storage {
     }
   }
 
+  /**
+   * Describes an object written before objects were content-addressed (a data dir from an earlier release): hashes
+   * its content as it is now, so every later read is checked against that. Null when the key holds nothing.
+   */
+  async adopt(key: string): Promise<StoredObject | null> {
+    const info = await this.store.head(key);
+    if (!info) return null;
+    const gzip = info.contentEncoding === 'gzip';
+    const hash = createHash('sha256');
+    let size = 0;
+    const stored = await this.store.get(key);
+    const body = gzip ? stored.pipe(createGunzip()) : stored;
+    if (body !== stored) stored.once('error', (err) => body.destroy(err));
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+    }
+    return { key, sha256: hash.digest('hex'), size, encoding: gzip ? 'gzip' : 'identity' };
+  }
+
   async exists(key: string): Promise<boolean> {
     return (await this.store.head(key)) !== null;
   }

@@ -60,11 +60,29 @@ export function buildOpenApiDocument(endpoints: readonly EndpointSpec[]) {
     });
   }
 
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: { title: 'Trainyard', version: '1', description: 'Training jobs, datasets and models. Every /v1 path takes a bearer token; another tenant’s resource is a 404.' },
     security: [{ bearer: [] }],
   });
+  pinNullMembers(document);
+  return document;
+}
+
+/**
+ * zod-to-openapi writes a nullable union as `anyOf: [..., { nullable: true }]`. In OpenAPI 3.0 a member without a
+ * type admits any value, so client generators typed the whole union as unknown; `enum: [null]` admits only null.
+ */
+export function pinNullMembers(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+      value.forEach((member, i) => {
+        if (member && typeof member === 'object' && Object.keys(member).length === 1 && (member as { nullable?: unknown }).nullable === true) value[i] = { nullable: true, enum: [null] };
+      });
+    }
+    pinNullMembers(value);
+  }
 }
 
 /** `GET /v1/training-jobs/{id}/logs` → `getTrainingJobsIdLogs`, unique and stable for client generators. */

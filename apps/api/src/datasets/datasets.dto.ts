@@ -9,6 +9,7 @@ export const ColumnDto = z
     name: z.string(),
     type: z.enum(COLUMN_TYPES),
     nullCount: z.number().int().meta({ description: 'missing cells' }),
+    distinct: z.number().int().nullable().optional().meta({ description: 'distinct present values, exact up to 1000; null when there are more' }),
   })
   .meta({ id: 'Column' });
 

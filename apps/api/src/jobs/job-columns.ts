@@ -41,7 +41,18 @@ export function checkJobColumns(spec: ParsedJobRequest['spec'], dataset: Pick<Da
   spec.features?.forEach((c, i) => check(`features[${i}]`, c));
   spec.exclude.forEach((c, i) => check(`exclude[${i}]`, c));
   if (spec.validation.timeColumn) check('validation.timeColumn', spec.validation.timeColumn);
+  if (spec.validation.seriesColumn) check('validation.seriesColumn', spec.validation.seriesColumn);
   spec.preprocessing?.timeFeatures?.columns.forEach((c, i) => check(`preprocessing.timeFeatures.columns[${i}]`, c));
+  const timeType = dataset.columns.find((c) => c.name === spec.validation.timeColumn)?.type;
+  if (spec.dataRange && (timeType === 'number' || timeType === 'integer')) {
+    // A numeric time column is compared with numbers: a date-time bound would be read as epoch milliseconds.
+    for (const side of ['from', 'to'] as const) {
+      const bound = spec.dataRange[side];
+      if (typeof bound === 'string' && Number.isNaN(Number(bound))) {
+        errors.push({ field: `${prefix}dataRange.${side}`, message: `time column "${spec.validation.timeColumn}" holds numbers; give a number`, closest: [] });
+      }
+    }
+  }
   if (errors.length) throw validationFailed(errors);
 }
 

@@ -29,7 +29,12 @@ describe('TrainingJobRequest', () => {
     assert.equal(spec.experiment, 'default');
     assert.equal(spec.priority, 'normal');
     assert.deepEqual(spec.execution, { device: 'auto', requireGpu: false, pipeline: 'auto' });
-    assert.deepEqual(spec.validation, { method: 'holdout', testSize: 0.2, validationSize: 0.1, stratify: true, folds: 5, timeColumn: null, seed: 42 });
+    assert.deepEqual(spec.validation, { method: 'holdout', testSize: 0.2, validationSize: 0.1, stratify: true, folds: 5, timeColumn: null, seed: 42, horizon: null, seriesColumn: null });
+    assert.equal(spec.mode, 'full');
+    assert.equal(spec.from, null);
+    assert.equal(spec.freezeLayers, 0);
+    assert.equal(spec.dataRange, null);
+    assert.equal(spec.deploy, null);
     assert.deepEqual(spec.exclude, []);
     assert.deepEqual(spec.preprocessing, { timeFeatures: null, featureSelection: null, classWeights: null, oversample: false });
     assert.equal(spec.features, null);
@@ -99,5 +104,53 @@ describe('TrainingJobRequest', () => {
     assert.deepEqual(fieldsOf(body({ featureSelection: {} })), ['preprocessing.featureSelection.topK']);
     assert.deepEqual(fieldsOf(body('all')), ['preprocessing']);
     assert.deepEqual(fieldsOf(body(undefined, { method: 'time_series_cv' })), ['validation.timeColumn']);
+  });
+
+  it('takes a parent for every mode but full, only for the families that can train in it', () => {
+    const job = (extra: Record<string, unknown>, model: unknown = { type: 'xgboost' }) => () => parseTrainingJobRequest({ datasetId: DATASET, target: 'y', model, ...extra });
+    const { spec } = job({ mode: 'incremental', from: { model: 'churn', alias: 'production' } })() as ReturnType<typeof parseTrainingJobRequest>;
+    assert.deepEqual([spec.mode, spec.from], ['incremental', { model: 'churn', alias: 'production' }]);
+    assert.deepEqual(fieldsOf(job({ mode: 'incremental' })), ['from']);
+    assert.deepEqual(fieldsOf(job({ from: { model: 'churn', version: 2 } })), ['from']);
+    assert.deepEqual(fieldsOf(job({ mode: 'transfer', from: { model: 'churn', version: 2 } })), ['mode']);
+    assert.deepEqual(fieldsOf(job({ mode: 'incremental', from: { model: 'churn', version: 2, alias: 'production' } })), ['from.version']);
+    assert.deepEqual(fieldsOf(job({ mode: 'incremental', from: { model: 'churn', version: 2 }, freezeLayers: 1 })), ['freezeLayers']);
+    assert.deepEqual(fieldsOf(job({ mode: 'transfer', from: { model: 'm', version: 1 }, freezeLayers: 1, features: ['a'], preprocessing: { featureSelection: { topK: 2 } } }, { type: 'mlp' })), [
+      'features',
+      'preprocessing.featureSelection',
+    ]);
+  });
+
+  it('lets an ensemble_update name just the members it adds, still checking each', () => {
+    const body = (members: unknown[]) => () =>
+      parseTrainingJobRequest({ datasetId: DATASET, target: 'y', mode: 'ensemble_update', from: { model: 'e', version: 1 }, model: { type: 'ensemble', params: { members } } });
+    assert.equal((body([{ type: 'lightgbm', params: { numRounds: 20 } }])() as ReturnType<typeof parseTrainingJobRequest>).spec.model.params.members instanceof Array, true);
+    assert.deepEqual(fieldsOf(body([{ type: 'lightgbm', params: { numRounds: 0 } }])), ['model.params.members[0].params.numRounds']);
+    assert.deepEqual(fieldsOf(body([])), ['model.params.members']);
+    assert.deepEqual(fieldsOf(() => parseTrainingJobRequest({ datasetId: DATASET, target: 'y', model: { type: 'ensemble', params: { members: [{ type: 'lightgbm' }] } } })), ['model.params.members']);
+  });
+
+  it('forecasts with a horizon on a time column, in a data range, and takes a deploy rule', () => {
+    const { spec } = parseTrainingJobRequest({
+      datasetId: DATASET,
+      target: 'sales',
+      features: ['sales', 'price'],
+      model: { type: 'lightgbm' },
+      validation: { method: 'time_series', timeColumn: 'day', horizon: 7, seriesColumn: 'store' },
+      dataRange: { from: '2024-01-01', to: '2024-06-30T23:59:59Z' },
+      deploy: { metric: 'mae', max: 5 },
+    });
+    assert.deepEqual([spec.validation.horizon, spec.validation.seriesColumn], [7, 'store']);
+    assert.deepEqual(spec.dataRange, { from: '2024-01-01', to: '2024-06-30T23:59:59Z' });
+    assert.deepEqual(spec.deploy, { metric: 'mae', min: null, max: 5 });
+    const bad = (extra: Record<string, unknown>) => () => parseTrainingJobRequest({ datasetId: DATASET, target: 'y', model: { type: 'xgboost' }, ...extra });
+    assert.deepEqual(fieldsOf(bad({ validation: { horizon: 3 } })), ['validation.timeColumn']);
+    assert.deepEqual(fieldsOf(bad({ validation: { timeColumn: 'day', seriesColumn: 'store' } })), ['validation.seriesColumn']);
+    assert.deepEqual(fieldsOf(bad({ validation: { timeColumn: 'day', horizon: 2, seriesColumn: 's' }, preprocessing: { timeFeatures: { columns: ['x'], lags: [1] } } })), ['validation.seriesColumn']);
+    assert.deepEqual(fieldsOf(bad({ dataRange: { from: '2024-02-01', to: '2024-01-01' }, validation: { timeColumn: 'day' } })), ['dataRange.to']);
+    assert.deepEqual(fieldsOf(bad({ dataRange: { from: 'soon' }, validation: { timeColumn: 'day' } })), ['dataRange.from']);
+    assert.deepEqual(fieldsOf(bad({ dataRange: { from: '2024-01-01' } })), ['validation.timeColumn']);
+    assert.deepEqual(fieldsOf(bad({ deploy: { metric: 'rocAuc' } })), ['deploy.min']);
+    assert.deepEqual(fieldsOf(bad({ task: 'regression', deploy: { metric: 'rocAuc', min: 0.8 } })), ['deploy.metric']);
   });
 });

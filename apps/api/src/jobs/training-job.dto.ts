@@ -1,13 +1,28 @@
-import { JOB_ERROR_CODES, JOB_STATUSES, MODEL_TYPES, PIPELINE_MODES, PRIORITIES, STAGES, TASKS, VALIDATION_METHODS, isTimeOrdered, type ModelType, type TrainingSpec } from '@trainyard/contracts';
-import { availableModelTypes, modelFamily, modelParamNames } from '@trainyard/ml';
+import {
+  JOB_ERROR_CODES,
+  JOB_STATUSES,
+  MODEL_TYPES,
+  PIPELINE_MODES,
+  PRIORITIES,
+  STAGES,
+  TASKS,
+  TRAINING_MODES,
+  VALIDATION_METHODS,
+  isTimeOrdered,
+  type ModelType,
+  type TrainingSpec,
+} from '@trainyard/contracts';
+import { availableModelTypes, modelFamily, modelParamNames, validateEnsembleParams } from '@trainyard/ml';
 import { z } from 'zod';
 import { byIdEndpoint, createEndpoint, endpoint, listEndpoint } from '../common/endpoint';
+import { checkMode, DataRangeDto, DeployDto, ParentModelDto, TASK_METRICS } from './training-job-options.dto';
 import { JsonObject, Name, PageQuery, Timestamp, Uuid, VersionDescription, VersionLabel, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
 
 /** The graph adds one NaN row per lag step and one Add per window step: bounds keep exported models small. */
 const MAX_LAG = 1000;
 const MAX_WINDOW = 100;
 const MAX_STEPS = 20;
+const MAX_HORIZON = 1000;
 
 const Column = z.string().min(1, 'must be a column name').max(500);
 const dedupe = (values: string[]) => [...new Set(values)];
@@ -40,11 +55,7 @@ const ModelDto = z
   )
   .superRefine((model, ctx) => {
     const type = model.type as ModelType;
-    if (!availableModelTypes().includes(type)) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `${type} is not available yet; available: ${availableModelTypes().join(', ')}` });
-      return;
-    }
-    for (const e of modelFamily(type).validateParams(model.params as Record<string, unknown>)) ctx.addIssue({ code: 'custom', path: ['params', e.field], message: e.message });
+    if (!availableModelTypes().includes(type)) ctx.addIssue({ code: 'custom', path: ['type'], message: `${type} is not available yet; available: ${availableModelTypes().join(', ')}` });
   })
   .meta({ id: 'ModelSpec', description: 'The model family and its hyperparameters.', example: { type: 'xgboost', params: { maxDepth: 6, numRounds: 200 } } });
 
@@ -57,10 +68,25 @@ const ValidationDto = z
     folds: z.number().int().min(2).max(20).default(5).meta({ description: 'folds for kfold and time_series_cv, 2 to 20' }),
     timeColumn: Column.nullable().default(null).meta({ description: 'the column that orders rows in time; required by time_series methods and time features' }),
     seed: z.number().int().refine(Number.isSafeInteger, 'must be an integer').default(42).meta({ description: 'seed of the random split' }),
+    horizon: z
+      .number()
+      .int('must be an integer from 1 to 1000')
+      .min(1, 'must be an integer from 1 to 1000')
+      .max(MAX_HORIZON, 'must be an integer from 1 to 1000')
+      .nullable()
+      .default(null)
+      .meta({
+        description:
+          'forecasting: each row learns the target this many rows later in timeColumn order (within its series when seriesColumn is set); rows without a target that far ahead are left out. The target column is then an input too (its value at the row’s time is known)',
+        example: 7,
+      }),
+    seriesColumn: Column.nullable().default(null).meta({ description: 'with horizon: the column naming each row’s series; rows are shifted within their own series' }),
   })
   .superRefine((v, ctx) => {
     if (v.testSize + v.validationSize > 0.9) ctx.addIssue({ code: 'custom', path: ['validationSize'], message: 'testSize + validationSize must leave at least 10% of rows for training' });
     if (isTimeOrdered(v.method) && !v.timeColumn) ctx.addIssue({ code: 'custom', path: ['timeColumn'], message: `required for method ${v.method}: the column that orders rows in time` });
+    if (v.horizon !== null && !v.timeColumn) ctx.addIssue({ code: 'custom', path: ['timeColumn'], message: 'required with horizon: the column that orders rows in time' });
+    if (v.seriesColumn !== null && v.horizon === null) ctx.addIssue({ code: 'custom', path: ['seriesColumn'], message: 'only used with horizon' });
   })
   .meta({ id: 'ValidationSpec', description: 'How rows are split for testing and validation.' });
 
@@ -152,14 +178,45 @@ export const TrainingJobRequest = z
     execution: ExecutionDto.default({ device: 'auto', requireGpu: false, pipeline: 'auto' }),
     tags: Tags.default({}),
     notes: z.string().max(10_000, 'must be a string of at most 10000 characters').nullable().default(null),
+    mode: z
+      .enum(TRAINING_MODES)
+      .default('full')
+      .meta({
+        description:
+          'full: from scratch; incremental (xgboost, lightgbm): more boosting rounds on the parent’s trees, on this data; transfer (mlp, lstm): start from the parent’s weights (a new output layer when the classes differ); ensemble_update (ensemble): model.params.members are trained on this data and join the parent’s members. Every mode but full needs `from` and encodes the data with the parent’s preprocessing plan',
+      }),
+    from: ParentModelDto.nullable().default(null),
+    freezeLayers: z.number().int('must be an integer from 0 to 100').min(0, 'must be an integer from 0 to 100').max(100, 'must be an integer from 0 to 100').default(0).meta({ description: 'transfer: how many of the parent network’s first layers keep their weights (mlp: hidden layers; lstm: 1 is the LSTM layer)' }),
+    dataRange: DataRangeDto.nullable().default(null),
+    deploy: DeployDto.nullable().default(null),
     label: VersionLabel.nullable().default(null).meta({ description: 'a label the registered model version carries, e.g. "v3.0"' }),
     description: VersionDescription.nullable().default(null).meta({ description: 'a description the registered model version carries' }),
   })
   .superRefine((b, ctx) => {
-    if (b.features?.includes(b.target)) ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not include the target column' });
-    if (b.preprocessing.timeFeatures?.columns.includes(b.target)) ctx.addIssue({ code: 'custom', path: ['preprocessing', 'timeFeatures', 'columns'], message: 'must not include the target column' });
-    if (b.preprocessing.timeFeatures && !b.validation.timeColumn) ctx.addIssue({ code: 'custom', path: ['validation', 'timeColumn'], message: 'required with preprocessing.timeFeatures: the column that orders rows in time' });
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const forecasting = b.validation.horizon !== null;
+    // Forecasting may read the target's current value: it is known at the row's time.
+    if (!forecasting && b.features?.includes(b.target)) issue(['features'], 'must not include the target column (unless validation.horizon forecasts it)');
+    if (!forecasting && b.preprocessing.timeFeatures?.columns.includes(b.target)) issue(['preprocessing', 'timeFeatures', 'columns'], 'must not include the target column (unless validation.horizon forecasts it)');
+    if (b.preprocessing.timeFeatures && !b.validation.timeColumn) issue(['validation', 'timeColumn'], 'required with preprocessing.timeFeatures: the column that orders rows in time');
+    if (b.preprocessing.timeFeatures && b.validation.seriesColumn) issue(['validation', 'seriesColumn'], 'time features are computed over all rows in time order, not per series: leave out seriesColumn or preprocessing.timeFeatures');
+    if (b.dataRange && !b.validation.timeColumn) issue(['validation', 'timeColumn'], 'required with dataRange: the column the range is on');
+    checkMode(b, issue);
+    if (b.deploy && b.task && !TASK_METRICS[b.task].includes(b.deploy.metric)) issue(['deploy', 'metric'], `a ${b.task} job has no ${b.deploy.metric}; one of ${TASK_METRICS[b.task].join(', ')}`);
   })
+  .superRefine(
+    (b, ctx) => {
+      // The family's own parameter table; an ensemble_update names only the members it adds.
+      if (!b?.model) return;
+      const type = b.model.type as ModelType;
+      if (!availableModelTypes().includes(type)) return;
+      const params = b.model.params as Record<string, unknown>;
+      const issues = b.mode === 'ensemble_update' && type === 'ensemble' ? validateEnsembleParams(params, { parentMembers: null }) : modelFamily(type).validateParams(params);
+      for (const e of issues) ctx.addIssue({ code: 'custom', path: ['model', 'params', e.field], message: e.message });
+    },
+    // Also when other fields failed, so one answer names every problem.
+    { when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'model' || i.path?.[0] === 'mode') },
+  )
   .transform(
     (b): ParsedJobRequest => ({
       spec: {
@@ -175,6 +232,11 @@ export const TrainingJobRequest = z
         preprocessing: b.preprocessing,
         priority: b.priority,
         execution: b.execution,
+        mode: b.mode,
+        from: b.from,
+        freezeLayers: b.freezeLayers,
+        dataRange: b.dataRange,
+        deploy: b.deploy,
         label: b.label,
         description: b.description,
       },
@@ -211,6 +273,11 @@ export const RetryRequest = z
     execution: z.unknown().optional(),
     tags: z.unknown().optional(),
     notes: z.string().max(10_000).nullable().optional(),
+    mode: z.unknown().optional(),
+    from: z.unknown().optional(),
+    freezeLayers: z.unknown().optional(),
+    dataRange: z.unknown().optional(),
+    deploy: z.unknown().optional(),
     label: z.unknown().optional(),
     description: z.unknown().optional(),
   })
@@ -228,8 +295,14 @@ const Metrics = z
     f1: z.number().nullable().optional().meta({ description: 'macro' }),
     rocAuc: z.number().nullable().optional(),
     logLoss: z.number().nullable().optional(),
-    perClass: z.unknown().optional(),
-    confusionMatrix: z.unknown().optional(),
+    perClass: z
+      .record(z.string(), z.looseObject({ precision: z.number().nullable(), recall: z.number().nullable(), f1: z.number().nullable(), support: z.number().int() }))
+      .optional()
+      .meta({ description: 'class label → its precision, recall, f1 and support (test rows of that class)' }),
+    confusionMatrix: z
+      .array(z.array(z.number().int()))
+      .optional()
+      .meta({ description: 'test rows by class: confusionMatrix[true][predicted], classes in the order of the model version’s signature.classLabels' }),
     mae: z.number().nullable().optional(),
     rmse: z.number().nullable().optional(),
     mape: z.number().nullable().optional(),
@@ -260,14 +333,24 @@ export const TrainingJobDto = z
     metrics: Metrics.nullable().meta({ description: 'test-set metrics' }),
     validationMetrics: Metrics.nullable(),
     cvMetrics: JsonObject.nullable().meta({ description: 'per-fold metrics and their mean and spread, for cross-validated methods' }),
+    trainMetrics: Metrics.nullable().meta({ description: 'the same metrics on the training split (a seeded sample of at most 20000 rows), set at evaluation: far better than the test metrics means overfitting' }),
+    classDistribution: z
+      .strictObject({
+        counts: z.record(z.string(), z.number().int()).meta({ description: 'rows per class label, over every row with a target' }),
+        imbalanceRatio: z.number().meta({ description: 'rows of the largest class over rows of the smallest (1 when balanced)' }),
+        oversampledTrainCounts: z.record(z.string(), z.number().int()).optional().meta({ description: 'training rows per class after preprocessing.oversample' }),
+      })
+      .nullable()
+      .meta({ id: 'ClassDistribution', description: 'classification: set at preprocessing' }),
     error: z.strictObject({ code: z.enum(JOB_ERROR_CODES), message: z.string() }).nullable(),
     modelVersion: z.strictObject({ name: z.string(), version: z.number().int() }).nullable(),
-    deploymentReady: z.boolean().nullable().meta({ description: 'scheduled runs with a promotion rule: whether the model beat the alias holder' }),
+    deploymentReady: z.boolean().nullable().meta({ description: 'whether the test metrics met the job’s deploy rule (and, for a schedule that promotes, whether the model beat the alias holder); null without either' }),
     performanceImprovement: z.number().nullable(),
     retryOf: Uuid.nullable(),
     studyId: Uuid.nullable(),
     scheduleId: Uuid.nullable(),
     workflowId: z.string(),
+    temporalUrl: z.string().nullable().meta({ description: "the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL" }),
     tags: z.record(z.string(), z.string()),
     notes: z.string().nullable(),
     label: z.string().nullable().meta({ description: 'the label its model version takes' }),
@@ -277,6 +360,12 @@ export const TrainingJobDto = z
     startedAt: Timestamp.nullable(),
     completedAt: Timestamp.nullable(),
     durationSeconds: z.number().nullable(),
+    estimatedCompletionAt: Timestamp.nullable().meta({ description: 'running jobs that have begun training: now plus the remaining progress at the pace measured since training began' }),
+    mode: z.enum(TRAINING_MODES),
+    from: z.strictObject({ model: z.string(), version: z.number().int().optional(), alias: z.string().optional() }).nullable().meta({ description: 'the parent of a non-full mode, as asked; lineage names the version it resolved to' }),
+    freezeLayers: z.number().int(),
+    dataRange: z.strictObject({ from: z.union([z.string(), z.number()]).nullable(), to: z.union([z.string(), z.number()]).nullable() }).nullable(),
+    deploy: z.strictObject({ metric: z.string(), min: z.number().nullable(), max: z.number().nullable() }).nullable(),
   })
   .meta({ id: 'TrainingJob' });
 export type TrainingJobDto = z.output<typeof TrainingJobDto>;
@@ -340,6 +429,7 @@ const TagFilter = z
   .meta({ description: 'key:value; repeat for several tags (all must match)', example: 'team:growth' });
 
 export const JobListQuery = PageQuery.extend({
+  q: queryText('jobs whose name, notes or error message contain this text (case-insensitive)', z.string().max(200, 'must be at most 200 characters')),
   status: queryEnum(JOB_STATUSES, 'only jobs in this status'),
   experiment: queryText('only jobs of this experiment', Name),
   name: queryText('only jobs of this model name', Name),
@@ -396,6 +486,32 @@ export const getJob = byIdEndpoint({
   responseDescription: 'the job',
   response: TrainingJobDto,
   errors: [],
+});
+
+export const BulkCancelRequest = z
+  .strictObject({
+    status: z.enum(['queued', 'running'], 'must be queued or running').default('queued').meta({ description: 'which jobs: queued (the default) or running' }),
+    experiment: Name.optional().meta({ description: 'only jobs of this experiment' }),
+    tag: TagFilter.meta({ description: 'key:value, or an array of them (all must match)', example: 'team:growth' }),
+  })
+  .meta({ id: 'BulkCancelRequest', example: { status: 'queued', experiment: 'nightly', tag: 'team:growth' } });
+
+export type BulkCancelFilter = z.output<typeof BulkCancelRequest>;
+
+export const cancelJobs = endpoint({
+  method: 'post',
+  path: '/v1/training-jobs/cancel',
+  tag,
+  summary: 'Cancel every job that matches a filter',
+  description:
+    'Asks every matching job of the tenant to stop, as POST …/{id}/cancel does for one; each reaches cancelled shortly after (until then it keeps its status, and a second call asks it again). An empty body cancels every queued job.',
+  role: 'trainer',
+  body: BulkCancelRequest,
+  bodyOptional: true,
+  status: 202,
+  responseDescription: 'how many jobs were asked to stop',
+  response: z.strictObject({ cancelled: z.number().int().meta({ description: 'jobs whose cancellation was requested' }) }).meta({ id: 'BulkCancelResult' }),
+  errors: ['UNAVAILABLE'],
 });
 
 export const cancelJob = byIdEndpoint({

@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Endpoint, In, type Input } from '../common/endpoint';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { JobLogStream } from './job-log-stream';
-import { cancelJob, compareJobs, createJob, getJob, jobLogs, jobMetrics, listJobs, retryJob } from './training-job.dto';
+import { BulkCancelRequest, cancelJob, cancelJobs, compareJobs, createJob, getJob, jobLogs, jobMetrics, listJobs, retryJob } from './training-job.dto';
 import { TrainingJobsService } from './training-jobs.service';
 
 @Controller()
@@ -33,6 +33,11 @@ export class TrainingJobsController {
   @Endpoint(getJob)
   get(@In() { params }: Input<typeof getJob>) {
     return this.jobs.describe(params.id);
+  }
+
+  @Endpoint(cancelJobs)
+  cancelMany(@CurrentPrincipal() principal: Principal, @In() { body }: Input<typeof cancelJobs>) {
+    return this.jobs.cancelMany(principal, body ?? BulkCancelRequest.parse({}));
   }
 
   @Endpoint(cancelJob)

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, raw } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TrainyardConfig } from '@trainyard/config';
 import { CONTROL_QUEUE, PRIORITY_KEYS, TERMINAL_STATUSES, queueName, type TrainingSpec, type TrainingWorkflowInput } from '@trainyard/contracts';
-import { Dataset, JobLog, JobStore, LOG_LEVELS, MetricPoint, TrainingJob, buildTrainingJob, type LogLevel } from '@trainyard/db';
+import { Dataset, JOB_SEARCH_TEXT, JobLog, JobStore, LOG_LEVELS, MetricPoint, TrainingJob, buildTrainingJob, type LogLevel } from '@trainyard/db';
 import type { trainingWorkflow } from '../../../../workflows';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, unavailable, validationFailed } from '../common/api-error';
@@ -13,10 +13,20 @@ import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { pageWindow, type Page } from '../common/schemas';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
 import { checkJobColumns, checkTargetForTask } from './job-columns';
+import { checkParent } from './job-parent';
 import { toJobDto } from './training-job.mapper';
-import { TrainingJobRequest, type JobListQuery, type ParsedJobRequest, type TrainingJobDto } from './training-job.dto';
+import { temporalWorkflowUrl } from '../common/temporal-link';
+import { TrainingJobRequest, type BulkCancelFilter, type JobListQuery, type ParsedJobRequest, type TrainingJobDto } from './training-job.dto';
 
 type Series = Record<string, { step: number; value: number | null; ts: string }[]>;
+
+/** Cancellation requests to Temporal in flight at once during a bulk cancel. */
+const BULK_CANCEL_CONCURRENCY = 8;
+
+/** `%`, `_` and the escape character itself match literally in an ILIKE pattern. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
 
 @Injectable()
 export class TrainingJobsService {
@@ -40,7 +50,15 @@ export class TrainingJobsService {
     }
     checkJobColumns(request.spec, dataset, fieldPrefix);
     checkTargetForTask(request.spec, dataset, fieldPrefix);
+    await checkParent(this.em, request.spec, dataset, fieldPrefix);
     return { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
+  }
+
+  /** What the run is, as the Temporal UI lists it: "xgboost on churn v3, experiment default". */
+  async runSummary(spec: TrainingSpec): Promise<string> {
+    const dataset = await this.em.findOne(Dataset, { id: spec.datasetId }, { fields: ['name', 'version'] });
+    const on = dataset ? `${dataset.name} v${dataset.version}` : `dataset ${spec.datasetId}`;
+    return `${spec.model.type} on ${on}, experiment ${spec.experiment}`;
   }
 
   /** Records the job and starts its workflow; if Temporal refuses, the job is removed again and nothing is accepted. */
@@ -51,6 +69,7 @@ export class TrainingJobsService {
     await em.persistAndFlush(job);
 
     const input: TrainingWorkflowInput = { jobId: job.id, tenantId: principal.tenantId, spec, queuePrefix: this.config.queuePrefix };
+    const staticSummary = await this.runSummary(spec);
     try {
       await this.temporal.workflow.start<typeof trainingWorkflow>('trainingWorkflow', {
         taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix),
@@ -58,13 +77,14 @@ export class TrainingJobsService {
         args: [input],
         priority: { priorityKey: PRIORITY_KEYS[spec.priority] },
         memo: { tenantId: principal.tenantId, jobName: spec.name },
+        staticSummary,
       });
     } catch (err) {
       await em.nativeDelete(TrainingJob, { id: job.id });
       throw unavailable('the workflow service', err);
     }
     await new JobStore(em).log(job.id, { level: 'info', message: `job queued by ${principal.name} (priority ${spec.priority})` });
-    return toJobDto(job);
+    return this.toDto(job);
   }
 
   async get(id: string): Promise<TrainingJob> {
@@ -73,8 +93,12 @@ export class TrainingJobsService {
     return job;
   }
 
+  toDto(job: TrainingJob, options?: Parameters<typeof toJobDto>[2]): TrainingJobDto {
+    return toJobDto(job, (workflowId) => temporalWorkflowUrl(this.config, workflowId), options);
+  }
+
   async describe(id: string): Promise<TrainingJobDto> {
-    return toJobDto(await this.get(id));
+    return this.toDto(await this.get(id));
   }
 
   /** A fresh read of a job this caller was shown, bypassing the request's identity map, for callers that poll. */
@@ -85,6 +109,7 @@ export class TrainingJobsService {
   async list(query: JobListQuery): Promise<Page<TrainingJobDto>> {
     const page = pageWindow(query);
     const where = {
+      ...(query.q ? { [raw(`(${JOB_SEARCH_TEXT})`)]: { $ilike: `%${likeEscaped(query.q)}%` } } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.experiment ? { experiment: query.experiment } : {}),
       ...(query.name ? { name: query.name } : {}),
@@ -96,25 +121,52 @@ export class TrainingJobsService {
       limit: page.pageSize,
       offset: page.offset,
     });
-    return { items: items.map(toJobDto), total, page: page.page, pageSize: page.pageSize };
+    const now = new Date();
+    // Plot points (ROC/PR curves, residuals) are left out of a page of jobs; GET the job for them.
+    return { items: items.map((j) => this.toDto(j, { now, plots: false })), total, page: page.page, pageSize: page.pageSize };
   }
 
   async cancel(principal: Principal, id: string): Promise<TrainingJobDto> {
     const job = await this.get(id);
     if (TERMINAL_STATUSES.includes(job.status)) throw new ApiError('JOB_NOT_CANCELLABLE', `job ${id} is already ${job.status}`, { status: job.status });
+    await this.requestCancellation(principal, job);
+    await this.em.refresh(job);
+    return this.toDto(job);
+  }
+
+  /**
+   * Asks every job matching the filter to stop, a few at a time; returns how many were asked. A job that ended
+   * meanwhile is not counted; one whose workflow is gone is recorded as cancelled at once, as a single cancel does.
+   */
+  async cancelMany(principal: Principal, filter: BulkCancelFilter): Promise<{ cancelled: number }> {
+    const where = {
+      status: filter.status,
+      ...(filter.experiment ? { experiment: filter.experiment } : {}),
+      ...(Object.keys(filter.tag).length ? { tags: { $contains: filter.tag } } : {}),
+    };
+    const jobs = await this.em.find(TrainingJob, where, { fields: ['id', 'workflowId', 'studyId', 'tags', 'status'], orderBy: { createdAt: 'asc' } });
+    let cancelled = 0;
+    for (let at = 0; at < jobs.length; at += BULK_CANCEL_CONCURRENCY) {
+      const asked = await Promise.all(jobs.slice(at, at + BULK_CANCEL_CONCURRENCY).map((job) => this.requestCancellation(principal, job)));
+      cancelled += asked.filter(Boolean).length;
+    }
+    return { cancelled };
+  }
+
+  /** Cancels the job's workflow (or its study trial); false when there was nothing left to stop. */
+  private async requestCancellation(principal: Principal, job: Pick<TrainingJob, 'id' | 'workflowId' | 'studyId' | 'tags'>): Promise<boolean> {
     try {
       const handle = this.temporal.workflow.getHandle(job.workflowId);
       // A study trial runs inside its study's workflow: stop that trial, not the study.
       if (job.studyId) await handle.signal('cancelTrial', { number: Number(job.tags.trial) });
       else await handle.cancel();
       await new JobStore(this.em.fork()).log(job.id, { level: 'info', message: `cancellation requested by ${principal.name}` });
+      return true;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw unavailable('the workflow service', err);
       // No workflow to stop: record the cancellation directly.
-      await new JobStore(this.em.fork()).finalize(job.id, { status: 'cancelled', error: null, modelVersion: null });
+      return new JobStore(this.em.fork()).finalize(job.id, { status: 'cancelled', error: null, modelVersion: null });
     }
-    await this.em.refresh(job);
-    return toJobDto(job);
   }
 
   /** A new job with the old one's request, any fields in `overrides` replacing its own; validated like a new job. */

@@ -38,6 +38,16 @@ const LineageDto = z
     inputColumns: z.array(z.string()).optional(),
     featureSelection: z.strictObject({ kept: z.array(z.string()), dropped: z.array(z.string()), ranking: z.array(z.strictObject({ column: z.string(), importance: z.number() })) }).optional(),
     timeFeatures: z.strictObject({ timeColumn: z.string(), features: z.array(z.string()) }).optional(),
+    mode: z.enum(['incremental', 'transfer', 'ensemble_update']).optional().meta({ description: 'how the run built on its parent; absent for a full run' }),
+    parent: ModelRef.optional().meta({ description: 'the version an incremental, transfer or ensemble_update run started from' }),
+    forecast: z
+      .strictObject({ horizon: z.number().int(), timeColumn: z.string(), seriesColumn: z.string().nullable() })
+      .optional()
+      .meta({ description: 'a forecasting model: the prediction for a record is the target horizon rows after it in timeColumn order (within its series)' }),
+    dataRange: z
+      .strictObject({ timeColumn: z.string(), from: z.union([z.string(), z.number()]).nullable(), to: z.union([z.string(), z.number()]).nullable() })
+      .optional()
+      .meta({ description: 'the training period asked for' }),
   })
   .meta({ id: 'ModelLineage' });
 
@@ -103,12 +113,30 @@ export const PredictRequest = z
   .meta({ id: 'PredictRequest', example: { alias: 'production', records: [{ tenure: 12, plan: 'pro' }] } });
 export type PredictRequest = z.output<typeof PredictRequest>;
 
+const RangeBound = z.union([z.string().max(64), z.number()], 'must be an ISO-8601 date-time or a number').nullable().optional();
+
+export const BatchPredictRange = z
+  .strictObject({
+    from: RangeBound.meta({ description: 'first time (inclusive) on the model’s time column; null or absent: from the start' }),
+    to: RangeBound.meta({ description: 'last time (inclusive); null or absent: to the end' }),
+  })
+  .meta({
+    id: 'BatchPredictRange',
+    description: 'Only rows whose value in the model’s time column (lineage timeFeatures, forecast or dataRange) lies in [from, to] are written; every row is still scored, so earlier rows give time features their history.',
+  });
+
 export const BatchPredictRequest = z
-  .strictObject({ datasetId: Uuid.meta({ description: 'a dataset of this tenant to score' }), ...Selector })
+  .strictObject({ datasetId: Uuid.meta({ description: 'a dataset of this tenant to score' }), ...Selector, dataRange: BatchPredictRange.optional() })
   .meta({ id: 'BatchPredictRequest', example: { datasetId: '6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11', alias: 'production' } });
 
 export const BatchPredictForm = z
-  .object({ file: z.string().meta({ format: 'binary', description: 'CSV or Parquet' }), version: z.string().optional(), alias: z.string().optional() })
+  .object({
+    file: z.string().meta({ format: 'binary', description: 'CSV or Parquet' }),
+    version: z.string().optional(),
+    alias: z.string().optional(),
+    from: z.string().optional().meta({ description: 'as dataRange.from' }),
+    to: z.string().optional().meta({ description: 'as dataRange.to' }),
+  })
   .meta({ id: 'BatchPredictUpload' });
 
 export const PredictionsDto = z
@@ -204,7 +232,8 @@ export const batchPredict = endpoint({
   path: '/v1/models/{name}/batch-predict',
   tag,
   summary: 'Score a whole file, streamed back as CSV',
-  description: 'Upload a file (multipart `file`, optional `version` or `alias` fields) or name a dataset in JSON.',
+  description:
+    'Upload a file (multipart `file`, optional `version` or `alias` fields, `from` and `to` for a time range) or name a dataset in JSON. Rows are scored in file order, so send time-ordered rows to a model with time features. A forecasting model (lineage.forecast) answers with X-Forecast-Horizon: each row’s prediction is its target that many rows later in time (within its series).',
   role: 'viewer',
   params: ModelParams,
   bodyContent: { 'application/json': { schema: BatchPredictRequest }, 'multipart/form-data': { schema: BatchPredictForm } },

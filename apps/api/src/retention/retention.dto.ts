@@ -11,7 +11,10 @@ export const RetentionRunDto = z
     }),
     jobsDeleted: z.number().int(),
     logLinesDeleted: z.number().int(),
-    objectsDeleted: z.number().int().meta({ description: 'store objects removed: those of deleted jobs, orphaned dataset files, and what interrupted requests left' }),
+    objectsDeleted: z
+      .number()
+      .int()
+      .meta({ description: 'objects removed from the store: deleted jobs, orphaned uploads, abandoned scratch and parts' }),
   })
   .meta({ id: 'RetentionRun' });
 export type RetentionRunDto = z.output<typeof RetentionRunDto>;

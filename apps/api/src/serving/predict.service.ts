@@ -77,9 +77,22 @@ export class PredictService implements OnModuleDestroy {
 
   /** The cached session and plan of a servable version; the artifact is checked against its sha256 when loaded. */
   async loaded(version: ModelVersion): Promise<{ plan: PreprocessPlan; session: Awaited<ReturnType<SessionCache['get']>> }> {
-    if (!version.plan) throw new ApiError('MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
-    const [plan, session] = await Promise.all([this.plan(version, version.plan), this.sessions.get(version.sha256, () => this.artifact(version))]);
+    const planObject = version.plan ?? (await this.adoptLegacyPlan(version));
+    const [plan, session] = await Promise.all([this.plan(version, planObject), this.sessions.get(version.sha256, () => this.artifact(version))]);
     return { plan, session };
+  }
+
+  /**
+   * Versions registered before the object store kept their plan beside the ONNX file (`artifacts/ab/<sha>.plan.json`)
+   * and recorded no digest for it: the first use hashes it and records it, so later reads are checked.
+   */
+  private async adoptLegacyPlan(version: ModelVersion): Promise<StoredObject> {
+    const key = version.artifact.key.startsWith('artifacts/') ? version.artifact.key.replace(/\.onnx$/, '.plan.json') : null;
+    const object = key ? await this.storage.adopt(key) : null;
+    if (!object) throw new ApiError('MODEL_NOT_SERVABLE', `${version.name} v${version.version} was registered without a preprocessing plan; retrain it to serve it`);
+    await this.em.nativeUpdate(ModelVersion, { id: version.id }, { plan: object });
+    version.plan = object;
+    return object;
   }
 
   /** The version's ONNX file, checked: a file the store no longer holds, or one that fails its check, is a 409. */

@@ -62,6 +62,8 @@ export const StudyRequest = z
       .meta({ description: 'trials train and score natively; only the best become model versions' }),
   })
   .superRefine((b, ctx) => {
+    // Trials share one prepared dataset and train from scratch; a parent's plan and model are for single jobs.
+    if (b?.job?.spec?.mode && b.job.spec.mode !== 'full') ctx.addIssue({ code: 'custom', path: ['job', 'mode'], message: 'a study’s trials train in mode full' });
     // Only once the job and the space parsed: the space's names are checked against the model types it may train.
     if (!b?.job?.spec?.model || !b.searchSpace) return;
     const types = modelTypesOf(b.searchSpace, b.job.spec.model.type, ctx);
@@ -130,6 +132,7 @@ export const StudyDto = z
     bestTrial: BestTrial.nullable(),
     error: z.strictObject({ code: z.string(), message: z.string() }).nullable().meta({ description: 'why a failed study failed' }),
     workflowId: z.string(),
+    temporalUrl: z.string().nullable().meta({ description: "the study's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL" }),
     warnings: z.array(z.string()).meta({ description: 'settings that make the study less useful than it looks, e.g. too few trials for TPE' }),
     createdBy: z.string(),
     createdAt: Timestamp,

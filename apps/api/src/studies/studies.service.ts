@@ -13,6 +13,7 @@ import { ApiError, notFound, unavailable } from '../common/api-error';
 import { WithStatus } from '../common/endpoint';
 import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { pageWindow, type Page, type PageQuery } from '../common/schemas';
+import { temporalWorkflowUrl } from '../common/temporal-link';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
 import { TrainingJobsService } from '../jobs/training-jobs.service';
 import type { StudyDto, StudyRequest } from './studies.dto';
@@ -72,8 +73,9 @@ export class StudiesService {
       queuePrefix: this.config.queuePrefix,
       config: { searchSpace: req.searchSpace, objective: req.objective, trials: req.trials, parallelism: req.parallelism, sampler: req.sampler, pruner: req.pruner, seed, timeoutSeconds: req.timeoutSeconds, register: req.register },
     };
+    const staticSummary = `study ${study.name}: ${study.sampler}, ${study.trials} trials of ${await this.jobs.runSummary(spec)}`;
     try {
-      await this.temporal.workflow.start<typeof studyWorkflow>('studyWorkflow', { taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix), workflowId: study.workflowId, args: [input] });
+      await this.temporal.workflow.start<typeof studyWorkflow>('studyWorkflow', { taskQueue: queueName(CONTROL_QUEUE, this.config.queuePrefix), workflowId: study.workflowId, args: [input], staticSummary });
     } catch (err) {
       await this.em.nativeDelete(Study, { id: study.id });
       throw unavailable('the workflow service', err);
@@ -119,6 +121,7 @@ export class StudiesService {
       bestTrial: best,
       error: study.error,
       workflowId: study.workflowId,
+      temporalUrl: temporalWorkflowUrl(this.config, study.workflowId),
       warnings: studyWarnings(study),
       createdBy: study.createdBy,
       createdAt: study.createdAt.toISOString(),

@@ -28,17 +28,17 @@ export async function datasets(argv: string[], ctx: Context): Promise<number> {
   if (sub === 'list') {
     const { values } = parse(rest, { name: { type: 'string' }, page: { type: 'string' }, 'page-size': { type: 'string' } });
     const page = await ctx.api.listDatasets({ name: values.name, page: intOption(values.page, 'page'), pageSize: intOption(values['page-size'], 'page-size') });
-    printRows(ctx, page.items as unknown as Record<string, unknown>[], COLUMNS, page.total);
+    printRows(ctx, page.items, COLUMNS, page.total);
     return 0;
   }
   if (sub === 'get') {
     const { positionals } = parse(rest, {});
     const dataset = await ctx.api.getDataset(positional(positionals, 0, 'id'));
-    if (ctx.json) printObject(ctx, dataset as unknown as Record<string, unknown>);
+    if (ctx.json) printObject(ctx, dataset);
     else {
-      printObject(ctx, dataset as unknown as Record<string, unknown>, COLUMNS);
+      printObject(ctx, dataset, COLUMNS);
       ctx.term.out('');
-      printRows(ctx, dataset.columns as unknown as Record<string, unknown>[], ['name', 'type', 'nullCount']);
+      printRows(ctx, dataset.columns, ['name', 'type', 'nullCount']);
     }
     return 0;
   }

@@ -96,7 +96,7 @@ export async function jobs(argv: string[], ctx: Context): Promise<number> {
       });
       const job = await ctx.api.createJob(await submitBody(values));
       if (!values.follow) {
-        printObject(ctx, job as unknown as Record<string, unknown>, ['id', 'name', 'status', 'workflowId']);
+        printObject(ctx, job, ['id', 'name', 'status', 'workflowId']);
         return 0;
       }
       if (!ctx.json) ctx.term.err(`job ${job.id} (${job.name}) queued; following`);
@@ -121,20 +121,20 @@ export async function jobs(argv: string[], ctx: Context): Promise<number> {
       const id = positional(positionals, 0, 'id');
       if (values.follow) return finish(ctx, await followJob(ctx, id, { logs: values.logs }));
       const job = await ctx.api.getJob(id);
-      printObject(ctx, ctx.json ? (job as unknown as Record<string, unknown>) : { ...job, model: `${job.model.type} ${JSON.stringify(job.model.params ?? {})}` }, ctx.json ? undefined : GET_KEYS);
+      printObject(ctx, ctx.json ? job : { ...job, model: `${job.model.type} ${JSON.stringify(job.model.params)}` }, ctx.json ? undefined : GET_KEYS);
       return 0;
     }
     case 'cancel': {
       const { positionals } = parse(rest, {});
       const job = await ctx.api.cancelJob(positional(positionals, 0, 'id'));
-      printObject(ctx, job as unknown as Record<string, unknown>, ['id', 'status']);
+      printObject(ctx, job, ['id', 'status']);
       return 0;
     }
     case 'retry': {
       const { values, positionals } = parse(rest, { follow: { type: 'boolean' }, logs: { type: 'boolean' } });
       const job = await ctx.api.retryJob(positional(positionals, 0, 'id'));
       if (values.follow) return finish(ctx, await followJob(ctx, job.id, { logs: values.logs }));
-      printObject(ctx, job as unknown as Record<string, unknown>, ['id', 'status', 'retryOf']);
+      printObject(ctx, job, ['id', 'status', 'retryOf']);
       return 0;
     }
     case 'logs': {

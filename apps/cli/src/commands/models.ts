@@ -39,7 +39,7 @@ export async function models(argv: string[], ctx: Context): Promise<number> {
       const [model, versions] = await Promise.all([ctx.api.getModel(name), ctx.api.listVersions(name, { pageSize: 100 })]);
       if (ctx.json) ctx.term.out(JSON.stringify({ ...model, versions: versions.items }, null, 2));
       else {
-        printObject(ctx, model as unknown as Record<string, unknown>, ['name', 'task', 'latestVersion', 'aliases', 'updatedAt']);
+        printObject(ctx, model, ['name', 'task', 'latestVersion', 'aliases', 'updatedAt']);
         ctx.term.out('');
         printRows(ctx, versions.items.map((v) => ({ ...v, aliases: v.aliases.join(' '), metrics: headline(v.metrics) })), ['version', 'modelType', 'aliases', 'metrics', 'createdAt'], versions.total);
       }

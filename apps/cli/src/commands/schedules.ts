@@ -19,9 +19,9 @@ export async function schedules(argv: string[], ctx: Context): Promise<number> {
     case 'get': {
       const s = await ctx.api.getSchedule(positional(positionals, 0, 'id'));
       if (ctx.json) return (ctx.term.out(JSON.stringify(s, null, 2)), 0);
-      printObject(ctx, { ...s, state: s.paused ? 'paused' : 'active', nextRuns: (s.nextRuns ?? []).join(', ') } as Record<string, unknown>, ['id', 'name', 'cron', 'intervalSeconds', 'timezone', 'state', 'overlap', 'promote', 'nextRuns']);
+      printObject(ctx, { ...s, state: s.paused ? 'paused' : 'active', nextRuns: s.nextRuns.join(', ') }, ['id', 'name', 'cron', 'intervalSeconds', 'timezone', 'state', 'overlap', 'promote', 'nextRuns']);
       ctx.term.out('');
-      printRows(ctx, (s.recentJobs ?? []).map((j) => ({ ...j, model: j.modelVersion ? `${j.modelVersion.name} v${j.modelVersion.version}` : '' })), ['id', 'status', 'model', 'createdAt']);
+      printRows(ctx, s.recentJobs.map((j) => ({ ...j, model: j.modelVersion ? `${j.modelVersion.name} v${j.modelVersion.version}` : '' })), ['id', 'status', 'model', 'createdAt']);
       return 0;
     }
     case 'pause':

@@ -13,7 +13,7 @@ const KEYS = ['id', 'name', 'status', 'objective', 'sampler', 'pruner', 'trials'
 async function followed(ctx: Context, id: string): Promise<number> {
   const status = await followStudy(ctx, id);
   const study = await ctx.api.getStudy(id);
-  printObject(ctx, study as unknown as Record<string, unknown>, ctx.json ? undefined : KEYS);
+  printObject(ctx, study, ctx.json ? undefined : KEYS);
   return status === 'completed' ? 0 : 1;
 }
 
@@ -28,7 +28,7 @@ export async function studies(argv: string[], ctx: Context): Promise<number> {
         if (!ctx.json) ctx.term.err(`study ${study.id} (${study.name}) started; following`);
         return followed(ctx, study.id);
       }
-      printObject(ctx, study as unknown as Record<string, unknown>, ctx.json ? undefined : ['id', 'name', 'status', 'trials']);
+      printObject(ctx, study, ctx.json ? undefined : ['id', 'name', 'status', 'trials']);
       return 0;
     }
     case 'list': {
@@ -42,14 +42,14 @@ export async function studies(argv: string[], ctx: Context): Promise<number> {
       const { values, positionals } = parse(rest, { follow: { type: 'boolean' } });
       const id = positional(positionals, 0, 'id');
       if (values.follow) return followed(ctx, id);
-      printObject(ctx, (await ctx.api.getStudy(id)) as unknown as Record<string, unknown>, ctx.json ? undefined : KEYS);
+      printObject(ctx, await ctx.api.getStudy(id), ctx.json ? undefined : KEYS);
       return 0;
     }
     case 'trials': {
       const { positionals } = parse(rest, {});
       const page = await ctx.api.listTrials(positional(positionals, 0, 'id'), { pageSize: 100 });
       if (ctx.json) ctx.term.out(JSON.stringify(page.items, null, 2));
-      else printRows(ctx, page.items as unknown as Record<string, unknown>[], ['number', 'status', 'value', 'params', 'jobId'], page.total);
+      else printRows(ctx, page.items, ['number', 'status', 'value', 'params', 'jobId'], page.total);
       return 0;
     }
     default:

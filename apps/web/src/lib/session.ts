@@ -1,13 +1,13 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { TrainyardApi, type Role } from '@trainyard/client';
+import { TrainyardApi, type Me } from '@trainyard/client';
 
 /** Session storage only: the token goes when the tab closes, and never into a URL. */
 const TOKEN_KEY = 'trainyard.token';
 
 export interface Session {
   api: TrainyardApi;
-  me: { name: string; role: Role; tenant: string };
+  me: Me;
 }
 
 export async function signIn(token: string): Promise<Session> {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { TrainyardApiError, type Dataset, type DatasetProfile } from '@trainyard/client';
+import { TrainyardApiError, type ColumnProfile, type Dataset, type DatasetProfile } from '@trainyard/client';
 import { Chart } from '../components/chart';
 import { ListPage } from '../components/table';
 import { ErrorBanner, Loading, Panel, ProgressBar } from '../components/ui';
@@ -168,12 +168,10 @@ function TrainForm({ dataset }: { dataset: Dataset }) {
   );
 }
 
-type ColumnProfile = DatasetProfile['columns'][number];
-
 /** Bins or values with the target folded in: one row per class for classification, a mean for regression. */
 function withClasses<T extends { count: number; target?: unknown }>(rows: T[], kind: string | undefined) {
   if (kind !== 'classification') return rows;
-  return rows.flatMap((r) => Object.entries((r.target as Record<string, number>) ?? {}).map(([cls, count]) => ({ ...r, class: cls, count })));
+  return rows.flatMap((r) => Object.entries(typeof r.target === 'object' && r.target !== null ? r.target : {}).map(([cls, count]) => ({ ...r, class: cls, count })));
 }
 
 function ColumnCard({ column, target, sampled }: { column: ColumnProfile; target: DatasetProfile['target']; sampled: number }) {

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { Experiment, Page } from '@trainyard/client';
+import type { JobComparison } from '@trainyard/client';
 import { Chart } from '../components/chart';
 import { DataTable } from '../components/table';
 import { Badge, ErrorBanner, Loading, Panel } from '../components/ui';
@@ -10,23 +10,7 @@ import { href } from '../lib/router';
 import { useSession } from '../lib/session';
 import { parallelAxes } from '../lib/shaping';
 
-interface CompareJob {
-  id: string;
-  name: string;
-  status: string;
-  modelType: string;
-  params: Record<string, unknown>;
-  metrics: Record<string, number | null>;
-  validationMetrics: Record<string, number | null>;
-  durationSeconds: number | null;
-}
-
-interface ExperimentRow extends Experiment {
-  jobCounts?: Record<string, number>;
-  totalJobs?: number;
-  lastJobAt?: string;
-  best?: Record<string, { jobId: string; name: string; value: number }>;
-}
+type CompareJob = JobComparison['jobs'][number];
 
 /** Headline metrics first in the experiments' Best column. */
 const HEADLINE = ['rocAuc', 'rmse', 'accuracy', 'f1', 'r2', 'mae', 'logLoss'];
@@ -34,12 +18,12 @@ const headlineRank = (metric: string) => (HEADLINE.includes(metric) ? HEADLINE.i
 
 function Runs({ experiment }: { experiment: string }) {
   const { api } = useSession();
-  const runs = useAsync(async () => {
+  const runs = useAsync(async (): Promise<CompareJob[]> => {
     const page = await api.listJobs({ experiment, status: 'completed', pageSize: 50, sort: '-createdAt' });
-    if (page.items.length === 0) return { jobs: [] as CompareJob[] };
-    return (await api.compareJobs(page.items.map((j) => j.id))) as { jobs: CompareJob[] };
+    if (page.items.length === 0) return [];
+    return (await api.compareJobs(page.items.map((j) => j.id))).jobs;
   }, [experiment]);
-  const jobs = runs.data?.jobs ?? [];
+  const jobs = runs.data ?? [];
   const metricNames = [...new Set(jobs.flatMap((j) => Object.keys(j.metrics)))].filter((m) => !['support'].includes(m)).sort();
   const paramNames = [...new Set(jobs.flatMap((j) => Object.keys(j.params)))].sort();
   const [metric, setMetric] = useState<string>('');
@@ -95,7 +79,7 @@ function Runs({ experiment }: { experiment: string }) {
 export function ExperimentsPage({ name }: { name?: string }) {
   const { api } = useSession();
   const list = useAsync(() => api.listExperiments(), []);
-  const items = (Array.isArray(list.data) ? list.data : ((list.data as Page<ExperimentRow> | undefined)?.items ?? [])) as ExperimentRow[];
+  const items = list.data?.items ?? [];
   const selected = name ?? items[0]?.name;
   return (
     <>
@@ -120,13 +104,13 @@ export function ExperimentsPage({ name }: { name?: string }) {
                   </a>
                 ),
               },
-              { header: 'Jobs', cell: (e) => e.totalJobs ?? '–' },
-              { header: 'Completed', cell: (e) => e.jobCounts?.completed ?? '–' },
-              { header: 'Failed', cell: (e) => e.jobCounts?.failed ?? '–' },
+              { header: 'Jobs', cell: (e) => e.totalJobs },
+              { header: 'Completed', cell: (e) => e.jobCounts.completed },
+              { header: 'Failed', cell: (e) => e.jobCounts.failed },
               {
                 header: 'Best',
                 cell: (e) =>
-                  Object.entries(e.best ?? {})
+                  Object.entries(e.best)
                     .sort(([a], [b]) => headlineRank(a) - headlineRank(b))
                     .slice(0, 3)
                     .map(([m, b]) => `${m} ${fmtNumber(b.value)}`)

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { JobLogLine, MetricSeries, TrainingJob } from '@trainyard/client';
+import type { JobLogLine, MetricSeries, Metrics, TrainingJob } from '@trainyard/client';
 import { Chart } from '../components/chart';
 import { Badge, ErrorBanner, KeyValues, Loading, NotRecorded, Panel, ProgressBar } from '../components/ui';
 import { barSpec, confusionSpec, curveSpec, learningCurveSpec, residualSpec } from '../lib/charts';
@@ -12,19 +12,22 @@ import { learningCurves, mergeMetric } from '../lib/shaping';
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 const MAX_LOG_LINES = 500;
 
-/** Curves the evaluate step may record with the test metrics (metrics.curves, metrics.residuals). */
-interface RecordedCurves {
-  roc?: { fpr: number; tpr: number }[];
-  pr?: { recall: number; precision: number }[];
-  positiveRate?: number;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A list of points whose `keys` are all numbers, else undefined (not recorded, or not in that shape). */
+function pointsOf<K extends string>(value: unknown, keys: readonly K[]): Record<K, number>[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  return value.every((p) => isRecord(p) && keys.every((k) => typeof p[k] === 'number')) ? (value as Record<K, number>[]) : undefined;
 }
 
 function MetricsTable({ job }: { job: TrainingJob }) {
-  const sets = [
+  const cvMean = job.cvMetrics?.mean;
+  const sets: [string, Record<string, unknown> | null][] = [
     ['test', job.metrics],
     ['validation', job.validationMetrics],
-    ['cv mean', (job.cvMetrics as { mean?: Record<string, unknown> } | null)?.mean ?? null],
-  ] as const;
+    ['train', job.trainMetrics ?? null],
+    ['cv mean', isRecord(cvMean) ? cvMean : null],
+  ];
   const names = [...new Set(sets.flatMap(([, m]) => Object.entries(m ?? {}).filter(([, v]) => typeof v === 'number').map(([k]) => k)))];
   if (names.length === 0) return <p class="muted">No metrics yet.</p>;
   return (
@@ -40,7 +43,7 @@ function MetricsTable({ job }: { job: TrainingJob }) {
           {names.map((n) => (
             <tr key={n}>
               <th scope="row">{n}</th>
-              {sets.map(([label, m]) => m && <td key={label}>{fmtNumber((m as Record<string, unknown>)[n])}</td>)}
+              {sets.map(([label, m]) => m && <td key={label}>{fmtNumber(m[n])}</td>)}
             </tr>
           ))}
         </tbody>
@@ -62,27 +65,34 @@ function LearningCurves({ series }: { series: MetricSeries['series'] }) {
   );
 }
 
-function Evaluation({ job }: { job: TrainingJob }) {
-  const metrics = (job.metrics ?? {}) as Record<string, unknown>;
-  const curves = metrics.curves as RecordedCurves | undefined;
-  const residuals = metrics.residuals as { actual: number; predicted: number }[] | undefined;
+/**
+ * The confusion matrix, and the curves the evaluate step may record with the test metrics (`metrics.curves`,
+ * `metrics.residuals`): the schema does not declare those yet, so their shape is checked here.
+ * `classLabels` (the version's signature) order the matrix: perClass's keys come back in jsonb's order, not the model's.
+ */
+function Evaluation({ job, classLabels }: { job: TrainingJob; classLabels: string[] | null | undefined }) {
+  const metrics: Metrics = job.metrics ?? {};
   if (job.task === 'regression') {
-    return residuals?.length ? <Chart id="residuals" label="residuals: predicted against actual" spec={residualSpec(residuals)} /> : <NotRecorded what="Residuals" />;
+    const residuals = pointsOf(metrics.residuals, ['actual', 'predicted']);
+    return residuals ? <Chart id="residuals" label="residuals: predicted against actual" spec={residualSpec(residuals)} /> : <NotRecorded what="Residuals" />;
   }
-  const matrix = metrics.confusionMatrix as number[][] | undefined;
-  const labels = Object.keys((metrics.perClass as Record<string, unknown>) ?? {});
-  const binary = labels.length === 2 || (matrix?.length ?? 0) === 2;
+  const curves = isRecord(metrics.curves) ? metrics.curves : {};
+  const roc = pointsOf(curves.roc, ['fpr', 'tpr']);
+  const pr = pointsOf(curves.pr, ['recall', 'precision']);
+  const matrix = metrics.confusionMatrix;
+  const labels = matrix && classLabels?.length === matrix.length ? classLabels : matrix?.map((_, i) => String(i));
+  const binary = Object.keys(metrics.perClass ?? {}).length === 2 || matrix?.length === 2;
   return (
     <div class="grid">
       <div>
         <h2>Confusion matrix</h2>
-        {matrix ? <Chart id="confusion" label="confusion matrix" spec={confusionSpec(matrix, labels.length === matrix.length ? labels : matrix.map((_, i) => String(i)))} /> : <NotRecorded what="The confusion matrix" />}
+        {matrix && labels ? <Chart id="confusion" label="confusion matrix" spec={confusionSpec(matrix, labels)} /> : <NotRecorded what="The confusion matrix" />}
       </div>
       {binary && (
         <div>
           <h2>ROC and precision–recall</h2>
-          {curves?.roc?.length ? <Chart id="roc" label="ROC curve" spec={curveSpec(curves.roc, 'fpr', 'tpr', 'ROC curve', 'diagonal')} /> : <NotRecorded what="ROC curve points" />}
-          {curves?.pr?.length ? <Chart id="pr" label="precision-recall curve" spec={curveSpec(curves.pr, 'recall', 'precision', 'precision–recall curve', curves.positiveRate ?? 0.5)} /> : <NotRecorded what="Precision–recall points" />}
+          {roc ? <Chart id="roc" label="ROC curve" spec={curveSpec(roc, 'fpr', 'tpr', 'ROC curve', 'diagonal')} /> : <NotRecorded what="ROC curve points" />}
+          {pr ? <Chart id="pr" label="precision-recall curve" spec={curveSpec(pr, 'recall', 'precision', 'precision–recall curve', typeof curves.positiveRate === 'number' ? curves.positiveRate : 0.5)} /> : <NotRecorded what="Precision–recall points" />}
         </div>
       )}
     </div>
@@ -98,19 +108,19 @@ export function JobPage({ id }: { id: string }) {
   const [live, setLive] = useState<{ progress: number; stage: string | null; status: string } | null>(null);
   const [logs, setLogs] = useState<JobLogLine[]>([]);
   const [actionError, setActionError] = useState<unknown>(null);
-  const version = useAsync(async () => (job.data?.modelVersion ? api.getVersion(job.data.modelVersion.name, job.data.modelVersion.version) : null), [job.data?.modelVersion?.version]);
+  const version = useAsync(async () => (job.data?.modelVersion ? api.getVersion(job.data.modelVersion.name, job.data.modelVersion.version) : null), [job.data?.modelVersion?.name, job.data?.modelVersion?.version]);
 
   const current = useMemo(() => mergeMetric(metrics.data?.series ?? {}, livePoints), [metrics.data, livePoints]);
   // Subscribed first, then /metrics read: points from either side are merged by step, so none is lost between them.
   useEventStream(
     (lastEventId, signal) => api.streamJob(id, { tail: 200, level: 'info', lastEventId, signal }),
     (events) => {
-      const points = events.filter((e) => e.event === 'metric').map((e) => e.data as { name: string; step: number; value: number | null });
+      const points = events.flatMap((e) => (e.event === 'metric' ? [e.data] : []));
       if (points.length) setLivePoints((p) => [...p, ...points]);
-      const lines = events.filter((e) => e.event === 'log').map((e) => e.data as JobLogLine);
+      const lines = events.flatMap((e) => (e.event === 'log' ? [e.data] : []));
       if (lines.length) setLogs((l) => [...l, ...lines].slice(-MAX_LOG_LINES));
-      const progress = events.filter((e) => e.event === 'progress').at(-1);
-      if (progress) setLive(progress.data as { progress: number; stage: string | null; status: string });
+      const progress = events.flatMap((e) => (e.event === 'progress' ? [e.data] : [])).at(-1);
+      if (progress) setLive(progress);
       if (events.some((e) => e.event === 'end')) {
         job.reload();
       }
@@ -132,8 +142,8 @@ export function JobPage({ id }: { id: string }) {
       setActionError(err);
     }
   };
-  const temporal = (j as TrainingJob & { temporalUrl?: string; links?: { temporal?: string } }).temporalUrl ?? (j as { links?: { temporal?: string } }).links?.temporal;
-  const params = (version.data?.lineage?.params as Record<string, unknown> | undefined) ?? j.model.params ?? {};
+  const temporal = j.temporalUrl;
+  const params = version.data?.lineage.params ?? j.model.params;
   const importance = version.data?.featureImportance ?? [];
 
   return (
@@ -161,6 +171,7 @@ export function JobPage({ id }: { id: string }) {
           <span>stage {state.stage ?? '–'}</span>
           <ProgressBar value={state.progress} status={state.status} label="job progress" />
           <span class="muted">duration {fmtDuration(elapsed(j))}</span>
+          {j.estimatedCompletionAt && !TERMINAL.includes(state.status) && <span class="muted">estimated completion {fmtDate(j.estimatedCompletionAt)}</span>}
           <span class="muted hide-narrow">created {fmtDate(j.createdAt)} by {j.createdBy}</span>
         </div>
         {j.error && (
@@ -178,7 +189,7 @@ export function JobPage({ id }: { id: string }) {
         </Panel>
       </div>
       <Panel title="Evaluation" id="evaluation">
-        {j.metrics ? <Evaluation job={j} /> : <p class="muted">Evaluated after training.</p>}
+        {j.metrics ? <Evaluation job={j} classLabels={version.data?.signature.classLabels} /> : <p class="muted">Evaluated after training.</p>}
       </Panel>
       <div class="grid">
         <Panel title="Feature importance" id="importance">
@@ -195,7 +206,7 @@ export function JobPage({ id }: { id: string }) {
               ['task', j.task],
               ['experiment', <a href={href('experiments', j.experiment)}>{j.experiment}</a>],
               ['model version', j.modelVersion ? <a href={href('models', j.modelVersion.name, j.modelVersion.version)}>{`${j.modelVersion.name} v${j.modelVersion.version}`}</a> : null],
-              ['dataset sha256', version.data?.lineage?.datasetSha256 ? <code>{String(version.data.lineage.datasetSha256).slice(0, 16)}…</code> : null],
+              ['dataset sha256', version.data?.lineage.datasetSha256 ? <code>{version.data.lineage.datasetSha256.slice(0, 16)}…</code> : null],
               ['retry of', j.retryOf ? <a href={href('jobs', j.retryOf)}>{j.retryOf}</a> : null],
               ['study', j.studyId ? <a href={href('studies', j.studyId)}>{j.studyId}</a> : null],
               ['schedule', j.scheduleId ? <a href={href('schedules', j.scheduleId)}>{j.scheduleId}</a> : null],

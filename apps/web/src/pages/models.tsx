@@ -88,12 +88,12 @@ function PredictForm({ version }: { version: ModelVersion }) {
       {answer && (
         <output aria-live="polite" data-testid="prediction">
           {answer.predictions.map((p, i) =>
-            p.value !== undefined ? (
+            'value' in p ? (
               <p key={i}>value: {fmtNumber(p.value)}</p>
             ) : (
               <p key={i}>
-                label: <strong>{String(p.label)}</strong>{' '}
-                {Object.entries(p.probabilities ?? {})
+                label: <strong>{p.label}</strong>{' '}
+                {Object.entries(p.probabilities)
                   .map(([c, v]) => `P(${c}) = ${fmtNumber(v, 3)}`)
                   .join(', ')}
               </p>
@@ -106,8 +106,8 @@ function PredictForm({ version }: { version: ModelVersion }) {
 }
 
 function headline(v: ModelVersion): string {
-  const metric = ['rocAuc', 'accuracy', 'rmse', 'r2'].find((k) => typeof v.metrics?.[k] === 'number');
-  return metric ? `${metric} ${fmtNumber(v.metrics![metric])}` : '–';
+  const metric = ['rocAuc', 'accuracy', 'rmse', 'r2'].find((k) => typeof v.metrics[k] === 'number');
+  return metric ? `${metric} ${fmtNumber(v.metrics[metric])}` : '–';
 }
 
 async function download(api: ReturnType<typeof useSession>['api'], v: ModelVersion) {
@@ -249,16 +249,16 @@ export function ModelPage({ name, version: wanted }: { name: string; version?: n
               <KeyValues
                 entries={[
                   ['job', <a href={href('jobs', shown.jobId)}>{shown.jobId}</a>],
-                  ['dataset', shown.lineage.datasetId ? <a href={href('datasets', String(shown.lineage.datasetId))}>{String(shown.lineage.datasetId)}</a> : null],
-                  ['dataset sha256', shown.lineage.datasetSha256 ? <code>{String(shown.lineage.datasetSha256).slice(0, 16)}…</code> : null],
-                  ['code version', shown.lineage.codeVersion ? String(shown.lineage.codeVersion) : null],
-                  ['params', <code>{JSON.stringify(shown.lineage.params ?? {})}</code>],
+                  ['dataset', shown.lineage.datasetId ? <a href={href('datasets', shown.lineage.datasetId)}>{shown.lineage.datasetId}</a> : null],
+                  ['dataset sha256', shown.lineage.datasetSha256 ? <code>{shown.lineage.datasetSha256.slice(0, 16)}…</code> : null],
+                  ['code version', shown.lineage.codeVersion || null],
+                  ['params', <code>{JSON.stringify(shown.lineage.params)}</code>],
                   ['artifact sha256', <code>{shown.sha256.slice(0, 16)}…</code>],
                 ]}
               />
             </Panel>
             <Panel title="Feature importance" id="version-importance">
-              {shown.featureImportance?.length ? <Chart id="version-importance" label="feature importance" spec={barSpec(shown.featureImportance, 'feature', 'importance', 'importance')} /> : <p class="muted">Not recorded.</p>}
+              {shown.featureImportance.length ? <Chart id="version-importance" label="feature importance" spec={barSpec(shown.featureImportance, 'feature', 'importance', 'importance')} /> : <p class="muted">Not recorded.</p>}
             </Panel>
           </div>
           <Panel title="Predict" id="predict">

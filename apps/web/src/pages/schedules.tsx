@@ -80,15 +80,15 @@ export function SchedulePage({ id }: { id: string }) {
             entries={[
               ['when', s.cron ? `${s.cron} (${s.timezone})` : `every ${s.intervalSeconds} s`],
               ['overlap', s.overlap],
-              ['promotes', s.promote ? `${s.promote.alias} when ${s.promote.metric} improves by ≥ ${s.promote.minImprovement ?? 0}` : 'no'],
-              ['job', <code>{JSON.stringify({ model: (s.job as { model?: unknown }).model, target: (s.job as { target?: unknown }).target })}</code>],
+              ['promotes', s.promote ? `${s.promote.alias} when ${s.promote.metric} improves by ≥ ${s.promote.minImprovement}` : 'no'],
+              ['job', <code>{JSON.stringify({ model: s.job.model, target: s.job.target })}</code>],
               ['created', `${fmtDate(s.createdAt)} by ${s.createdBy}`],
             ]}
           />
         </Panel>
         <Panel title="Next runs" id="next-runs">
           <ul>
-            {(s.nextRuns ?? []).map((t) => (
+            {s.nextRuns.map((t) => (
               <li key={t}>{fmtDate(t)}</li>
             ))}
           </ul>
@@ -98,7 +98,7 @@ export function SchedulePage({ id }: { id: string }) {
       <Panel title="Recent jobs" id="recent">
         <DataTable
           label="Recent jobs"
-          rows={s.recentJobs ?? []}
+          rows={s.recentJobs}
           rowKey={(j) => j.id}
           empty="No runs yet."
           columns={[

@@ -49,12 +49,12 @@ export function StudyPage({ id }: { id: string }) {
   useEventStream(
     (lastEventId, signal) => api.streamStudy(id, { lastEventId, signal }),
     (events) => {
-      const changed = events.filter((e) => e.event === 'trial');
-      if (changed.length) setLiveTrials((m) => new Map([...m, ...changed.map((e) => [(e.data as Trial).number, e.data as Trial] as const)]));
-      const points = events.filter((e) => e.event === 'intermediate').map((e) => e.data as Point);
+      const changed = events.flatMap((e) => (e.event === 'trial' ? [e.data] : []));
+      if (changed.length) setLiveTrials((m) => new Map([...m, ...changed.map((t) => [t.number, t] as const)]));
+      const points = events.flatMap((e) => (e.event === 'intermediate' ? [e.data] : []));
       if (points.length) setLivePoints((p) => [...p, ...points]);
-      const last = events.filter((e) => e.event === 'progress').at(-1);
-      if (last) setProgress(last.data as typeof progress);
+      const last = events.flatMap((e) => (e.event === 'progress' ? [e.data] : [])).at(-1);
+      if (last) setProgress(last);
       if (events.some((e) => e.event === 'end')) study.reload();
     },
     [id],

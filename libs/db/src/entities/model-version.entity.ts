@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { TrainingJob } from './training-job.entity';
-import type { ModelType, StoredObject, Task } from '@trainyard/contracts';
+import type { ModelType, StoredObject, Task, TrainingMode } from '@trainyard/contracts';
 import { TenantOwned } from '../tenancy/tenant-scope';
 
 export interface ModelSignature {
@@ -27,6 +27,14 @@ export interface ModelLineage {
   featureSelection?: { kept: string[]; dropped: string[]; ranking: { column: string; importance: number }[] };
   /** Lag and rolling-mean features, with the column callers order prediction rows by. */
   timeFeatures?: { timeColumn: string; features: string[] };
+  /** How the run built on its parent (absent: a full run). */
+  mode?: Exclude<TrainingMode, 'full'>;
+  /** The version a non-full run started from. */
+  parent?: { name: string; version: number };
+  /** Forecasting: a prediction is the target `horizon` rows after its record (within its series). */
+  forecast?: { horizon: number; timeColumn: string; seriesColumn: string | null };
+  /** The training period asked for, on the time column. */
+  dataRange?: { timeColumn: string; from: string | number | null; to: string | number | null };
 }
 
 @Entity({ tableName: 'model_versions' })
@@ -61,6 +69,10 @@ export class ModelVersion extends TenantOwned {
   /** The preprocessing plan that turns JSON records into the model's raw inputs; null on versions registered before plans were kept. */
   @Property({ type: 'jsonb', nullable: true })
   plan: StoredObject | null = null;
+
+  /** The engine's own model (XGBoost JSON, a network's weights …), which incremental, transfer and ensemble_update runs start from; null on versions registered before it was kept. */
+  @Property({ type: 'jsonb', nullable: true })
+  engineModel: StoredObject | null = null;
 
   @Property({ type: 'text' })
   sha256!: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import type {
+  ClassDistribution,
   Device,
   JobError,
   JobStatus,
@@ -14,6 +15,9 @@ import type {
 import { METRIC_DIRECTIONS } from '@trainyard/contracts';
 import { TenantOwned } from '../tenancy/tenant-scope';
 
+/** The text `?q=` searches: name, notes and error message; the search index is on exactly this expression. */
+export const JOB_SEARCH_TEXT = `"name" || ' ' || coalesce("notes", '') || ' ' || coalesce("error"->>'message', '')`;
+
 @Entity({ tableName: 'training_jobs' })
 @Index({ properties: ['tenantId', 'createdAt'] })
 @Index({ properties: ['tenantId', 'status', 'createdAt'] })
@@ -25,6 +29,8 @@ import { TenantOwned } from '../tenancy/tenant-scope';
 @Index({ properties: ['tenantId', 'experiment', 'status', 'createdAt'] })
 @Index({ name: 'training_jobs_tags_index', expression: 'create index "training_jobs_tags_index" on "training_jobs" using gin ("tags" jsonb_path_ops)' })
 @Index({ name: 'training_jobs_schedule_id_created_at_index', expression: 'create index "training_jobs_schedule_id_created_at_index" on "training_jobs" ("schedule_id", "created_at") where "schedule_id" is not null' })
+// ?q= searches names, notes and error messages with ILIKE '%…%': a trigram index serves any substring.
+@Index({ name: 'training_jobs_search_index', expression: `create index "training_jobs_search_index" on "training_jobs" using gin ((${JOB_SEARCH_TEXT}) gin_trgm_ops)` })
 @Index({ name: 'training_jobs_study_id_index', expression: 'create index "training_jobs_study_id_index" on "training_jobs" ("study_id") where "study_id" is not null' })
 export class TrainingJob extends TenantOwned {
   @PrimaryKey({ type: 'uuid' })
@@ -80,6 +86,18 @@ export class TrainingJob extends TenantOwned {
   @Property({ type: 'jsonb', nullable: true })
   cvMetrics: Record<string, unknown> | null = null;
 
+  /** Metrics on (a bounded sample of) the training split, beside the test and validation ones. */
+  @Property({ type: 'jsonb', nullable: true })
+  trainMetrics: Record<string, unknown> | null = null;
+
+  /** Classification: rows per class and the imbalance ratio, from preprocessing. */
+  @Property({ type: 'jsonb', nullable: true })
+  classDistribution: ClassDistribution | null = null;
+
+  /** Whether the test metrics met the job's `deploy` rule; null without one. */
+  @Property({ type: 'boolean', nullable: true })
+  deploymentReady: boolean | null = null;
+
   @Property({ type: 'jsonb', nullable: true })
   error: JobError | null = null;
 
@@ -116,6 +134,10 @@ export class TrainingJob extends TenantOwned {
 
   @Property({ type: 'datetime', nullable: true })
   startedAt: Date | null = null;
+
+  /** When the train stage began: the pace of training (progress over time since) estimates the completion. */
+  @Property({ type: 'datetime', nullable: true })
+  trainStartedAt: Date | null = null;
 
   @Property({ type: 'datetime', nullable: true })
   completedAt: Date | null = null;

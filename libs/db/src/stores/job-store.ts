@@ -40,10 +40,11 @@ export class JobStore {
     const rows = await this.db.execute(
       notifying(`update training_jobs
           set status = 'running', stage = ?, progress = greatest(progress, ?),
-              device = coalesce(?, device), started_at = coalesce(started_at, now())
+              device = coalesce(?, device), started_at = coalesce(started_at, now()),
+              train_started_at = case when ?::text = 'train' then coalesce(train_started_at, now()) else train_started_at end
         where id = ? and status in ('queued', 'running')
         returning id`),
-      [stage, progress, device ?? null, jobId, ...notice('progress')],
+      [stage, progress, device ?? null, stage, jobId, ...notice('progress')],
     );
     return rows.length > 0;
   }
@@ -68,20 +69,35 @@ export class JobStore {
 
   async setResults(
     jobId: string,
-    results: { task?: string; metrics?: unknown; validationMetrics?: unknown; cvMetrics?: unknown },
+    results: {
+      task?: string;
+      metrics?: unknown;
+      validationMetrics?: unknown;
+      cvMetrics?: unknown;
+      trainMetrics?: unknown;
+      classDistribution?: unknown;
+      deploymentReady?: boolean | null;
+    },
   ): Promise<void> {
+    const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
     await this.db.execute(
       `update training_jobs
           set task = coalesce(?, task),
               metrics = coalesce(?::jsonb, metrics),
               validation_metrics = coalesce(?::jsonb, validation_metrics),
-              cv_metrics = coalesce(?::jsonb, cv_metrics)
+              cv_metrics = coalesce(?::jsonb, cv_metrics),
+              train_metrics = coalesce(?::jsonb, train_metrics),
+              class_distribution = coalesce(?::jsonb, class_distribution),
+              deployment_ready = coalesce(?, deployment_ready)
         where id = ?`,
       [
         results.task ?? null,
-        results.metrics === undefined ? null : JSON.stringify(results.metrics),
-        results.validationMetrics === undefined ? null : JSON.stringify(results.validationMetrics),
-        results.cvMetrics === undefined ? null : JSON.stringify(results.cvMetrics),
+        json(results.metrics),
+        json(results.validationMetrics),
+        json(results.cvMetrics),
+        json(results.trainMetrics),
+        json(results.classDistribution),
+        results.deploymentReady ?? null,
         jobId,
       ],
     );

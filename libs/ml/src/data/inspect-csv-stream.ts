@@ -9,6 +9,7 @@ import { type ParseBlock, type PlacedBlock, parseInOrder, withFirst } from './cs
 import { type RecordBlock, recordBlocksFromChunks } from './csv/record-blocks';
 import { delimiterOf } from './csv-delimiter';
 import { datasetInvalid } from './dataset-invalid';
+import { DistinctValues } from './distinct-values';
 import type { DatasetInspection } from './inspect-dataset';
 
 const BLOCK_BYTES = 8 * 2 ** 20;
@@ -20,10 +21,10 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * parser threads, keeping no column: memory holds a few blocks whatever the file's size. Types and missing counts
  * are the ones a full read gives (readCsv), and a bad record fails with its line.
  */
-export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>): Promise<DatasetInspection> {
+export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>, blockBytes = BLOCK_BYTES): Promise<DatasetInspection> {
   let pool: CsvWorkerPool | null = null;
   try {
-    const blocks = recordBlocksFromChunks(chunks, BLOCK_BYTES, (bytes) => pool?.spareBlock(bytes));
+    const blocks = recordBlocksFromChunks(chunks, blockBytes, (bytes) => pool?.spareBlock(bytes));
     const first = await blocks.next();
     if (first.done) throw datasetInvalid('file is empty');
     const head = first.value.bytes;
@@ -42,10 +43,12 @@ export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>): Promi
 
     const kinds = header.names.map(() => new Set<BlockColumn['kind']>());
     const nullCounts = header.names.map(() => 0);
+    const distinct = header.names.map(() => new DistinctValues());
     const append = (block: PlacedBlock, result: CsvBlockResult) => {
       result.columns.forEach((column, i) => {
         kinds[i].add(column.kind);
         nullCounts[i] += column.kind === 'empty' ? block.rows : column.nullCount;
+        distinct[i].addBlock(column, block.rows);
       });
       pool?.recycle(columnBuffers(result.columns));
     };
@@ -53,7 +56,7 @@ export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>): Promi
     const placed = await parseInOrder(withFirst(first.value, bom + header.end, rest), parse, () => options, Infinity, header.lines + 1, 4, append);
     const rows = placed.reduce((n, b) => n + b.rows, 0);
     if (rows === 0) throw datasetInvalid('file has a header but no data rows');
-    const columns: ColumnSummary[] = header.names.map((name, i) => ({ name, type: settleColumnType(kinds[i]), nullCount: nullCounts[i] }));
+    const columns: ColumnSummary[] = header.names.map((name, i) => ({ name, type: settleColumnType(kinds[i]), nullCount: nullCounts[i], distinct: distinct[i].count }));
     return { rows, columns };
   } finally {
     pool?.release();

@@ -280,7 +280,7 @@ describe('inspect, preview, hashing and snapshots', () => {
     const path = await csvFile('preview.csv', MIXED + '\n');
     const inspected = await inspectDataset(path, 'csv');
     assert.equal(inspected.rows, 4);
-    assert.deepEqual(inspected.columns[1], { name: 'amount', type: 'number', nullCount: 1 });
+    assert.deepEqual(inspected.columns[1], { name: 'amount', type: 'number', nullCount: 1, distinct: 3 });
     const preview = await previewDataset(path, 'csv', 2);
     assert.equal(preview.rows.length, 2);
     assert.deepEqual(preview.rows[1], {

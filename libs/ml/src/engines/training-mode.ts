@@ -1,13 +1,8 @@
-import type { ModelType } from '@trainyard/contracts';
+import { TRAINING_MODES, type ModelType, type TrainingMode } from '@trainyard/contracts';
 import { MlError } from '../errors';
 
-/**
- * How a training run builds on a parent model. full: from scratch (the default); incremental: more boosting rounds
- * on top of the parent's trees, on new data; transfer: a network starts from the parent's weights; ensemble_update:
- * new members trained on new data join the parent ensemble.
- */
-export const TRAINING_MODES = ['full', 'incremental', 'transfer', 'ensemble_update'] as const;
-export type TrainingMode = (typeof TRAINING_MODES)[number];
+// The modes are part of the job contract; the library names them from there.
+export { TRAINING_MODES, type TrainingMode };
 
 const MODE_FAMILIES: Record<Exclude<TrainingMode, 'full'>, readonly ModelType[]> = {
   incremental: ['xgboost', 'lightgbm'],

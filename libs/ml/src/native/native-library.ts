@@ -1,6 +1,7 @@
 import { koffi } from './koffi';
 import type { KoffiLibrary } from './koffi';
 import { MlError } from '../errors';
+import { preferPassiveOpenMpWaits } from './openmp';
 
 const opened = new Map<string, KoffiLibrary>();
 
@@ -9,6 +10,7 @@ export function openNativeLibrary(path: string): KoffiLibrary {
   const cached = opened.get(path);
   if (cached) return cached;
   let lib: KoffiLibrary;
+  preferPassiveOpenMpWaits();
   try {
     lib = koffi.load(path);
   } catch (err) {

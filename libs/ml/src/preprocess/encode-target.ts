@@ -1,5 +1,6 @@
 import type { Task } from '@trainyard/contracts';
 import { datasetInvalid } from '../data/dataset-invalid';
+import { MlError } from '../errors';
 import type { FrameColumn } from '../data/frame';
 import { compareLabels, labelText } from './class-labels';
 
@@ -9,8 +10,11 @@ export interface EncodedTarget {
   classLabels: string[] | null;
 }
 
-/** Target values of the kept rows (all present) as labels; classes are numbered in sorted label order. */
-export function encodeTarget(column: FrameColumn, rows: ArrayLike<number>, task: Task): EncodedTarget {
+/**
+ * Target values of the kept rows (all present) as labels; classes are numbered in sorted label order, or in the order
+ * of `fixedLabels` (a parent model's classes), when given, which every row's label must be one of.
+ */
+export function encodeTarget(column: FrameColumn, rows: ArrayLike<number>, task: Task, fixedLabels: string[] | null = null): EncodedTarget {
   const labels = new Float32Array(rows.length);
   if (task === 'regression') {
     if (column.type === 'string') {
@@ -20,7 +24,17 @@ export function encodeTarget(column: FrameColumn, rows: ArrayLike<number>, task:
     return { labels, classLabels: null };
   }
   const texts = Array.from(rows, (row) => labelText(column, row) as string);
-  const classLabels = [...new Set(texts)].sort(compareLabels);
+  const classLabels = fixedLabels ?? [...new Set(texts)].sort(compareLabels);
+  if (fixedLabels) {
+    const known = new Set(fixedLabels);
+    const unknown = [...new Set(texts.filter((t) => !known.has(t)))];
+    if (unknown.length) {
+      throw new MlError('INVALID_HYPERPARAMETERS', `target "${column.name}" has classes the parent model does not know (${unknown.slice(0, 5).join(', ')}); its classes are ${fixedLabels.join(', ')}`, {
+        unknown: unknown.slice(0, 20),
+        classLabels: fixedLabels,
+      });
+    }
+  }
   const index = new Map(classLabels.map((label, i) => [label, i]));
   texts.forEach((text, i) => {
     labels[i] = index.get(text)!;

@@ -10,8 +10,10 @@ export {
   type TimeFeature,
   type DatetimePart,
   type FeatureTransform,
+  type ForecastSpec,
   type PreprocessPlan,
 } from './preprocess-plan';
+export { learnedTarget, timeBound, timeBounds, type TimeBounds } from './forecast-target';
 export { applyPlan, encodeRows } from './apply-plan';
 export { applyFeatureStats } from './apply-feature-stats';
 export { fitFeatureStats, type FeatureStats, type FeatureStatsOptions } from './fit-feature-stats';

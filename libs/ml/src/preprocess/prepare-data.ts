@@ -1,4 +1,4 @@
-import { isTimeOrdered, type Task, type TimeFeaturesSpec, type ValidationSpec } from '@trainyard/contracts';
+import { isTimeOrdered, type DataRangeSpec, type Task, type TimeFeaturesSpec, type ValidationSpec } from '@trainyard/contracts';
 import { column, type Frame, type FrameColumn } from '../data/frame';
 import { MlError } from '../errors';
 import type { Matrix } from '../matrix';
@@ -9,11 +9,12 @@ import { classWeightsFor, sampleWeights, type ClassWeightsSpec } from './class-w
 import { encodeTarget } from './encode-target';
 import { fitFeatureStats } from './fit-feature-stats';
 import { fitPlan } from './fit-plan';
+import { learnedTarget, timeBounds } from './forecast-target';
 import { holdoutSplit, timeOrderedSplit, type SplitIndices } from './holdout-split';
 import { inferTask } from './infer-task';
 import { oversample } from './oversample';
 import type { PreparedData } from './prepared-data';
-import { timeFeatureName, type PreprocessPlan } from './preprocess-plan';
+import { timeFeatureName, type ForecastSpec, type PreprocessPlan } from './preprocess-plan';
 import { selectFeatures } from './select-features';
 import { computeTimeFeatures, fitTimeFeatures } from './time-features';
 import { frameTimeOrder, sortByTime, timeValues } from './time-order';
@@ -40,27 +41,43 @@ export interface PrepareOptions {
   oversample?: boolean;
   /** Lags and rolling means over rows ordered by `validation.timeColumn`. */
   timeFeatures?: TimeFeaturesSpec | null;
+  /** Only rows whose time column value lies in the range are trained and tested on (earlier rows still give history). */
+  dataRange?: DataRangeSpec | null;
+  /**
+   * Encode with this plan (a parent model's) instead of fitting one, so the feature layout matches the parent's;
+   * features, timeFeatures, scaling and impute are then the plan's, and so is the forecast horizon.
+   */
+  plan?: PreprocessPlan | null;
+  /** With `plan`: the target keeps the plan's task and class labels (a row of another class is refused). */
+  keepClassLabels?: boolean;
 }
 
 /** Turns a raw frame into train/validation/test matrices plus the plan that repeats the encoding at prediction time. */
 export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
-  const target = column(frame, opts.target);
-  if (!target) {
+  const raw = column(frame, opts.target);
+  if (!raw) {
     throw new MlError('TARGET_COLUMN_MISSING', `target column "${opts.target}" is not in the dataset`, {
       column: opts.target,
       columns: frame.columns.map((c) => c.name),
     });
   }
-  const features = selectFeatures(frame, opts);
+  const given = opts.plan ?? null;
+  // A parent's plan decides what is forecast, so a run on top of it learns the same thing.
+  const forecast = given ? (given.forecast ?? null) : forecastOf(opts.validation);
+  const target = learnedTarget(frame, raw, { timeColumn: opts.validation.timeColumn, bounds: opts.dataRange ? timeBounds(opts.dataRange) : null, forecast });
+  const features = given ? inputsOf(given, target.name) : selectFeatures(frame, { ...opts, targetIsInput: forecast !== null });
   checkFractions(opts.validation);
 
   const kept = presentRows(target);
   const droppedRows = frame.rowCount - kept.length;
   if (kept.length < MIN_ROWS) {
-    throw insufficient(`only ${kept.length} rows have a target value; at least ${MIN_ROWS} are needed`, { rows: kept.length });
+    const why = opts.dataRange || forecast ? ' in the data range and horizon' : '';
+    throw insufficient(`only ${kept.length} rows have a target value${why}; at least ${MIN_ROWS} are needed`, { rows: kept.length });
   }
-  const task = opts.task ?? inferTask(target);
-  const { labels, classLabels } = encodeTarget(target, kept, task);
+  const keep = given && opts.keepClassLabels ? given : null;
+  const task = opts.task ?? keep?.task ?? inferTask(target);
+  if (keep && keep.task !== task) throw new MlError('INVALID_HYPERPARAMETERS', `the parent model is a ${keep.task} model; this run is ${task}`);
+  const { labels, classLabels } = encodeTarget(target, kept, task, keep?.classLabels ?? null);
   if (classLabels && classLabels.length < 2) {
     throw insufficient(`target "${target.name}" has a single class (${classLabels[0]}); classification needs two or more`);
   }
@@ -78,14 +95,9 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   }
   const trainPositions = opts.oversample ? oversample(split.train, (p) => labels[p], classLabels!.length, opts.validation.seed) : split.train;
   const rowsOf = (positions: Int32Array) => positions.map((p) => kept[p]);
-  // Category vocabularies and feature statistics come from the distinct training rows, as without oversampling.
-  const fitted = fitPlan({ frame, target: target.name, features, task, classLabels, fitRows: rowsOf(split.train) });
-  const basePlan = opts.timeFeatures ? withTimeFeatures(fitted, opts.timeFeatures, opts.validation.timeColumn) : fitted;
-  // Computed once over every frame row in time order: rows without a target still give later rows their history.
-  const timed = basePlan.timeColumn ? computeTimeFeatures(basePlan, frame, frameTimeOrder(frame, basePlan.timeColumn)) : null;
-  const trainData = encodeRows(basePlan, frame, rowsOf(split.train), timed);
-  const stats = fitFeatureStats(basePlan, trainData, { impute: opts.impute ?? false, scaling: opts.scaling ?? false });
-  const plan = { ...basePlan, ...stats };
+  const { plan, timed, trainData } = given
+    ? encodeWithPlan({ ...given, task, target: target.name, classLabels }, frame, rowsOf(split.train))
+    : fitAndEncode(frame, opts, { target: target.name, features, task, classLabels, forecast }, rowsOf(split.train));
   const trainLabels = Float32Array.from(trainPositions, (p) => labels[p]);
   const weights = opts.classWeights ? classWeightsFor(opts.classWeights, classLabels!, trainLabels) : null;
   const matrix = (positions: Int32Array, data?: Float32Array): Matrix => {
@@ -103,8 +115,8 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
     featureNames: plan.featureNames,
     classLabels,
     plan,
-    // Oversampled rows are encoded again; otherwise the rows the statistics were fitted on are scaled in place.
-    train: matrix(trainPositions, trainPositions === split.train ? applyFeatureStats(plan, trainData) : undefined),
+    // Oversampled rows are encoded again; otherwise the rows the statistics were fitted on are used as they are.
+    train: matrix(trainPositions, trainPositions === split.train ? trainData : undefined),
     validation: split.validation.length > 0 ? matrix(split.validation) : null,
     test: matrix(split.test),
     droppedRows,
@@ -116,6 +128,55 @@ export function prepareData(frame: Frame, opts: PrepareOptions): PreparedData {
   }
   prepared.frameRows = { train: rowsOf(trainPositions), validation: rowsOf(split.validation), test: rowsOf(split.test) };
   return prepared;
+}
+
+interface Encoded {
+  plan: PreprocessPlan;
+  /** Every frame row's time features, when the plan has them. */
+  timed: Float32Array | null;
+  /** The training split's rows (before oversampling), encoded with the final plan. */
+  trainData: Float32Array;
+}
+
+/** Fits vocabularies, time features and feature statistics on the training rows, then encodes those rows. */
+function fitAndEncode(
+  frame: Frame,
+  opts: PrepareOptions,
+  learned: { target: string; features: string[]; task: Task; classLabels: string[] | null; forecast: ForecastSpec | null },
+  trainRows: Int32Array,
+): Encoded {
+  // Category vocabularies and feature statistics come from the distinct training rows, as without oversampling.
+  const fitted = fitPlan({ frame, ...learned, fitRows: trainRows });
+  const timedPlan = opts.timeFeatures ? withTimeFeatures(fitted, opts.timeFeatures, opts.validation.timeColumn) : fitted;
+  const basePlan = learned.forecast ? { ...timedPlan, forecast: learned.forecast } : timedPlan;
+  // Computed once over every frame row in time order: rows without a target still give later rows their history.
+  const timed = basePlan.timeColumn ? computeTimeFeatures(basePlan, frame, frameTimeOrder(frame, basePlan.timeColumn)) : null;
+  const unscaled = encodeRows(basePlan, frame, trainRows, timed);
+  const stats = fitFeatureStats(basePlan, unscaled, { impute: opts.impute ?? false, scaling: opts.scaling ?? false });
+  const plan = { ...basePlan, ...stats };
+  return { plan, timed, trainData: applyFeatureStats(plan, unscaled) };
+}
+
+/** Encodes with a parent model's plan as it is: its vocabularies (unseen categories missing), time features and statistics. */
+function encodeWithPlan(plan: PreprocessPlan, frame: Frame, trainRows: Int32Array): Encoded {
+  const timed = plan.timeColumn ? computeTimeFeatures(plan, frame, frameTimeOrder(frame, plan.timeColumn)) : null;
+  return { plan, timed, trainData: encodeRows(plan, frame, trainRows, timed) };
+}
+
+/** The raw columns a parent's plan reads; its target may be one of them only when it forecasts. */
+function inputsOf(plan: PreprocessPlan, target: string): string[] {
+  const inputs = plan.inputs.map((i) => i.name);
+  if (inputs.includes(target) && !plan.forecast) {
+    throw new MlError('INVALID_HYPERPARAMETERS', `the parent model reads column "${target}" as a feature; it cannot be this run's target`, { column: target });
+  }
+  return inputs;
+}
+
+function forecastOf(validation: ValidationSpec): ForecastSpec | null {
+  const horizon = validation.horizon ?? 0;
+  if (horizon <= 0) return null;
+  if (!validation.timeColumn) throw new MlError('INVALID_HYPERPARAMETERS', 'validation.horizon needs validation.timeColumn: the column that orders rows in time');
+  return { horizon, timeColumn: validation.timeColumn, seriesColumn: validation.seriesColumn ?? null };
 }
 
 function withTimeFeatures(plan: PreprocessPlan, spec: TimeFeaturesSpec, timeColumn: string | null): PreprocessPlan {

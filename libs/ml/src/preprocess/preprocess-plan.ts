@@ -20,6 +20,15 @@ export type TimeFeature =
   /** Mean of this row's value and the `window - 1` before it; NaN without a full window or with a missing value in it. */
   | { column: string; kind: 'rollingMean'; window: number };
 
+/** What a forecasting model was trained to predict; kept in the plan for serving and lineage. */
+export interface ForecastSpec {
+  /** Each row's prediction is the target this many rows later in time order (within its series). */
+  horizon: number;
+  timeColumn: string;
+  /** Rows are shifted within the series this column names; null when the data is one series. */
+  seriesColumn: string | null;
+}
+
 /** Everything needed to turn raw rows into model input again at prediction time; plain JSON. */
 export interface PreprocessPlan {
   version: 1;
@@ -39,6 +48,11 @@ export interface PreprocessPlan {
   imputeValues?: number[];
   /** Per matrix column (x - mean) / std from the training split; float32 values so ONNX float math repeats it exactly. */
   scaling?: { mean: number[]; std: number[] };
+  /**
+   * Set on forecasting models: a record's prediction is the target `horizon` rows after it. The target column may
+   * then be an input (its value at the record's time is known).
+   */
+  forecast?: ForecastSpec;
 }
 
 export function transformFeatureNames(transform: FeatureTransform): string[] {

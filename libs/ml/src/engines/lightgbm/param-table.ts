@@ -1,8 +1,9 @@
 import { MlError } from '../../errors';
 import type { ParamIssue } from '../model-family';
+import type { ParamText } from '../param-docs';
 
-/** One camelCase hyperparameter: its LightGBM name (null when the training loop consumes it) and allowed range. */
-export interface NumberParam {
+/** One camelCase hyperparameter: its LightGBM name (null when the training loop consumes it), allowed range and text. */
+export interface NumberParam extends ParamText {
   kind: 'int' | 'number';
   native: string | null;
   min: number;

@@ -1,24 +1,23 @@
 import type { ParamIssue } from '../model-family';
 import { overDefaults } from '../param-defaults';
-import { INT_MAX, resolveAgainst, throwOnIssues, validateAgainst } from './param-table';
+import { describeTable } from '../param-docs';
+import type { ParamDoc } from '../param-docs';
+import { TREE_PARAMS } from './lightgbm-params';
+import { resolveAgainst, throwOnIssues, validateAgainst } from './param-table';
 import type { ParamTable, ResolvedParams } from './param-table';
 
-/** Random forest (LightGBM boosting=rf) hyperparameters in the API's camelCase. */
+/** Random forest (LightGBM boosting=rf) hyperparameters in the API's camelCase; each `doc` goes into docs/model-parameters.md. */
 const PARAMS: ParamTable = {
-  numTrees: { kind: 'int', native: null, min: 1, max: 100_000 },
-  earlyStoppingRounds: { kind: 'int', native: null, min: 1, max: 100_000 },
-  numLeaves: { kind: 'int', native: 'num_leaves', min: 2, max: 131_072 },
-  maxDepth: { kind: 'int', native: 'max_depth', min: -1, max: 64 },
-  minDataInLeaf: { kind: 'int', native: 'min_data_in_leaf', min: 0, max: INT_MAX },
-  featureFraction: { kind: 'number', native: 'feature_fraction', min: 0, max: 1, minInclusive: false },
-  baggingFraction: { kind: 'number', native: 'bagging_fraction', min: 0, max: 1, minInclusive: false },
-  baggingFreq: { kind: 'int', native: 'bagging_freq', min: 0, max: 100_000 },
-  lambdaL1: { kind: 'number', native: 'lambda_l1', min: 0, max: Number.MAX_VALUE },
-  lambdaL2: { kind: 'number', native: 'lambda_l2', min: 0, max: Number.MAX_VALUE },
-  minGainToSplit: { kind: 'number', native: 'min_gain_to_split', min: 0, max: Number.MAX_VALUE },
-  maxBin: { kind: 'int', native: 'max_bin', min: 2, max: 65_535 },
-  seed: { kind: 'int', native: 'seed', min: 0, max: INT_MAX },
-  nthread: { kind: 'int', native: 'num_threads', min: 0, max: 4096 },
+  numTrees: { kind: 'int', native: null, min: 1, max: 100_000, doc: "Trees in the forest (one per class for more than two classes); the forest's prediction is their average." },
+  earlyStoppingRounds: {
+    kind: 'int',
+    native: null,
+    min: 1,
+    max: 100_000,
+    doc: 'Stop once the validation loss has not improved for this many trees, and keep the forest as it was at its best. Needs a validation split.',
+    unset: 'off',
+  },
+  ...TREE_PARAMS,
 };
 
 export const RANDOM_FOREST_PARAM_NAMES = Object.keys(PARAMS);
@@ -58,4 +57,9 @@ export function resolveRandomForestParams(params: Record<string, unknown>): Reso
   throwOnIssues(validateRandomForestParams(params), 'random forest');
   const resolved = resolveAgainst(PARAMS, DEFAULTS, params, 'numTrees');
   return { ...resolved, native: [['boosting', 'rf'], ...resolved.native] };
+}
+
+/** This family's rows of docs/model-parameters.md. */
+export function randomForestParamDocs(): ParamDoc[] {
+  return describeTable(PARAMS, DEFAULTS);
 }

@@ -1,12 +1,15 @@
 import { MlError } from '../../errors';
 import type { ParamIssue } from '../model-family';
+import type { ParamText } from '../param-docs';
 
-/** One hyperparameter's accepted shape; `min`/`max` bound numbers and every element of an int list. */
-export type ParamSpec =
-  | { kind: 'int' | 'number'; min: number; max: number; minInclusive?: boolean; maxInclusive?: boolean }
-  | { kind: 'boolean' }
-  | { kind: 'choice'; choices: readonly string[] }
-  | { kind: 'intList'; min: number; max: number; maxLength: number };
+/** One hyperparameter's accepted shape and its text for users; `min`/`max` bound numbers and every element of an int list. */
+export type ParamSpec = ParamText &
+  (
+    | { kind: 'int' | 'number'; min: number; max: number; minInclusive?: boolean; maxInclusive?: boolean }
+    | { kind: 'boolean' }
+    | { kind: 'choice'; choices: readonly string[] }
+    | { kind: 'intList'; min: number; max: number; maxLength: number }
+  );
 
 /** Checks camelCase params against a spec table: unknown keys, wrong types, out-of-range values. */
 export function validateBySpec(family: string, specs: Record<string, ParamSpec>, params: Record<string, unknown>): ParamIssue[] {

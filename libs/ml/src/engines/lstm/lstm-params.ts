@@ -1,7 +1,9 @@
 import type { ParamIssue } from '../model-family';
 import { resolveBySpec, validateBySpec } from '../linear/param-spec';
 import type { ParamSpec } from '../linear/param-spec';
-import { patience } from '../mlp/early-stopping';
+import { describeTable } from '../param-docs';
+import type { ParamDoc } from '../param-docs';
+import { earlyStoppingSpec, patience } from '../mlp/early-stopping';
 
 export interface LstmParams {
   /** Rows per input sequence: each row is predicted from itself and the window − 1 rows before it. */
@@ -22,15 +24,19 @@ export interface LstmParams {
   seed: number;
 }
 
+/** Epochs without a better validation loss before stopping, when unset: small batches make the curve noisy early on. */
+export const LSTM_DEFAULT_PATIENCE = 5;
+
+/** Each `doc` goes into docs/model-parameters.md. */
 const SPECS: Record<string, ParamSpec> = {
-  window: { kind: 'int', min: 1, max: 512 },
-  units: { kind: 'int', min: 1, max: 1024 },
-  learningRate: { kind: 'number', min: 0, max: 1, minInclusive: false },
-  epochs: { kind: 'int', min: 1, max: 100_000 },
-  batchSize: { kind: 'int', min: 1, max: 1_000_000 },
-  l2: { kind: 'number', min: 0, max: Number.MAX_VALUE },
-  earlyStoppingRounds: { kind: 'int', min: 0, max: 100_000 },
-  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  window: { kind: 'int', min: 1, max: 512, doc: 'Rows per input sequence: each row is predicted from itself and the `window` − 1 rows before it.' },
+  units: { kind: 'int', min: 1, max: 1024, doc: 'Hidden units of the LSTM layer.' },
+  learningRate: { kind: 'number', min: 0, max: 1, minInclusive: false, doc: "Adam's step size." },
+  epochs: { kind: 'int', min: 1, max: 100_000, doc: 'Passes over the training sequences, at most (early stopping may end sooner).' },
+  batchSize: { kind: 'int', min: 1, max: 1_000_000, doc: 'Sequences per Adam step.' },
+  l2: { kind: 'number', min: 0, max: Number.MAX_VALUE, doc: 'Penalty l2·Σw² on the LSTM kernels and the dense weights (not the biases).' },
+  earlyStoppingRounds: earlyStoppingSpec(LSTM_DEFAULT_PATIENCE),
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, doc: 'Seed of the initial weights and the order of each epoch.' },
 };
 
 export const LSTM_PARAM_NAMES = Object.keys(SPECS);
@@ -53,12 +59,14 @@ const DEFAULTS: LstmParams = {
   seed: 0,
 };
 
+/** This family's rows of docs/model-parameters.md. */
+export function lstmParamDocs(): ParamDoc[] {
+  return describeTable(SPECS, DEFAULTS);
+}
+
 export function validateLstmParams(params: Record<string, unknown>): ParamIssue[] {
   return validateBySpec('lstm', SPECS, params);
 }
-
-/** Epochs without a better validation loss before stopping, when unset: small batches make the curve noisy early on. */
-export const LSTM_DEFAULT_PATIENCE = 5;
 
 /** Throws INVALID_HYPERPARAMETERS naming each bad field; `hasValidation` turns on the default early stopping. */
 export function resolveLstmParams(params: Record<string, unknown>, hasValidation = false): LstmParams {

@@ -1,7 +1,9 @@
 import type { ParamIssue } from '../model-family';
 import { resolveBySpec, validateBySpec } from '../linear/param-spec';
+import { describeTable } from '../param-docs';
+import type { ParamDoc } from '../param-docs';
 import type { ParamSpec } from '../linear/param-spec';
-import { patience } from './early-stopping';
+import { earlyStoppingSpec, patience } from './early-stopping';
 
 export const MLP_ACTIVATIONS = ['relu', 'tanh'] as const;
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
@@ -25,16 +27,20 @@ export interface MlpParams {
   seed: number;
 }
 
+/** Epochs without a better validation loss before stopping, when unset: batches of 256 make the curve smooth but slow. */
+export const MLP_DEFAULT_PATIENCE = 10;
+
+/** Each `doc` goes into docs/model-parameters.md. */
 const SPECS: Record<string, ParamSpec> = {
-  hiddenLayers: { kind: 'intList', min: 1, max: 4096, maxLength: 16 },
-  activation: { kind: 'choice', choices: MLP_ACTIVATIONS },
-  learningRate: { kind: 'number', min: 0, max: 1, minInclusive: false },
-  epochs: { kind: 'int', min: 1, max: 100_000 },
-  batchSize: { kind: 'int', min: 1, max: 1_000_000 },
-  l2: { kind: 'number', min: 0, max: Number.MAX_VALUE },
-  dropout: { kind: 'number', min: 0, max: 1, maxInclusive: false },
-  earlyStoppingRounds: { kind: 'int', min: 0, max: 100_000 },
-  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  hiddenLayers: { kind: 'intList', min: 1, max: 4096, maxLength: 16, doc: 'Units of each hidden layer, from the input side; `[]` fits no hidden layer (a linear model).' },
+  activation: { kind: 'choice', choices: MLP_ACTIVATIONS, doc: 'Activation of the hidden layers.' },
+  learningRate: { kind: 'number', min: 0, max: 1, minInclusive: false, doc: "Adam's step size." },
+  epochs: { kind: 'int', min: 1, max: 100_000, doc: 'Passes over the training rows, at most (early stopping may end sooner).' },
+  batchSize: { kind: 'int', min: 1, max: 1_000_000, doc: 'Rows per Adam step; each epoch visits the rows in a new seeded order.' },
+  l2: { kind: 'number', min: 0, max: Number.MAX_VALUE, doc: 'Penalty l2·Σw² on the weights (not the biases) added to each batch loss.' },
+  dropout: { kind: 'number', min: 0, max: 1, maxInclusive: false, doc: "Share of each hidden layer's units dropped at random in every training batch; none when predicting." },
+  earlyStoppingRounds: earlyStoppingSpec(MLP_DEFAULT_PATIENCE),
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1, doc: 'Seed of the initial weights, the row order of each epoch and the dropout masks.' },
 };
 
 export const MLP_PARAM_NAMES = Object.keys(SPECS);
@@ -57,8 +63,10 @@ const DEFAULTS: MlpParams = {
   seed: 0,
 };
 
-/** Epochs without a better validation loss before stopping, when unset: batches of 256 make the curve smooth but slow. */
-export const MLP_DEFAULT_PATIENCE = 10;
+/** This family's rows of docs/model-parameters.md. */
+export function mlpParamDocs(): ParamDoc[] {
+  return describeTable(SPECS, DEFAULTS);
+}
 
 export function validateMlpParams(params: Record<string, unknown>): ParamIssue[] {
   return validateBySpec('mlp', SPECS, params);

@@ -1,3 +1,5 @@
+import { BOOSTING_ROUNDS_DOC, describeTable, EARLY_STOPPING_ROUNDS_DOC, NTHREAD_DOC, NTHREAD_UNSET } from '../param-docs';
+import type { ParamDoc, ParamText } from '../param-docs';
 import { MlError } from '../../errors';
 import { overDefaults } from '../param-defaults';
 
@@ -6,7 +8,7 @@ export interface ParamIssue {
   message: string;
 }
 
-interface NumberSpec {
+interface NumberSpec extends ParamText {
   kind: 'int' | 'number';
   /** XGBoost's name; null for options this binding consumes itself. */
   native: string | null;
@@ -16,7 +18,7 @@ interface NumberSpec {
   minInclusive?: boolean;
 }
 
-interface ChoiceSpec {
+interface ChoiceSpec extends ParamText {
   kind: 'choice';
   native: string;
   choices: readonly string[];
@@ -24,22 +26,43 @@ interface ChoiceSpec {
 
 type ParamSpec = NumberSpec | ChoiceSpec;
 
+/** The API's camelCase hyperparameters; each `doc` is what docs/model-parameters.md says about it. */
 const PARAMS: Record<string, ParamSpec> = {
-  numRounds: { kind: 'int', native: null, min: 1, max: 100_000 },
-  earlyStoppingRounds: { kind: 'int', native: null, min: 1, max: 100_000 },
-  maxDepth: { kind: 'int', native: 'max_depth', min: 0, max: 64 },
-  learningRate: { kind: 'number', native: 'eta', min: 0, max: 1, minInclusive: false },
-  subsample: { kind: 'number', native: 'subsample', min: 0, max: 1, minInclusive: false },
-  colsampleBytree: { kind: 'number', native: 'colsample_bytree', min: 0, max: 1, minInclusive: false },
-  minChildWeight: { kind: 'number', native: 'min_child_weight', min: 0, max: Number.MAX_VALUE },
-  regLambda: { kind: 'number', native: 'lambda', min: 0, max: Number.MAX_VALUE },
-  regAlpha: { kind: 'number', native: 'alpha', min: 0, max: Number.MAX_VALUE },
-  gamma: { kind: 'number', native: 'gamma', min: 0, max: Number.MAX_VALUE },
-  maxBin: { kind: 'int', native: 'max_bin', min: 2, max: 65_536 },
-  scalePosWeight: { kind: 'number', native: 'scale_pos_weight', min: 0, max: Number.MAX_VALUE, minInclusive: false },
-  seed: { kind: 'int', native: 'seed', min: 0, max: 2 ** 31 - 1 },
-  nthread: { kind: 'int', native: 'nthread', min: 0, max: 4096 },
-  treeMethod: { kind: 'choice', native: 'tree_method', choices: ['hist', 'approx', 'exact'] },
+  numRounds: { kind: 'int', native: null, min: 1, max: 100_000, doc: BOOSTING_ROUNDS_DOC },
+  earlyStoppingRounds: { kind: 'int', native: null, min: 1, max: 100_000, doc: EARLY_STOPPING_ROUNDS_DOC, unset: 'off' },
+  maxDepth: { kind: 'int', native: 'max_depth', min: 0, max: 64, doc: 'Deepest a tree may grow; 0 means no limit (not with `treeMethod` `exact`).' },
+  learningRate: { kind: 'number', native: 'eta', min: 0, max: 1, minInclusive: false, doc: "Shrinks each new tree's contribution (XGBoost's `eta`); lower values need more rounds and overfit less." },
+  subsample: { kind: 'number', native: 'subsample', min: 0, max: 1, minInclusive: false, doc: 'Share of the training rows sampled for each round.', unset: '`1` (every row)' },
+  colsampleBytree: { kind: 'number', native: 'colsample_bytree', min: 0, max: 1, minInclusive: false, doc: 'Share of the columns sampled for each tree.', unset: '`1` (every column)' },
+  minChildWeight: {
+    kind: 'number',
+    native: 'min_child_weight',
+    min: 0,
+    max: Number.MAX_VALUE,
+    doc: 'Smallest sum of row weights (hessian) a leaf may hold; larger values make more conservative trees.',
+    unset: "`1` (XGBoost's default)",
+  },
+  regLambda: { kind: 'number', native: 'lambda', min: 0, max: Number.MAX_VALUE, doc: 'L2 penalty on leaf weights.', unset: "`1` (XGBoost's default)" },
+  regAlpha: { kind: 'number', native: 'alpha', min: 0, max: Number.MAX_VALUE, doc: 'L1 penalty on leaf weights.', unset: "`0` (XGBoost's default)" },
+  gamma: { kind: 'number', native: 'gamma', min: 0, max: Number.MAX_VALUE, doc: 'Smallest loss reduction a split must bring to be made.', unset: "`0` (XGBoost's default)" },
+  maxBin: { kind: 'int', native: 'max_bin', min: 2, max: 65_536, doc: 'Histogram bins per feature for `hist` and `approx`; more bins find finer splits, more slowly.', unset: "`256` (XGBoost's default)" },
+  scalePosWeight: {
+    kind: 'number',
+    native: 'scale_pos_weight',
+    min: 0,
+    max: Number.MAX_VALUE,
+    minInclusive: false,
+    doc: 'Binary classification: weight of the positive class against the negative one (negatives ÷ positives balances them).',
+    unset: "`1` (XGBoost's default)",
+  },
+  seed: { kind: 'int', native: 'seed', min: 0, max: 2 ** 31 - 1, doc: 'Seed of the row and column sampling.', unset: "`0` (XGBoost's default)" },
+  nthread: { kind: 'int', native: 'nthread', min: 0, max: 4096, doc: NTHREAD_DOC, unset: NTHREAD_UNSET },
+  treeMethod: {
+    kind: 'choice',
+    native: 'tree_method',
+    choices: ['hist', 'approx', 'exact'],
+    doc: 'How splits are found: `hist` bins each feature once (fastest); `approx` recomputes its bins every round; `exact` tries every value (slow on large data, CPU only).',
+  },
 };
 
 export const XGBOOST_PARAM_NAMES = Object.keys(PARAMS);
@@ -121,4 +144,9 @@ export function resolveXGBoostParams(params: Record<string, unknown>): ResolvedX
   }
   const early = merged.earlyStoppingRounds;
   return { numRounds: merged.numRounds as number, earlyStoppingRounds: typeof early === 'number' ? early : null, native };
+}
+
+/** This family's rows of docs/model-parameters.md. */
+export function xgboostParamDocs(): ParamDoc[] {
+  return describeTable(PARAMS, DEFAULTS);
 }

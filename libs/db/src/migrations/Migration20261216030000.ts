@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Tokens may expire. */
-export class Migration20261215030000 extends Migration {
+export class Migration20261216030000 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "api_tokens" add column "expires_at" timestamptz null;`);
   }

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** A model version can carry a label (e.g. "v3.0") and a description. */
-export class Migration20261215010000 extends Migration {
+export class Migration20261216010000 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "model_versions" add column "label" text null, add column "description" text null;`);
   }

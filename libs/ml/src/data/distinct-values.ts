@@ -1,0 +1,68 @@
+import type { BlockColumn } from './csv/column-sink';
+import type { FrameColumn } from './frame';
+
+/** Distinct values are counted exactly up to this many; past it a column is simply "many". */
+export const DISTINCT_CAP = 1000;
+
+/**
+ * Counts a column's distinct present values as its pieces arrive, exactly up to DISTINCT_CAP: enough to tell a
+ * class label (a few values) from an id or a measurement (many), without holding a column's values. Once a
+ * column passes the cap it costs nothing more.
+ */
+export class DistinctValues {
+  private values: Set<number | string> | null = new Set();
+  /** Whether text and numbers were both met (a column typed differently in different blocks). */
+  private mixed = false;
+  private kind: 'number' | 'string' | null = null;
+
+  /** The exact count, or null when it passed the cap (or the column mixed types, which makes it unknown). */
+  get count(): number | null {
+    return this.values && !this.mixed ? this.values.size : null;
+  }
+
+  addBlock(piece: BlockColumn, rows: number): void {
+    if (!this.values || piece.kind === 'empty') return;
+    if (piece.kind === 'string' && piece.codes && piece.dictionary) this.addCodes(piece.codes, rows, (code) => textAt(piece.dictionary!, code));
+    else if (piece.numbers) this.addNumbers(piece.numbers, rows);
+  }
+
+  addFrameColumn(column: FrameColumn): void {
+    if (!this.values) return;
+    if (column.type === 'string') this.addCodes(column.codes, column.codes.length, (code) => column.dictionary.at(code));
+    else this.addNumbers(column.values, column.values.length);
+  }
+
+  private addNumbers(numbers: Float64Array, rows: number): void {
+    this.see('number');
+    const values = this.values!;
+    for (let i = 0; i < rows; i++) {
+      const v = numbers[i];
+      if (v !== v || values.has(v)) continue; // NaN is missing
+      values.add(v);
+      if (values.size > DISTINCT_CAP) return void (this.values = null);
+    }
+  }
+
+  private addCodes(codes: Int32Array, rows: number, text: (code: number) => string): void {
+    this.see('string');
+    const values = this.values!;
+    const seen = new Set<number>();
+    for (let i = 0; i < rows; i++) {
+      const code = codes[i];
+      if (code < 0 || seen.has(code)) continue;
+      seen.add(code);
+      values.add(text(code));
+      if (values.size > DISTINCT_CAP) return void (this.values = null);
+    }
+  }
+
+  private see(kind: 'number' | 'string'): void {
+    if (this.kind && this.kind !== kind) this.mixed = true;
+    this.kind = kind;
+  }
+}
+
+function textAt(dictionary: { bytes: Uint8Array; ends: Int32Array }, code: number): string {
+  const start = code === 0 ? 0 : dictionary.ends[code - 1];
+  return Buffer.from(dictionary.bytes.buffer, dictionary.bytes.byteOffset, dictionary.bytes.byteLength).toString('utf8', start, dictionary.ends[code]);
+}
