@@ -138,7 +138,9 @@ describe('tenant isolation, generated from the route table', () => {
     assert.equal(ours.storage.datasetsBytes, datasets.reduce((sum: number, d: any) => sum + d.sizeBytes, 0));
     const [objects] = await sql<{ bytes: string }>(
       stack.db.url,
-      `select sum(size)::bigint as bytes from (select artifact->>'key' k, (artifact->>'size')::bigint size from model_versions union select plan->>'key', (plan->>'size')::bigint from model_versions where plan is not null) o`,
+      `select sum(size)::bigint as bytes from (select artifact->>'key' k, (artifact->>'size')::bigint size from model_versions
+        union select plan->>'key', (plan->>'size')::bigint from model_versions where plan is not null
+        union select engine_model->>'key', (engine_model->>'size')::bigint from model_versions where engine_model is not null) o`,
     );
     assert.ok(ours.storage.modelsBytes > 0);
     assert.equal(ours.storage.modelsBytes, Number(objects.bytes), 'every distinct model object once');

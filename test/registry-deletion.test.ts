@@ -22,10 +22,14 @@ describe('deleting model versions, models and datasets; archiving datasets', () 
     assert.equal(done.status, 'completed', JSON.stringify(done.error));
     return done;
   };
-  /** The store keys of a version's ONNX file and plan, from its row. */
+  /** The store keys of a version's ONNX file, plan and engine model, from its row. */
   const objectsOf = async (name: string, version: number) => {
-    const [row] = await sql<{ artifact: string; plan: string }>(stack.db.url, `select artifact->>'key' as artifact, plan->>'key' as plan from model_versions where name = $1 and version = $2`, [name, version]);
-    return [row.artifact, row.plan];
+    const [row] = await sql<{ artifact: string; plan: string; engine: string }>(
+      stack.db.url,
+      `select artifact->>'key' as artifact, plan->>'key' as plan, engine_model->>'key' as engine from model_versions where name = $1 and version = $2`,
+      [name, version],
+    );
+    return [row.artifact, row.plan, row.engine];
   };
   const stored = (key: string) => existsSync(store.localPath(key));
 
@@ -47,9 +51,9 @@ describe('deleting model versions, models and datasets; archiving datasets', () 
     const [v1, v2, v3] = await Promise.all([1, 2, 3].map(async (v) => (await viewer.get(`/v1/models/disposable/versions/${v}`)).body));
     assert.equal(v1.sha256, v2.sha256, 'the same request on the same data trains the same model, stored once');
     assert.notEqual(v1.sha256, v3.sha256);
-    const [shared, sharedPlan] = await objectsOf('disposable', 1);
-    const [own, ownPlan] = await objectsOf('disposable', 3);
-    assert.ok([shared, sharedPlan, own, ownPlan].every(stored));
+    const [shared, sharedPlan, sharedEngine] = await objectsOf('disposable', 1);
+    const [own, ownPlan, ownEngine] = await objectsOf('disposable', 3);
+    assert.ok([shared, sharedPlan, sharedEngine, own, ownPlan, ownEngine].every(stored));
 
     assert.equal((await trainer.request('PUT', '/v1/models/disposable/aliases/production', { version: 2 })).status, 200);
     const held = await trainer.delete('/v1/models/disposable/versions/2');
@@ -61,20 +65,20 @@ describe('deleting model versions, models and datasets; archiving datasets', () 
     assert.equal((await trainer.delete('/v1/models/disposable/versions/1')).status, 204);
     assert.equal((await viewer.get('/v1/models/disposable/versions/1')).body.error.code, 'MODEL_NOT_FOUND');
     assert.equal((await trainer.delete('/v1/models/disposable/versions/1')).status, 404);
-    assert.ok(stored(shared) && stored(sharedPlan), 'v2 still serves from the objects v1 shared');
+    assert.ok(stored(shared) && stored(sharedPlan) && stored(sharedEngine), 'v2 still serves from the objects v1 shared');
     const records = [{ id: 'x', age: 40, income: 50000, plan: 'pro', signup: '2024-03-02', active: true }];
     const served = await viewer.post('/v1/models/disposable/predict', { records });
     assert.equal(served.status, 200, JSON.stringify(served.body));
     assert.equal(served.body.model.version, 2);
 
     assert.equal((await trainer.delete('/v1/models/disposable/versions/3')).status, 204);
-    assert.ok(!stored(own), "v3's ONNX file is gone from the store");
+    assert.ok(!stored(own) && !stored(ownPlan) && !stored(ownEngine), "v3's ONNX file, plan and engine model are gone from the store");
     assert.deepEqual((await viewer.get('/v1/models/disposable/versions')).body.items.map((v: any) => v.version), [2]);
     assert.equal((await viewer.get('/v1/models/disposable/versions/latest')).body.version, 2);
   });
 
   it('deletes a whole model once no alias is set, and then its dataset', async () => {
-    const [shared, sharedPlan] = await objectsOf('disposable', 2);
+    const [shared, sharedPlan, sharedEngine] = await objectsOf('disposable', 2);
     const refused = await trainer.delete('/v1/models/disposable');
     assert.equal(refused.status, 409, JSON.stringify(refused.body));
     assert.equal(refused.body.error.code, 'MODEL_VERSION_IN_USE');
@@ -85,7 +89,7 @@ describe('deleting model versions, models and datasets; archiving datasets', () 
     assert.equal((await trainer.delete('/v1/models/disposable')).status, 204);
     assert.equal((await viewer.get('/v1/models/disposable')).body.error.code, 'MODEL_NOT_FOUND');
     assert.equal((await trainer.delete('/v1/models/disposable')).status, 404);
-    assert.ok(!stored(shared) && !stored(sharedPlan), 'the last version took its objects with it');
+    assert.ok(!stored(shared) && !stored(sharedPlan) && !stored(sharedEngine), 'the last version took its objects with it');
     assert.equal((await viewer.get('/v1/models/disposable/alias-events')).status, 404);
     const audit = await sql(stack.db.url, `select count(*)::int as n from model_alias_events where model_name = 'disposable'`);
     assert.equal(audit[0].n, 2, 'the audit trail of the alias stays in the database');

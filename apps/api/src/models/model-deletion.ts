@@ -11,7 +11,7 @@ import { ModelVersionLookups } from '../serving/model-version-lookups';
 
 /**
  * Deletes model versions, never one an alias points at, and then the objects no remaining version of the tenant
- * shares (they are content-addressed: identical models share one ONNX file and one plan).
+ * shares (they are content-addressed: identical models share one ONNX file, plan and engine model).
  */
 @Injectable()
 export class ModelDeletion {
@@ -52,13 +52,13 @@ export class ModelDeletion {
       return versions;
     });
     this.lookups.forgetModel(principal.tenantId, name);
-    const objects = removed.flatMap((v) => [v.artifact, v.plan].filter((o): o is StoredObject => o !== null));
+    const objects = removed.flatMap((v) => [v.artifact, v.plan, v.engineModel].filter((o): o is StoredObject => o !== null));
     for (const key of new Set(objects.map((o) => o.key))) await this.deleteUnshared(key);
   }
 
   /** Deletes an object unless a version still names it; a store that fails is logged (retention sweeps later). */
   private async deleteUnshared(key: string): Promise<void> {
-    const users = await this.em.fork().count(ModelVersion, { $or: [{ artifact: { key } }, { plan: { key } }] });
+    const users = await this.em.fork().count(ModelVersion, { $or: [{ artifact: { key } }, { plan: { key } }, { engineModel: { key } }] });
     if (users > 0) return;
     await this.storage.delete(key).catch((err: unknown) => this.logger.warn(`could not delete ${key}: ${err instanceof Error ? err.message : String(err)}`));
   }

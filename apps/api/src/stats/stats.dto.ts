@@ -20,7 +20,7 @@ export const StatsDto = z
     storage: z
       .strictObject({
         datasetsBytes: z.number().int().meta({ description: "the tenant's dataset files" }),
-        modelsBytes: z.number().int().meta({ description: "the tenant's model files (ONNX and preprocessing plan), each distinct object once" }),
+        modelsBytes: z.number().int().meta({ description: "the tenant's model files (ONNX, preprocessing plan, engine model), each distinct object once" }),
       })
       .optional()
       .meta({ description: 'admins only: bytes the tenant has stored, from the registry' }),

@@ -48,6 +48,8 @@ export class StatsService {
         select artifact->>'key' as key, (artifact->>'size')::bigint as size from model_versions where tenant_id = ${TENANT}
         union
         select plan->>'key', (plan->>'size')::bigint from model_versions where tenant_id = ${TENANT} and plan is not null
+        union
+        select engine_model->>'key', (engine_model->>'size')::bigint from model_versions where tenant_id = ${TENANT} and engine_model is not null
       ) objects`;
     return { datasetsBytes: Number(datasets.bytes), modelsBytes: Number(models.bytes) };
   }
