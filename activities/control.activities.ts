@@ -15,7 +15,9 @@ export function createControlActivities(deps: ActivityDeps) {
     /** Where the job trains, and whether its steps run in one activity or one each. */
     async placeJob(input: ResolveDeviceInput): Promise<ResolveDeviceResult> {
       const jobs = store();
-      const placed = await chooseDevice(deps, input, (level, message) => jobs.log(input.jobId, { level, message }));
+      // The model family is the job's own: its row knows it, so the workflow's input need not change.
+      const { modelType } = await deps.orm.em.fork().findOneOrFail(TrainingJob, { id: input.jobId }, { fields: ['modelType'] });
+      const placed = await chooseDevice(deps, { ...input, modelTypes: [modelType] }, (level, message) => jobs.log(input.jobId, { level, message }));
       return { ...placed, pipeline: await choosePipeline(input.pipeline, placed, deps.config.fuseMaxBytes, () => datasetBytes(deps, input.jobId)) };
     },
 

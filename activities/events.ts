@@ -1,5 +1,6 @@
-import { CONTROL_QUEUE, metricsWithoutPlots, queueName } from '@trainyard/contracts';
-import { Webhook, type EventType, type TrainingJob } from '@trainyard/db';
+import { metricsWithoutPlots } from '@trainyard/contracts';
+import { EventStore, type EventType, type TrainingJob } from '@trainyard/db';
+import { startEventDelivery } from '@trainyard/temporal';
 import type { ActivityDeps } from './activity-deps';
 
 /** The payload API.md gives for training events, with the validation metrics and, for a study's trial, its study and number. */
@@ -23,21 +24,11 @@ export function trainingEventData(job: TrainingJob): Record<string, unknown> {
 }
 
 /** Whether a live webhook of the tenant listens for `type`: an event nobody listens for needs no delivery workflow. */
-export async function hasSubscribers(deps: ActivityDeps, tenantId: string, type: EventType): Promise<boolean> {
-  const hooks = await deps.orm.em.fork().find(Webhook, { tenantId, deletedAt: null }, { fields: ['events'] });
-  return hooks.some((h) => h.events.includes(type));
+export function hasSubscribers(deps: ActivityDeps, tenantId: string, type: EventType): Promise<boolean> {
+  return new EventStore(deps.orm.em.fork()).hasSubscribers(tenantId, type);
 }
 
 /** Starts the event's delivery workflow when someone listens (a retried start finds the same delivery). */
 export async function startDeliveryIfSubscribed(deps: ActivityDeps, tenantId: string, type: EventType, eventId: string): Promise<void> {
-  if (!(await hasSubscribers(deps, tenantId, type))) return;
-  await deps.temporal.workflow
-    .start('eventDeliveryWorkflow', {
-      workflowId: `event-delivery-${eventId}`,
-      taskQueue: queueName(CONTROL_QUEUE, deps.config.queuePrefix),
-      args: [{ eventId, queuePrefix: deps.config.queuePrefix }],
-    })
-    .catch((err: unknown) => {
-      if (!(err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
-    });
+  if (await hasSubscribers(deps, tenantId, type)) await startEventDelivery(deps.temporal, { eventId, queuePrefix: deps.config.queuePrefix });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Device, DeviceRequest, PipelineMode } from '@trainyard/contracts';
+import type { Device, DeviceRequest, ModelType, PipelineMode } from '@trainyard/contracts';
 import { choosePipeline, decidePlacement } from './placement';
 
 /** Places a job with the given workers live; records which queues were probed and what was said. */
@@ -47,6 +47,34 @@ describe('decidePlacement', () => {
 
   it('puts an auto job on the CPU quietly when no GPU worker is live', async () => {
     assert.deepEqual(await place({ device: 'auto' }, []), { placed: { device: 'cpu', available: false, reason: 'no live GPU worker' }, probed: ['gpu', 'cpu'], said: [] });
+  });
+
+  describe('with the families each live GPU worker can train on its GPU', () => {
+    /** A live CPU worker and a GPU worker that advertises xgboost alone (as a CUDA XGBoost beside a CPU LightGBM). */
+    const live = async (device: Device, families: readonly ModelType[] = []) => device === 'cpu' || families.every((f) => f === 'xgboost');
+    const placeFamilies = async (device: DeviceRequest, modelTypes: ModelType[]) => {
+      const said: [string, string][] = [];
+      const placed = await decidePlacement({ device, requireGpu: false, queuePrefix: 'test-', modelTypes }, live, async (level, message) => void said.push([level, message]));
+      return { placed, said };
+    };
+
+    it('puts an auto job on the GPU only when a live GPU worker can train its family there', async () => {
+      assert.deepEqual((await placeFamilies('auto', ['xgboost'])).placed, { device: 'gpu', available: true, reason: 'a GPU worker is live' });
+      for (const type of ['linear', 'mlp', 'lstm', 'lightgbm', 'ensemble'] as const) {
+        const reason = `no live GPU worker can train ${type} on its GPU`;
+        assert.deepEqual(await placeFamilies('auto', [type]), { placed: { device: 'cpu', available: true, reason }, said: [['info', `placed on the CPU queue: ${reason}`]] }, type);
+      }
+      assert.equal((await placeFamilies('auto', ['xgboost', 'linear'])).placed.device, 'cpu', "a study's trials go where every family they may train can use the GPU");
+    });
+
+    it('still honours an explicit gpu, warning that the family trains on the CPU there', async () => {
+      const { placed, said } = await placeFamilies('gpu', ['linear']);
+      assert.equal(placed.device, 'gpu');
+      assert.deepEqual(said, [
+        ['info', 'placed on the GPU queue test-trainyard-gpu'],
+        ['warn', "no live GPU worker can train linear on its GPU: it trains on that worker's CPU"],
+      ]);
+    });
   });
 });
 

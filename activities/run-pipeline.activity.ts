@@ -56,7 +56,7 @@ export function createRunPipeline(deps: ActivityDeps) {
         task: prepared.task,
         classLabels: prepared.classLabels,
         featureSelection: summary.featureSelection,
-        trained: { engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName, params: trained.params },
+        trained: { engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName, params: trained.params, effectiveParams: trained.effectiveParams },
         evaluated,
         ...(parent ? { parent: parent.ref } : {}),
       });

@@ -15,7 +15,7 @@ export interface PlannedRun {
 
 export function createScheduleActivities(deps: ActivityDeps) {
   return {
-    /** Creates this run's job on the newest version of the schedule's dataset; null when the schedule is gone. */
+    /** Creates this run's job on the newest unarchived version of the schedule's dataset; null when the schedule is gone. */
     async planScheduledRun(input: { scheduleId: string; runWorkflowId: string; queuePrefix: string }): Promise<PlannedRun | null> {
       const em = deps.orm.em.fork();
       const schedule = await em.findOne(TrainingSchedule, { id: input.scheduleId, deletedAt: null });
@@ -25,7 +25,8 @@ export function createScheduleActivities(deps: ActivityDeps) {
       if (!job) {
         const spec = schedule.job as unknown as TrainingSpec;
         const named = await em.findOne(Dataset, { id: spec.datasetId, tenantId: schedule.tenantId });
-        const newest = named ? await em.findOne(Dataset, { tenantId: schedule.tenantId, name: named.name }, { orderBy: { version: 'desc' } }) : null;
+        // The newest version that is not archived (an archived one is kept only for lineage).
+        const newest = named ? await em.findOne(Dataset, { tenantId: schedule.tenantId, name: named.name, archivedAt: null }, { orderBy: { version: 'desc' } }) : null;
         const runSpec: TrainingSpec = { ...spec, datasetId: newest?.id ?? spec.datasetId };
         job = buildTrainingJob({ tenantId: schedule.tenantId, spec: runSpec, tags: { ...((schedule.job.tags as Record<string, string>) ?? {}), schedule: schedule.name }, notes: null, createdBy: `schedule:${schedule.name}`, scheduleId: schedule.id });
         job.id = jobId;

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Device, InputScaling, JobError, ModelType, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
-import { EventStore, JobStore, ModelAlias, ModelAliasEvent, Study, StudyTrial, TrainingJob, buildTrainingJob, notifyStudy, type BestTrial, type StudyStatus } from '@trainyard/db';
+import { EventStore, JobStore, ModelAlias, ModelAliasEvent, ModelVersion, Study, StudyTrial, TrainingJob, buildTrainingJob, notifyStudy, type BestTrial, type StudyStatus } from '@trainyard/db';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from './activity-deps';
 import { derivedUuid } from './derived-id';
@@ -28,11 +28,15 @@ export function trialSpec(study: Pick<Study, 'job'>, params: Record<string, unkn
   return { ...base, model: { type, params: { ...inherited, ...own } } };
 }
 
+/** The model families a study's trials may train: the job's, or the choices its search has for model.type. */
+export function modelTypesOf(study: Pick<Study, 'job' | 'searchSpace'>): ModelType[] {
+  const space = study.searchSpace[MODEL_TYPE_PARAM] as { choices?: unknown[] } | undefined;
+  return (space?.choices ?? [study.job.model.type]) as ModelType[];
+}
+
 /** The input scalings a study's trials need: one per kind of family its search can choose. */
 export function scalingsFor(study: Pick<Study, 'job' | 'searchSpace'>): InputScaling[] {
-  const space = study.searchSpace[MODEL_TYPE_PARAM] as { choices?: unknown[] } | undefined;
-  const types = (space?.choices ?? [study.job.model.type]) as ModelType[];
-  return [...new Set(types.map((type) => scalingOf(trialSpec(study, { [MODEL_TYPE_PARAM]: type }))))];
+  return [...new Set(modelTypesOf(study).map((type) => scalingOf(trialSpec(study, { [MODEL_TYPE_PARAM]: type }))))];
 }
 
 
@@ -43,7 +47,7 @@ export function createStudyActivities(deps: ActivityDeps) {
     async placeStudy(input: { studyId: string; queuePrefix: string }): Promise<{ device: Device; spec: TrainingSpec; tenantId: string; scalings: InputScaling[] }> {
       const study = await deps.orm.em.fork().findOneOrFail(Study, { id: input.studyId });
       const { execution } = study.job;
-      const placed = await chooseDevice(deps, { queuePrefix: input.queuePrefix, device: execution.device, requireGpu: execution.requireGpu }, async () => undefined);
+      const placed = await chooseDevice(deps, { queuePrefix: input.queuePrefix, device: execution.device, requireGpu: execution.requireGpu, modelTypes: modelTypesOf(study) }, async () => undefined);
       return { device: placed.device, spec: trialSpec(study, {}), tenantId: study.tenantId, scalings: scalingsFor(study) };
     },
 
@@ -123,17 +127,41 @@ export function createStudyActivities(deps: ActivityDeps) {
   };
 }
 
-/** Points the study's alias at its best version and records the move, as a manual move would be. */
+/**
+ * Points the study's alias at its best version and records the move, as a manual move would be: an audit row and a
+ * model.promoted event (once per study, whatever retries happen), delivered to the webhooks that listen.
+ */
 async function pointAlias(deps: ActivityDeps, study: Study, version: ModelVersionRef, alias: string): Promise<void> {
-  await deps.orm.em.fork().transactional(async (tx) => {
-    const actor = `study:${study.name}`;
+  const actor = `study:${study.name}`;
+  const reason = `best trial of study ${study.name}`;
+  const eventId = await deps.orm.em.fork().transactional(async (tx) => {
     const current = await tx.findOne(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias });
-    if (current?.version === version.version) return;
-    if (current) await tx.nativeUpdate(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias }, { version: version.version, updatedBy: actor, updatedAt: new Date() });
-    else tx.persist(tx.create(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias, version: version.version, updatedBy: actor, updatedAt: new Date() }));
-    tx.persist(tx.create(ModelAliasEvent, { tenantId: study.tenantId, modelName: version.name, alias, fromVersion: current?.version ?? null, toVersion: version.version, actor, reason: `best trial of study ${study.name}`, at: new Date() }));
-    await tx.flush();
+    // A retry after the move finds its own audit row, and announces the same move again (the event is recorded once).
+    const ours = current?.version === version.version ? await tx.findOne(ModelAliasEvent, { tenantId: study.tenantId, modelName: version.name, alias, toVersion: version.version, actor }, { orderBy: { at: 'desc' } }) : null;
+    if (current?.version === version.version && !ours) return null;
+    const previousVersion = ours ? ours.fromVersion : (current?.version ?? null);
+    if (!ours) {
+      if (current) await tx.nativeUpdate(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias }, { version: version.version, updatedBy: actor, updatedAt: new Date() });
+      else tx.persist(tx.create(ModelAlias, { tenantId: study.tenantId, modelName: version.name, alias, version: version.version, updatedBy: actor, updatedAt: new Date() }));
+      tx.persist(tx.create(ModelAliasEvent, { tenantId: study.tenantId, modelName: version.name, alias, fromVersion: previousVersion, toVersion: version.version, actor, reason, at: new Date() }));
+      await tx.flush();
+    }
+    const registered = await tx.findOneOrFail(ModelVersion, { tenantId: study.tenantId, name: version.name, version: version.version });
+    return new EventStore(tx).record(study.tenantId, 'model.promoted', `promoted:study:${study.id}`, {
+      jobId: registered.jobId,
+      modelName: version.name,
+      modelVersion: version.version,
+      modelType: registered.modelType,
+      alias,
+      previousVersion,
+      actor,
+      reason,
+      metrics: registered.metrics,
+      deploymentReady: true,
+      performanceImprovement: null,
+    });
   });
+  if (eventId) await startDeliveryIfSubscribed(deps, study.tenantId, 'model.promoted', eventId);
 }
 
 export type StudyActivities = ReturnType<typeof createStudyActivities>;

@@ -22,6 +22,7 @@ export function createTrain(deps: ActivityDeps) {
         engineVersion: trained.engineVersion,
         featureImportance: trained.featureImportanceByName,
         ...(parent ? { params: trained.params } : {}),
+        effectiveParams: trained.effectiveParams,
       };
     });
   };

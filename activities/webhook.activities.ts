@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WebhookTargetRefusedError } from '@trainyard/config';
 import { TrainyardEvent, Webhook, WebhookDelivery, loadSecretKey, unseal } from '@trainyard/db';
 import type { ActivityDeps } from './activity-deps';
+import { postWebhook } from './webhook-request';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -37,24 +39,19 @@ export function createWebhookActivities(deps: ActivityDeps) {
       const { attempt } = Context.current().info;
       let status = 0;
       let error: string | null = null;
+      let refused = false;
       try {
-        const res = await fetch(hook.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Trainyard-Webhooks/1',
-            'trainyard-event': event.type,
-            'trainyard-delivery': event.id,
-            'trainyard-signature': signature(unseal(await secretKey(), hook.secretCiphertext), body),
-          },
-          body,
-          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-          redirect: 'manual',
-        });
-        status = res.status;
-        await res.body?.cancel();
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'Trainyard-Webhooks/1',
+          'trainyard-event': event.type,
+          'trainyard-delivery': event.id,
+          'trainyard-signature': signature(unseal(await secretKey(), hook.secretCiphertext), body),
+        };
+        status = await postWebhook(hook.url, body, headers, { allowPrivate: deps.config.webhookAllowPrivate, timeoutMs: DELIVERY_TIMEOUT_MS });
         if (status < 200 || status >= 300) error = `HTTP ${status}`;
       } catch (err) {
+        refused = err instanceof WebhookTargetRefusedError;
         error = err instanceof Error ? err.message : String(err);
       }
       await em.getConnection().execute(
@@ -64,6 +61,8 @@ export function createWebhookActivities(deps: ActivityDeps) {
            last_status_code = excluded.last_status_code, last_error = excluded.last_error, delivered_at = excluded.delivered_at, updated_at = now()`,
         [hook.id, event.id, error ? 'pending' : 'delivered', attempt, status || null, error, error ? null : new Date()],
       );
+      // A target the policy refuses (its name now points somewhere forbidden) is given up at once, not retried.
+      if (refused) throw ApplicationFailure.nonRetryable(`delivery to ${new URL(hook.url).host} refused: ${error}`, 'WEBHOOK_TARGET_REFUSED');
       if (error) throw new Error(`delivery to ${new URL(hook.url).host} failed: ${error}`);
       return { status };
     },

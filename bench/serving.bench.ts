@@ -86,7 +86,7 @@ async function trainAndDeploy(stack: TestStack, api: ApiClient, csv: string): Pr
   await pg.connect();
   const tenantId = (await pg.query('select tenant_id from model_versions where name = $1 and version = $2', [MODEL, version])).rows[0].tenant_id as string;
   await pg.end();
-  const principal: Principal = { tokenId: 'bench', tenantId, tenantName: 'default', role: 'admin', name: 'bench' };
+  const principal: Principal = { tokenId: 'bench', tenantId, tenantName: 'default', role: 'admin', name: 'bench', expiresAt: null };
   const orm = stack.api.app.get(MikroORM);
   const predictor = stack.api.app.get(PredictService);
   // As a request would run: its own context, scoped to the caller's tenant.

@@ -3,6 +3,7 @@
 // Runs the README's first command the way a person would, for CI: `npm start` in this checkout, waits for the
 // banner, trains the bundled sample through the API until `completed`, kills the worker and the API and waits for
 // them to come back, then stops everything with SIGINT (Ctrl-C) and checks that no process it started is left.
+// After the job it walks the data dir: nothing in it may be readable by others.
 // Then starts again and checks the second start: healthy within 15 s, no rebuild, no admin token printed.
 // Ports: TRAINYARD_PORT etc. from the environment, else free ones. Data: TRAINYARD_DATA_DIR, else .data.
 import { spawn } from 'node:child_process';
@@ -142,6 +143,23 @@ async function sampleTrained(apiUrl, token, jobId) {
   say(`sample job ${job.id} completed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
+/**
+ * What in the data dir others may read or enter: nothing, but the data dir itself, which as root lets others (the
+ * postgres system user) pass through to the database cluster.
+ */
+function exposedInDataDir(/** @type {string} */ dataDir) {
+  /** @type {string[]} */
+  const exposed = [];
+  const rootMask = process.getuid?.() === 0 ? 0o066 : 0o077;
+  const visit = (/** @type {string} */ p, /** @type {number} */ mask) => {
+    const stat = fs.lstatSync(p);
+    if (stat.mode & mask) exposed.push(`${path.relative(dataDir, p) || '.'} ${(stat.mode & 0o777).toString(8)}`);
+    if (stat.isDirectory()) for (const name of fs.readdirSync(p)) visit(path.join(p, name), 0o077);
+  };
+  visit(dataDir, rootMask);
+  return exposed;
+}
+
 /** Kills a child of npm start with SIGKILL and waits until the supervisor has brought it back. */
 async function crashAndRecover(/** @type {ReturnType<typeof npmStart>} */ run, /** @type {string} */ name, /** @type {string} */ entry, /** @type {() => Promise<boolean>} */ healthy) {
   const pid = descendants(/** @type {number} */ (run.child.pid)).find((p) => cmdline(p).includes(entry));
@@ -184,6 +202,9 @@ async function main() {
     jobId = /Sample job\s+([0-9a-f-]{36})/.exec(first.output)?.[1];
     if (!jobId) throw new Error('npm start did not train the sample (the banner names no sample job)');
     await sampleTrained(apiUrl, token, jobId);
+    const exposed = exposedInDataDir(dataDir);
+    if (exposed.length) throw new Error(`the data dir holds files or folders others can read:\n  ${exposed.join('\n  ')}`);
+    say('every file in the data dir is 0600, every folder 0700');
     await sleep(5000); // let the stack settle before reading its memory
     const pids = descendants(/** @type {number} */ (first.child.pid));
     const pss = pids.reduce((sum, p) => sum + pssKb(p), 0) / 1024;

@@ -145,7 +145,9 @@ async function main() {
   const keeper = new Supervisor(say);
   supervisor = keeper;
 
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The data dir holds the admin token, the database password and every dataset: its owner's alone. As root the
+  // postgres system user must still pass through it to its cluster, hence x for others (but no listing).
+  fs.mkdirSync(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o711 : 0o700 });
   if (!env.TRAINYARD_STORAGE_URL) moveLegacyFiles(dataDir);
   /** @type {NodeJS.ProcessEnv} */
   const childEnv = { ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) };
@@ -169,6 +171,9 @@ async function main() {
     childEnv.TRAINYARD_DB_POOL_MAX ??= String(EMBEDDED_POOL_MAX);
     database = db.ready(child).then(() => say(`PostgreSQL ${db.version} on 127.0.0.1:${dbPort} (password in ${path.join(dataDir, 'db-password')})`));
   }
+  // From here on everything the stack writes (Temporal's database, the API's and the worker's files) is private:
+  // the children inherit this mask. Set after the database is prepared, whose binaries the postgres user must read.
+  process.umask(0o077);
   let uiUrl = null;
   let temporal = Promise.resolve();
   if (!env.TEMPORAL_ADDRESS) {

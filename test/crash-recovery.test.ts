@@ -71,4 +71,34 @@ describe('crash recovery: a worker killed mid-training', () => {
     assert.ok(Date.parse(series[0]!.ts) < killedAt, 'round 1 was not trained again: the retry resumed from the checkpoint');
     console.log(`recovered ${recoveredAfter} ms after the kill; ${roundsBeforeCrash} rounds before it`);
   });
+
+  it('says a gracefully stopped worker hands its step back to be retried, not that the job was cancelled', async () => {
+    // Only the worker this case stops may pick the job up.
+    await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
+    const first = spawnWorker(stack);
+    children.push(first);
+    await first.ready;
+    const ds = await api.uploadDataset('graceful', binaryCsv(5000, 42));
+    const created = await api.post('/v1/training-jobs', longJob(ds.body.id, 20_000));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    await waitForTraining(api, id);
+    await waitUntil('50 rounds of metrics', async () => (await seriesLength(api, id)) >= 50, 60_000);
+
+    assert.equal(await first.kill('SIGTERM'), 0, first.output());
+    assert.match(first.output(), /SIGTERM: stopping; .*retried on another worker/);
+    const messages = (await logMessages(api, id)).map((l) => `${l.level} ${l.message}`);
+    assert.ok(messages.some((m) => /^warn training stopped at round \d+: the worker is shutting down; the step will be retried on another worker, resuming from the checkpoint at round \d+$/.test(m)), messages.join('\n') + '\n--- worker:\n' + first.output());
+    assert.ok(!messages.some((m) => /cancel/i.test(m)), messages.join('\n'));
+    const job = (await api.get(`/v1/training-jobs/${id}`)).body;
+    assert.ok(['running', 'queued'].includes(job.status), `the job goes on: ${job.status}`);
+
+    // And it is retried: another worker picks the step up from the checkpoint.
+    const second = spawnWorker(stack);
+    children.push(second);
+    await second.ready;
+    await waitUntil('the retry to resume from the checkpoint', async () => (await logMessages(api, id)).some((l) => l.message.startsWith('resuming training from the last checkpoint')), 60_000);
+    assert.equal((await api.post(`/v1/training-jobs/${id}/cancel`)).status, 202);
+    assert.equal((await api.waitForJob(id)).status, 'cancelled');
+  });
 });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
 import { binaryCsv } from './support/datasets';
 import { quickJob } from './support/jobs';
+import { sql } from './support/sql';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 interface Operation {
@@ -123,5 +124,33 @@ describe('tenant isolation, generated from the route table', () => {
     }
     const compare = await stranger.get(`/v1/training-jobs/compare?ids=${ids.job}`);
     assert.equal(compare.status, 404);
+  });
+
+  it("counts only the caller's tenant's work in /v1/stats, and shows its admins only its own storage", async () => {
+    const theirs = (await stranger.get('/v1/stats')).body;
+    assert.deepEqual([theirs.queued, theirs.running, theirs.completedLast24h, theirs.failedLast24h, theirs.successRate], [0, 0, 0, 0, null], JSON.stringify(theirs));
+    assert.deepEqual(theirs.storage, { datasetsBytes: 0, modelsBytes: 0 });
+    assert.ok(theirs.workers.length > 0, 'the shared workers are shown');
+
+    const ours = (await owner.get('/v1/stats')).body;
+    assert.ok(ours.completedLast24h >= 1, JSON.stringify(ours));
+    const datasets = (await owner.get('/v1/datasets?pageSize=100')).body.items;
+    assert.equal(ours.storage.datasetsBytes, datasets.reduce((sum: number, d: any) => sum + d.sizeBytes, 0));
+    const [objects] = await sql<{ bytes: string }>(
+      stack.db.url,
+      `select sum(size)::bigint as bytes from (select artifact->>'key' k, (artifact->>'size')::bigint size from model_versions
+        union select plan->>'key', (plan->>'size')::bigint from model_versions where plan is not null
+        union select engine_model->>'key', (engine_model->>'size')::bigint from model_versions where engine_model is not null) o`,
+    );
+    assert.ok(ours.storage.modelsBytes > 0);
+    assert.equal(ours.storage.modelsBytes, Number(objects.bytes), 'every distinct model object once');
+
+    const viewer = owner.as((await owner.post('/v1/tokens', { name: 'stats-viewer', role: 'viewer' })).body.token);
+    const seen = (await viewer.get('/v1/stats')).body;
+    assert.equal(seen.completedLast24h, ours.completedLast24h);
+    assert.ok(!('storage' in seen), 'storage is for admins');
+
+    const upload = await stranger.uploadDataset('their-data', binaryCsv(50, 9));
+    assert.equal((await stranger.get('/v1/stats')).body.storage.datasetsBytes, upload.body.sizeBytes);
   });
 });

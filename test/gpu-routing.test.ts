@@ -96,6 +96,23 @@ describe('GPU routing (real Temporal, real PostgreSQL)', () => {
     assert.equal(gpuJob.device, 'gpu');
     assert.ok((await logMessages(api, gpuJob.id)).some((l) => l.message.startsWith('placed on the GPU queue')));
 
+    // The simulated GPU stands for a CUDA XGBoost beside a CPU-only LightGBM: it advertises xgboost alone, and auto
+    // keeps every other family on the CPU queue while the GPU worker is live.
+    const [advert] = await sql<{ gpu_families: string[] }>(stack.config.databaseUrl, `select gpu_families from worker_heartbeats where task_queue = $1`, [gpuQueue()]);
+    assert.deepEqual(advert.gpu_families, ['xgboost']);
+    const others = await Promise.all(
+      [{ type: 'linear' }, { type: 'lightgbm', params: { numRounds: 5 } }, { type: 'mlp', params: { hiddenLayers: [4], epochs: 2 } }].map((model) =>
+        api.post('/v1/training-jobs', { datasetId, target: 'label', exclude: ['id'], model, execution: { device: 'auto', requireGpu: false } }),
+      ),
+    );
+    for (const created of others) {
+      const job = await api.waitForJob(created.body.id);
+      assert.equal(job.status, 'completed', JSON.stringify(job.error));
+      assert.equal(job.device, 'cpu', `${job.model.type} stays on the CPU`);
+      const said = (await logMessages(api, job.id)).map((l) => l.message);
+      assert.ok(said.includes(`placed on the CPU queue: no live GPU worker can train ${job.model.type} on its GPU`), said.join('\n'));
+    }
+
     await gpuWorker.stop();
     stack.workers.splice(stack.workers.indexOf(gpuWorker), 1);
     assert.ok(!(await liveQueues()).includes(gpuQueue()), 'a stopped worker removes its advertisement');

@@ -67,11 +67,20 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
   });
 
   it('retries failed jobs with the same request, and refuses completed, queued and running ones', async () => {
-    // Regression on a text column: accepted at submit, failed by the pipeline.
-    const failed = await api.post('/v1/training-jobs', { datasetId: smallId, target: 'plan', task: 'regression', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 7 } }, tags: { team: 'qa' }, notes: 'n' });
+    // Early stopping without validation rows: accepted at submit, failed by the pipeline.
+    const failed = await api.post('/v1/training-jobs', {
+      datasetId: smallId,
+      target: 'label',
+      task: 'classification',
+      exclude: ['id'],
+      validation: { validationSize: 0 },
+      model: { type: 'xgboost', params: { numRounds: 7, earlyStoppingRounds: 3 } },
+      tags: { team: 'qa' },
+      notes: 'n',
+    });
     const original = await api.waitForJob(failed.body.id);
     assert.equal(original.status, 'failed');
-    assert.equal(original.error.code, 'DATASET_INVALID');
+    assert.equal(original.error.code, 'INVALID_HYPERPARAMETERS');
 
     const retry = await api.post(`/v1/training-jobs/${original.id}/retry`);
     assert.equal(retry.status, 201, JSON.stringify(retry.body));
@@ -85,7 +94,7 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
     }
     const copyDone = await api.waitForJob(copy.id);
     assert.equal(copyDone.status, 'failed');
-    assert.equal(copyDone.error.code, 'DATASET_INVALID');
+    assert.equal(copyDone.error.code, 'INVALID_HYPERPARAMETERS');
     assert.equal((await api.get(`/v1/training-jobs/${original.id}`)).body.status, 'failed', 'the original is untouched');
 
     // A retry can correct the request: the overrides are validated like a new job, the rest is copied.
@@ -96,9 +105,10 @@ describe('job lifecycle: cancel, retry, reconcile', () => {
     assert.equal(misspelt.status, 400, JSON.stringify(misspelt.body));
     assert.equal(misspelt.body.error.details.fields[0].field, 'target');
     assert.equal(misspelt.body.error.details.fields[0].closest[0], 'label');
-    const fixed = await api.post(`/v1/training-jobs/${original.id}/retry`, { target: 'label', task: 'classification' });
+    const fixed = await api.post(`/v1/training-jobs/${original.id}/retry`, { validation: { validationSize: 0.2 } });
     assert.equal(fixed.status, 201, JSON.stringify(fixed.body));
     assert.equal(fixed.body.retryOf, original.id);
+    assert.equal(fixed.body.validation.validationSize, 0.2);
     assert.equal(fixed.body.target, 'label');
     assert.deepEqual(fixed.body.tags, { team: 'qa' });
     assert.equal(fixed.body.model.params.numRounds, 7);

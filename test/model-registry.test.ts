@@ -46,6 +46,10 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     assert.equal(v1.status, 200);
     for (const key of ['jobId', 'modelType', 'task', 'metrics', 'signature', 'featureImportance', 'lineage', 'sizeBytes', 'sha256', 'aliases', 'createdAt']) assert.ok(key in v1.body, key);
     assert.equal(v1.body.lineage.params.numRounds, 5);
+    // Both pipelines record the params as trained: v1 ran fused, v2 staged.
+    assert.deepEqual([v1.body.lineage.effectiveParams.numRounds, v1.body.lineage.effectiveParams.maxDepth], [5, 6]);
+    const v2 = (await viewer.get('/v1/models/churn/versions/2')).body;
+    assert.deepEqual([v2.lineage.effectiveParams.numRounds, v2.lineage.effectiveParams.learningRate], [10, 0.3]);
     assert.match(v1.body.lineage.datasetSha256, /^[0-9a-f]{64}$/);
     assert.equal(v1.body.lineage.engine, 'xgboost');
     assert.ok(v1.body.featureImportance.length > 0);
@@ -97,6 +101,38 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
         ['production', null, 1, 'ml-eng'],
       ],
     );
+  });
+
+  it('reserves the alias latest: it cannot be set, and it names the newest version', async () => {
+    const put = await trainer.request('PUT', '/v1/models/churn/aliases/latest', { version: 1 });
+    assert.equal(put.status, 400, JSON.stringify(put.body));
+    assert.deepEqual(put.body.error.details.fields.map((f: any) => f.field), ['alias']);
+    assert.match(put.body.error.message, /reserved/);
+    assert.deepEqual((await viewer.get('/v1/models/churn')).body.aliases, {}, 'nothing was set');
+
+    const latest = await viewer.get('/v1/models/churn/versions/latest');
+    assert.equal(latest.status, 200, JSON.stringify(latest.body));
+    assert.equal(latest.body.version, 2);
+    const artifact = await fetch(`${stack.url}/v1/models/churn/versions/latest/artifact`, { headers: { authorization: `Bearer ${viewer.token}`, 'accept-encoding': 'identity' } });
+    assert.equal(createHash('sha256').update(Buffer.from(await artifact.arrayBuffer())).digest('hex'), latest.body.sha256);
+    assert.equal((await viewer.get('/v1/models/nope/versions/latest')).body.error.code, 'MODEL_NOT_FOUND');
+
+    // production names v1, yet "latest" still names the newest.
+    await trainer.request('PUT', '/v1/models/churn/aliases/production', { version: 1 });
+    const records = [{ id: 'x1', age: 30, income: 52000.5, plan: 'pro', signup: '2024-03-05', active: true }];
+    assert.equal((await viewer.post('/v1/models/churn/predict', { records })).body.model.version, 1);
+    assert.equal((await viewer.post('/v1/models/churn/predict', { alias: 'latest', records })).body.model.version, 2);
+    await trainer.delete('/v1/models/churn/aliases/production');
+
+    // Nothing else may claim the name either: a study's register.alias, a schedule's promote.alias.
+    const datasetId = latest.body.lineage.datasetId;
+    const job = { datasetId, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } };
+    const study = await trainer.post('/v1/studies', { name: 'latest-study', job, searchSpace: { maxDepth: { type: 'int', low: 2, high: 3 } }, objective: { metric: 'accuracy' }, trials: 1, register: { topK: 1, alias: 'latest' } });
+    assert.equal(study.status, 400, JSON.stringify(study.body));
+    assert.deepEqual(study.body.error.details.fields.map((f: any) => f.field), ['register.alias']);
+    const schedule = await trainer.post('/v1/schedules', { name: 'latest-schedule', cron: '0 3 * * *', job, promote: { alias: 'latest', metric: 'accuracy' } });
+    assert.equal(schedule.status, 400, JSON.stringify(schedule.body));
+    assert.deepEqual(schedule.body.error.details.fields.map((f: any) => f.field), ['promote.alias']);
   });
 
   it('predicts from raw records exactly as the engine does, by version, alias or default', async () => {
@@ -174,6 +210,32 @@ describe('model registry: versions, artifacts, aliases with an audit trail', () 
     const refused = await viewer.post('/v1/models/churn/batch-predict', { datasetId: noColumns.body.id });
     assert.equal(refused.status, 400);
     assert.ok(refused.body.error.details.fields.some((f: any) => f.field === 'file.age'));
+  });
+
+  it('labels and describes a version, from its job or later', async () => {
+    const datasetId = (await viewer.get('/v1/models/churn/versions/1')).body.lineage.datasetId;
+    const job = await trainer.post('/v1/training-jobs', { name: 'labelled', datasetId, target: 'label', exclude: ['id'], model: { type: 'xgboost', params: { numRounds: 3 } }, label: 'v3.0', description: 'the March retrain' });
+    assert.equal(job.status, 201, JSON.stringify(job.body));
+    assert.deepEqual([job.body.label, job.body.description], ['v3.0', 'the March retrain']);
+    const done = await trainer.waitForJob(job.body.id);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    const version = (await viewer.get('/v1/models/labelled/versions/1')).body;
+    assert.deepEqual([version.label, version.description], ['v3.0', 'the March retrain']);
+    assert.deepEqual((await viewer.get('/v1/models/churn/versions/1')).body.label, null, 'a job without a label leaves the version without one');
+
+    const relabelled = await trainer.request('PATCH', '/v1/models/labelled/versions/1', { label: 'v3.0.1' });
+    assert.equal(relabelled.status, 200, JSON.stringify(relabelled.body));
+    assert.deepEqual([relabelled.body.label, relabelled.body.description], ['v3.0.1', 'the March retrain'], 'a field left out stays');
+    const cleared = await trainer.request('PATCH', '/v1/models/labelled/versions/1', { description: null });
+    assert.deepEqual([cleared.body.label, cleared.body.description], ['v3.0.1', null]);
+    assert.deepEqual((await viewer.get('/v1/models/labelled/versions')).body.items[0].label, 'v3.0.1');
+
+    assert.equal((await trainer.request('PATCH', '/v1/models/labelled/versions/1', {})).status, 400);
+    assert.deepEqual((await trainer.request('PATCH', '/v1/models/labelled/versions/1', { label: 'x'.repeat(101) })).body.error.details.fields.map((f: any) => f.field), ['label']);
+    assert.equal((await trainer.request('PATCH', '/v1/models/labelled/versions/9', { label: 'v9' })).body.error.code, 'MODEL_NOT_FOUND');
+    assert.equal((await viewer.request('PATCH', '/v1/models/labelled/versions/1', { label: 'mine' })).status, 403);
+    const badJob = await trainer.post('/v1/training-jobs', { datasetId, target: 'label', model: { type: 'xgboost' }, label: '' });
+    assert.deepEqual(badJob.body.error.details.fields.map((f: any) => f.field), ['label']);
   });
 
   it('hides another tenant’s models', async () => {

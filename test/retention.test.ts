@@ -28,11 +28,14 @@ describe('retention: old jobs and logs go, lineage stays', () => {
     }
   });
 
+  /** Early stopping without validation rows: accepted at submit, failed by the pipeline. */
+  const failingJob = (datasetId: string) => ({ datasetId, target: 'label', validation: { validationSize: 0 }, model: { type: 'xgboost', params: { earlyStoppingRounds: 3 } } });
+
   it('deletes expired jobs without model versions and old logs, never what lineage needs', async () => {
     const ds = await api.uploadDataset('ret', binaryCsv(150, 61));
     const kept = await api.waitForJob((await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'label', model: { type: 'xgboost', params: { numRounds: 3 } } })).body.id);
-    const oldFailed = await api.waitForJob((await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'plan', task: 'regression', model: { type: 'xgboost' } })).body.id);
-    const recentFailed = await api.waitForJob((await api.post('/v1/training-jobs', { datasetId: ds.body.id, target: 'plan', task: 'regression', model: { type: 'xgboost' } })).body.id);
+    const oldFailed = await api.waitForJob((await api.post('/v1/training-jobs', failingJob(ds.body.id))).body.id);
+    const recentFailed = await api.waitForJob((await api.post('/v1/training-jobs', failingJob(ds.body.id))).body.id);
     assert.equal(kept.status, 'completed');
     assert.equal(oldFailed.status, 'failed');
     // Age two of them past every default limit (90 days completed, 30 failed, 7 for logs).

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
 import { SAMPLE_CHURN_CSV, binaryCsv, multiclassCsv, regressionCsv } from './support/datasets';
+import { sql } from './support/sql';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 const PARAMS = {
@@ -45,6 +47,17 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
     assert.ok(job.validationMetrics, 'validation metrics recorded');
     assert.ok(job.startedAt && job.completedAt && job.durationSeconds >= 0);
 
+    // The job and its version record the params as trained: every default, and the thread count the worker chose.
+    const threads = Math.max(1, Math.floor(availableParallelism() / stack.config.cpuSlots));
+    assert.deepEqual(job.model.params, { numRounds: 60, maxDepth: 4 }, 'the request stays as it was');
+    assert.deepEqual(
+      [job.effectiveParams.numRounds, job.effectiveParams.maxDepth, job.effectiveParams.learningRate, job.effectiveParams.treeMethod, job.effectiveParams.nthread, job.effectiveParams.subsample],
+      [60, 4, 0.3, 'hist', threads, 1],
+    );
+    const lineage = (await api.get(`/v1/models/${job.modelVersion.name}/versions/1`)).body.lineage;
+    assert.deepEqual(lineage.params, { numRounds: 60, maxDepth: 4 });
+    assert.deepEqual(lineage.effectiveParams, job.effectiveParams);
+
     const series = await api.get(`/v1/training-jobs/${job.id}/metrics`);
     assert.equal(series.body.series['train.logLoss'].length, 60);
     assert.equal(series.body.series['validation.logLoss'].length, 60);
@@ -85,6 +98,12 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
       assert.ok(job.metrics.rocAuc > (type === 'lstm' ? 0.55 : 0.7), `rocAuc ${job.metrics.rocAuc}`);
       const version = (await api.get(`/v1/models/${job.modelVersion.name}/versions/${job.modelVersion.version}`)).body;
       assert.equal(version.lineage.engine, ENGINES[type]);
+      assert.deepEqual(version.lineage.params, PARAMS[type]);
+      assert.deepEqual(version.lineage.effectiveParams, job.effectiveParams);
+      assert.equal(Object.keys(job.effectiveParams).length >= Object.keys(PARAMS[type]).length + 2, true, JSON.stringify(job.effectiveParams));
+      if (type === 'mlp') assert.deepEqual([job.effectiveParams.hiddenLayers, job.effectiveParams.learningRate, job.effectiveParams.earlyStoppingRounds], [[16], 0.001, 10]);
+      if (type === 'lightgbm') assert.ok(Number.isInteger(job.effectiveParams.nthread) && job.effectiveParams.nthread >= 1, 'the thread count is recorded');
+      if (type === 'ensemble') assert.deepEqual(job.effectiveParams.members.map((m: any) => [m.type, m.params.numRounds ?? m.params.maxIterations]), [['xgboost', 20], ['linear', 100]]);
       const record = { tenure: 3, plan: 'basic', monthly_charges: null, support_tickets: 4, auto_renew: false, signup_date: '2025-01-10', region: 'mars' };
       const predicted = await api.post(`/v1/models/${job.modelVersion.name}/predict`, { records: [record] });
       assert.equal(predicted.status, 200, JSON.stringify(predicted.body));
@@ -112,6 +131,30 @@ describe('training pipeline end to end (real Temporal, real PostgreSQL, every mo
     assert.deepEqual(fields.map((f) => f.closest[0]), ['label', 'income', 'id', 'signup', 'age']);
     assert.match(fields[0].message, /closest: label/);
     assert.equal((await api.get('/v1/training-jobs?experiment=column-check')).body.total, 0, 'nothing was accepted');
+  });
+
+  it('refuses a target the task cannot learn, at submit, saying why', async () => {
+    const houses = await api.uploadDataset('target-check', regressionCsv(200, 8));
+    const submit = (body: Record<string, unknown>) => api.post('/v1/training-jobs', { datasetId: houses.body.id, experiment: 'target-check', model: { type: 'xgboost', params: { numRounds: 3 } }, ...body });
+    const continuous = await submit({ target: 'price', task: 'classification' });
+    assert.equal(continuous.status, 400, JSON.stringify(continuous.body));
+    assert.deepEqual(continuous.body.error.details.fields.map((f: any) => f.field), ['target']);
+    assert.match(continuous.body.error.message, /continuous numbers/);
+    const text = await submit({ target: 'city', task: 'regression' });
+    assert.equal(text.status, 400, JSON.stringify(text.body));
+    assert.match(text.body.error.message, /numeric target/);
+
+    // With the upload's distinct counts (here written into the row as the inspection records them), an integer
+    // column of 214 values is no set of classes; 6 room counts are.
+    await sql(stack.db.url, `update datasets set columns = (select jsonb_agg(case c->>'name' when 'rooms' then c || '{"distinct": 214}' else c end) from jsonb_array_elements(columns) c) where id = $1`, [houses.body.id]);
+    const many = await submit({ target: 'rooms', task: 'classification' });
+    assert.equal(many.status, 400, JSON.stringify(many.body));
+    assert.match(many.body.error.message, /at most 100 classes/);
+    await sql(stack.db.url, `update datasets set columns = (select jsonb_agg(case c->>'name' when 'rooms' then c || '{"distinct": 6}' else c end) from jsonb_array_elements(columns) c) where id = $1`, [houses.body.id]);
+    assert.equal((await submit({ target: 'rooms', task: 'classification' })).status, 201);
+    assert.equal((await submit({ target: 'price', task: 'regression' })).status, 201);
+    assert.equal((await submit({ target: 'city', task: 'classification' })).status, 201);
+    assert.equal((await api.get('/v1/training-jobs?experiment=target-check')).body.total, 3, 'only the three sound jobs were accepted');
   });
 
   it('fails with INSUFFICIENT_DATA when too few rows remain', async () => {

@@ -12,7 +12,7 @@ export interface Registration {
   task: Task;
   classLabels: string[] | null;
   featureSelection?: FeatureSelectionOutcome;
-  trained: { engine: string; engineVersion: string; featureImportance: { feature: string; importance: number }[]; params?: Record<string, unknown> };
+  trained: { engine: string; engineVersion: string; featureImportance: { feature: string; importance: number }[]; params?: Record<string, unknown>; effectiveParams?: Record<string, unknown> };
   evaluated: EvaluateResult;
   /** The version a non-full run built on. */
   parent?: ModelVersionRef;
@@ -21,7 +21,7 @@ export interface Registration {
 /** A model version row as registration writes it. */
 export type NewModelVersion = Pick<
   ModelVersion,
-  'tenantId' | 'name' | 'version' | 'jobId' | 'modelType' | 'task' | 'artifact' | 'plan' | 'engineModel' | 'sha256' | 'sizeBytes' | 'metrics' | 'signature' | 'featureImportance' | 'lineage' | 'createdAt'
+  'tenantId' | 'name' | 'version' | 'jobId' | 'modelType' | 'task' | 'artifact' | 'plan' | 'engineModel' | 'sha256' | 'sizeBytes' | 'metrics' | 'signature' | 'featureImportance' | 'lineage' | 'label' | 'description' | 'createdAt'
 >;
 
 /** Where model versions are recorded: the database in a worker (versionRegistry), a fake in a spec. */
@@ -96,6 +96,8 @@ function versionRow(input: StepInput, r: Registration, version: number): NewMode
     signature: modelSignature(r.plan, r.task, r.classLabels),
     featureImportance: r.trained.featureImportance,
     lineage: modelLineage(spec, r),
+    label: spec.label ?? null,
+    description: spec.description ?? null,
     createdAt: new Date(),
   };
 }
@@ -107,6 +109,7 @@ function modelLineage(spec: TrainingSpec, r: Registration): ModelLineage {
     datasetId: spec.datasetId,
     datasetSha256: r.load.datasetSha256,
     params: r.trained.params ?? spec.model.params,
+    ...(r.trained.effectiveParams ? { effectiveParams: r.trained.effectiveParams } : {}),
     codeVersion: CODE_VERSION,
     engine: r.trained.engine,
     engineVersion: r.trained.engineVersion,

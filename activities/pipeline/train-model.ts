@@ -18,6 +18,8 @@ export interface TrainedModel extends FamilyTrainResult {
   featureImportanceByName: { feature: string; importance: number }[];
   /** What the engine trained with (an ensemble_update's include the parent's members). */
   params: Record<string, unknown>;
+  /** The params as trained: defaults resolved, the thread count injected. */
+  effectiveParams: Record<string, unknown>;
 }
 
 /** What a training heartbeats: the newest checkpoint in the store, which a retry on any machine resumes from. */
@@ -42,15 +44,19 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   let reporting = false;
   let pruned = false;
   const kept: StoredObject[] = [];
+  let lastCheckpointRound = 0;
   const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
   const family = modelFamily(input.spec.model.type);
   const params = trainingParams(input.spec, parentModel);
+  const threaded = withThreads(family, params, threadsPerSlot(deps.config.cpuSlots));
+  const effectiveParams = family.resolvedParams(threaded, { hasValidation: (prepared.validation?.rows ?? 0) > 0 });
+  await ctx.jobs.setEffectiveParams(input.jobId, effectiveParams);
   const trained = await family.train({
     task: prepared.task,
     numClasses: prepared.classLabels?.length ?? 0,
     train: prepared.train,
     validation: prepared.validation,
-    params: withThreads(family, params, threadsPerSlot(deps.config.cpuSlots)),
+    params: threaded,
     ...onParent(input, parentModel),
     device: useCuda ? 'gpu' : 'cpu',
     watchMetric: input.trial?.objective?.metric,
@@ -61,6 +67,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
       ctx.progress({ checkpoint, checkpointRound: round } satisfies TrainResumePoint);
       // The previous checkpoint stays until a newer one has surely gone out in a heartbeat.
       kept.push(checkpoint);
+      lastCheckpointRound = round;
       while (kept.length > 2) await ctx.storage.delete(kept.shift()!.key);
     },
     onRound: async (e) => {
@@ -91,6 +98,16 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   // A pruned trial stops training at once; the job ends as cancelled when the study's cancellation arrives.
   if (pruned && trained.cancelled) await awaitCancellation(ctx, PRUNED_CANCEL_WAIT_MS);
   if (trained.cancelled) {
+    // Temporal says why it cancelled the attempt: only CANCELLED (a cancelled job, a pruned trial) ends the job; a
+    // stopping worker or a timed-out attempt hands the step back, to be retried from the last checkpoint.
+    const why = ctx.cancelled.reason instanceof CancelledFailure ? ctx.cancelled.reason.message : 'CANCELLED';
+    if (why === 'WORKER_SHUTDOWN' || why === 'TIMED_OUT') {
+      const checkpointed = lastCheckpointRound || ((ctx.resumeFrom as TrainResumePoint | null)?.checkpointRound ?? 0);
+      const resume = checkpointed ? `from the checkpoint at round ${checkpointed}` : 'from the start';
+      const cause = why === 'WORKER_SHUTDOWN' ? 'the worker is shutting down' : 'this attempt timed out';
+      await ctx.log('warn', `training stopped at round ${trained.rounds}: ${cause}; the step will be retried on another worker, resuming ${resume}`);
+      throw new CancelledFailure(why);
+    }
     await ctx.log('warn', `training stopped at round ${trained.rounds}: job cancelled`);
     throw new CancelledFailure('training cancelled');
   }
@@ -101,7 +118,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   const featureImportanceByName = prepared.featureNames
     .map((feature, i) => ({ feature, importance: trained.featureImportance[i] ?? 0 }))
     .sort((a, b) => b.importance - a.importance);
-  return { ...trained, featureImportanceByName, params };
+  return { ...trained, featureImportanceByName, params, effectiveParams };
 }
 
 /** The mode, parent model and frozen layers of a run that builds on a parent; nothing for a full run. */

@@ -24,6 +24,7 @@ export class FakeJobStore implements JobRecorder {
   readonly metrics: MetricValue[] = [];
   readonly outcomes: Parameters<JobStore['finalize']>[1][] = [];
   readonly modelVersions: ModelVersionRef[] = [];
+  readonly effectiveParams: Record<string, unknown>[] = [];
 
   async enterStage(_jobId: string, stage: Stage, progress: number, device?: Device): Promise<boolean> {
     if (this.outcomes.length > 0) return false;
@@ -55,6 +56,10 @@ export class FakeJobStore implements JobRecorder {
 
   async setModelVersion(_jobId: string, version: ModelVersionRef): Promise<void> {
     this.modelVersions.push(version);
+  }
+
+  async setEffectiveParams(_jobId: string, params: Record<string, unknown>): Promise<void> {
+    this.effectiveParams.push(params);
   }
 
   /** The logged messages, of one level when given. */

@@ -23,6 +23,8 @@ export interface StackOptions {
   worker?: boolean;
   config?: Partial<TrainyardConfig>;
   gpu?: GpuCapability;
+  /** A data dir that does not exist yet, so the service creates it (as on a first start). */
+  freshDataDir?: boolean;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface StackOptions {
 export async function startTestStack(options: StackOptions = {}): Promise<TestStack> {
   if (!process.env.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS must point at a Temporal server (npm test starts one)');
   const db = await createTestDatabase();
-  const dataDir = await mkdtemp(join(tmpdir(), 'trainyard-test-'));
+  const root = await mkdtemp(join(tmpdir(), 'trainyard-test-'));
+  const dataDir = options.freshDataDir ? join(root, 'data') : root;
   const adminToken = `ty_test_${randomBytes(16).toString('hex')}`;
   const config: TrainyardConfig = {
     ...loadConfig({ ...process.env, DATABASE_URL: db.url, TRAINYARD_DATA_DIR: dataDir }),
@@ -61,7 +64,7 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
       await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
       await api.close();
       await db.drop().catch(() => undefined);
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
     },
   };
   if (options.worker !== false) await stack.startWorker({}, options.gpu);

@@ -3,6 +3,8 @@ import { loadConfig } from '@trainyard/config';
 import { startWorkerRuntime } from './worker-runtime';
 
 async function main(): Promise<void> {
+  // Whatever this process writes (data dir, caches, temp files) is its owner's alone: files 0600, folders 0700.
+  process.umask(0o077);
   const config = loadConfig();
   const runtime = await startWorkerRuntime(config);
   const queues = runtime.queues.map((q) => `${q.device}×${q.slots}`).join(', ') || 'none';
@@ -11,7 +13,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing in-flight activities and stopping`);
+    console.log(`${signal}: stopping; steps still running when the grace time ends are retried on another worker (training resumes from its last checkpoint)`);
     runtime.stop().then(
       () => process.exit(0),
       (err: unknown) => {

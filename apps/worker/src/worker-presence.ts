@@ -31,16 +31,22 @@ export class BusySlots {
   }
 }
 
-/** Advertises this worker's queues, slots and busy slots in the database for /v1/stats. */
-export function startPresence(orm: MikroORM, queues: ComputeQueueSpec[], queueNameOf: (d: Device) => string, busy: BusySlots, gpuName: string | null) {
+/** What the GPU queue's row says of the GPU: its name and the families that can train on it. */
+export interface GpuAdvert {
+  name: string | null;
+  families: readonly string[];
+}
+
+/** Advertises this worker's queues, slots and busy slots in the database, for /v1/stats and for placement. */
+export function startPresence(orm: MikroORM, queues: ComputeQueueSpec[], queueNameOf: (d: Device) => string, busy: BusySlots, gpu: GpuAdvert) {
   // One process may run several worker runtimes (tests do); stopping one must not withdraw the others' rows.
   const identity = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const beat = async () => {
     for (const q of queues) {
       await orm.em.getConnection().execute(
-        `insert into worker_heartbeats (identity, task_queue, device, slots, busy, gpu_name, last_seen_at) values (?, ?, ?, ?, ?, ?, now())
-         on conflict (identity, task_queue) do update set slots = excluded.slots, busy = excluded.busy, last_seen_at = now()`,
-        [identity, queueNameOf(q.device), q.device, q.slots, busy.count(q.device), q.device === 'gpu' ? gpuName : null],
+        `insert into worker_heartbeats (identity, task_queue, device, slots, busy, gpu_name, gpu_families, last_seen_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, now())
+         on conflict (identity, task_queue) do update set slots = excluded.slots, busy = excluded.busy, gpu_families = excluded.gpu_families, last_seen_at = now()`,
+        [identity, queueNameOf(q.device), q.device, q.slots, busy.count(q.device), q.device === 'gpu' ? gpu.name : null, q.device === 'gpu' ? JSON.stringify(gpu.families) : null],
       );
     }
   };

@@ -7,7 +7,7 @@ import { openStorage } from '@trainyard/storage';
 import { createTemporalClient, createWorkerSet, type ComputeQueueSpec, type WorkerSet } from '@trainyard/temporal';
 import { createControlActivities, createPipelineActivities, createRetentionActivities, createScheduleActivities, createStudyActivities, createWebhookActivities, type GpuCapability } from '../../../activities';
 import { computeQueue } from '@trainyard/contracts';
-import { detectGpu } from './gpu-capability';
+import { detectGpu, gpuFamilies } from './gpu-capability';
 import { BusySlots, startPresence } from './worker-presence';
 
 export interface WorkerRuntime {
@@ -52,7 +52,7 @@ export async function startWorkerRuntime(config: TrainyardConfig, options: { gpu
       computeActivities: (device) => busy.track(device, pipeline),
       computeQueues: queues,
     });
-    const presence = startPresence(orm, queues, (d) => computeQueue(d, config.queuePrefix), busy, gpu.name);
+    const presence = startPresence(orm, queues, (d) => computeQueue(d, config.queuePrefix), busy, { name: gpu.name, families: await gpuFamilies(gpu) });
     const done = workers.run();
     const client = temporal;
     return {

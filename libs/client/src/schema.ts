@@ -44,7 +44,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List datasets, newest first */
+        /**
+         * List datasets, newest first
+         * @description Archived datasets are left out unless archived=true.
+         */
         get: operations["getDatasets"];
         put?: never;
         /**
@@ -69,8 +72,31 @@ export interface paths {
         get: operations["getDatasetsId"];
         put?: never;
         post?: never;
-        /** Delete a dataset no model version was trained on */
+        /**
+         * Delete a dataset no model version was trained on
+         * @description Refused with 409 DATASET_IN_USE while a model version was trained on it (its lineage needs it) or a queued or running job reads it. Delete those versions first, or archive the dataset instead.
+         */
         delete: operations["deleteDatasetsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a dataset
+         * @description Hidden from lists unless ?archived=true, refused by new jobs (400), and kept, with its file, for the lineage of the models trained on it. Archiving again changes nothing.
+         */
+        post: operations["postDatasetsIdArchive"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -104,6 +130,23 @@ export interface paths {
         get: operations["getDatasetsIdProfile"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring an archived dataset back */
+        post: operations["postDatasetsIdUnarchive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -189,7 +232,11 @@ export interface paths {
         get: operations["getModelsName"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a model and all its versions
+         * @description Refused with 409 MODEL_VERSION_IN_USE while any of its aliases is set: delete the aliases first. Objects go as for a single version.
+         */
+        delete: operations["deleteModelsName"];
         options?: never;
         head?: never;
         patch?: never;
@@ -222,7 +269,7 @@ export interface paths {
         get?: never;
         /**
          * Point an alias at a version
-         * @description Deploying a model means pointing alias production at a version.
+         * @description Deploying a model means pointing alias production at a version. `latest` is reserved (it always names the newest version) and cannot be set. A move to another version records a model.promoted event, delivered to the webhooks that listen.
          */
         put: operations["putModelsNameAliasesAlias"];
         post?: never;
@@ -297,14 +344,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a model version */
+        /**
+         * Get a model version
+         * @description `latest` in place of the number names the newest version.
+         */
         get: operations["getModelsNameVersionsVersion"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a model version
+         * @description Refused with 409 MODEL_VERSION_IN_USE while an alias points at it. Its ONNX file and preprocessing plan leave the store unless another version of the tenant has the same content. The alias audit trail and the job that trained it stay.
+         */
+        delete: operations["deleteModelsNameVersionsVersion"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set a version's label and description
+         * @description Fields left out stay as they are; null removes one.
+         */
+        patch: operations["patchModelsNameVersionsVersion"];
         trace?: never;
     };
     "/v1/models/{name}/versions/{version}/artifact": {
@@ -421,7 +479,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's job counts and the workers serving it */
+        /**
+         * The tenant's job counts and the workers serving it
+         * @description Counts are of the caller's tenant's jobs only; admins also see the bytes the tenant has stored.
+         */
         get: operations["getStats"];
         put?: never;
         post?: never;
@@ -547,12 +608,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live tokens (no secrets) */
+        /** List tokens that are not revoked, expired ones included (no secrets) */
         get: operations["getTokens"];
         put?: never;
         /**
          * Create a token
-         * @description The secret is in this answer only; it is stored hashed.
+         * @description The secret is in this answer only; it is stored hashed. An expired token answers 401 like a revoked one.
          */
         post: operations["postTokens"];
         delete?: never;
@@ -590,7 +651,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a training job
-         * @description Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit.
+         * @description Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit, and so is the target against the task: classification needs a label column with at most 100 distinct values (not continuous numbers), regression a numeric one.
          */
         post: operations["postTrainingJobs"];
         delete?: never;
@@ -742,7 +803,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events
-         * @description Deliveries are POSTs of { eventId, type, timestamp, data }, signed, retried with backoff.
+         * @description Deliveries are POSTs of { eventId, type, timestamp, data }, signed, retried with backoff. A URL with credentials, or whose host is (or resolves to) a link-local or cloud metadata address, is 400; so is a loopback or private one unless the deployment sets TRAINYARD_WEBHOOK_ALLOW_PRIVATE=true. Delivery checks the resolved address again before it connects.
          */
         post: operations["postWebhooks"];
         delete?: never;
@@ -812,7 +873,7 @@ export interface components {
          *     }
          */
         BatchPredictRequest: {
-            /** @description an alias; default production, else the latest version */
+            /** @description an alias, or latest for the newest version; default production, else the newest version */
             alias?: string;
             dataRange?: components["schemas"]["BatchPredictRange"];
             /**
@@ -943,10 +1004,22 @@ export interface components {
              */
             createdAt: string;
             /**
+             * Format: date-time
+             * @description when it stops authenticating; null: never
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            expiresAt: string | null;
+            /**
              * Format: uuid
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             id: string;
+            /**
+             * Format: date-time
+             * @description the last authenticated request, to the minute; null: never used
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            lastUsedAt: string | null;
             name: string;
             /**
              * @description the first characters of the secret, to tell tokens apart
@@ -972,10 +1045,18 @@ export interface components {
         /**
          * @example {
          *       "name": "ci-trainer",
-         *       "role": "trainer"
+         *       "role": "trainer",
+         *       "expiresInDays": 90
          *     }
          */
         CreateTokenRequest: {
+            /**
+             * Format: date-time
+             * @description when the token stops authenticating (401); default: never
+             */
+            expiresAt?: string;
+            /** @description expires this many days from now; instead of expiresAt */
+            expiresInDays?: number;
             name: string;
             /** @enum {string} */
             role: "admin" | "trainer" | "viewer";
@@ -1001,6 +1082,14 @@ export interface components {
             to: string | number | (null);
         } | null;
         Dataset: {
+            /** @description hidden from lists (unless ?archived=true) and refused by new jobs; kept for the lineage of its models */
+            archived: boolean;
+            /**
+             * Format: date-time
+             * @description ISO-8601, UTC
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            archivedAt: string | null;
             columns: components["schemas"]["Column"][];
             /**
              * Format: date-time
@@ -1417,6 +1506,10 @@ export interface components {
              */
             datasetId: string;
             datasetSha256: string;
+            /** @description the hyperparameters as trained: every default resolved, the thread count injected (absent on older versions) */
+            effectiveParams?: {
+                [key: string]: unknown;
+            };
             engine: string;
             engineVersion: string;
             featureSelection?: {
@@ -1439,7 +1532,7 @@ export interface components {
              * @enum {string}
              */
             mode?: "incremental" | "transfer" | "ensemble_update";
-            /** @description the hyperparameters the model was trained with */
+            /** @description the hyperparameters the job asked for */
             params: {
                 [key: string]: unknown;
             };
@@ -1656,6 +1749,7 @@ export interface components {
              * @example 2026-12-01T09:30:00.000Z
              */
             createdAt: string;
+            description: string | null;
             featureImportance: {
                 feature: string;
                 importance: number;
@@ -1665,6 +1759,8 @@ export interface components {
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             jobId: string;
+            /** @description a short human name, e.g. "v3.0": from its job, or set with PATCH */
+            label: string | null;
             lineage: components["schemas"]["ModelLineage"];
             /** @description test-set metrics of the job that trained it */
             metrics: {
@@ -1724,7 +1820,7 @@ export interface components {
          *     }
          */
         PredictRequest: {
-            /** @description an alias; default production, else the latest version */
+            /** @description an alias, or latest for the newest version; default production, else the newest version */
             alias?: string;
             /** @description raw feature values, exactly as in the dataset; the model applies its own preprocessing */
             records: {
@@ -1785,6 +1881,7 @@ export interface components {
              */
             datasetId?: string;
             deploy?: unknown;
+            description?: unknown;
             exclude?: string[];
             execution?: unknown;
             /** @example churn */
@@ -1792,6 +1889,7 @@ export interface components {
             features?: string[] | null;
             freezeLayers?: unknown;
             from?: unknown;
+            label?: unknown;
             mode?: unknown;
             model?: unknown;
             /** @example churn */
@@ -1902,12 +2000,18 @@ export interface components {
                 } | null;
                 /** @description whether the test metrics met the job’s deploy rule (and, for a schedule that promotes, whether the model beat the alias holder); null without either */
                 deploymentReady: boolean | null;
+                /** @description the description its model version takes */
+                description: string | null;
                 /**
                  * @description where it trained
                  * @enum {string|null}
                  */
                 device: "cpu" | "gpu" | null;
                 durationSeconds: number | null;
+                /** @description the model params as trained: every default resolved and the thread count the worker injected; null until training starts */
+                effectiveParams: {
+                    [key: string]: unknown;
+                } | null;
                 error: {
                     /** @enum {string} */
                     code: "DATASET_INVALID" | "DATASET_NOT_FOUND" | "TARGET_COLUMN_MISSING" | "INVALID_HYPERPARAMETERS" | "INSUFFICIENT_DATA" | "GPU_UNAVAILABLE" | "ONNX_PARITY_FAILED" | "ARTIFACT_CORRUPT" | "TRAINING_FAILED" | "TIMEOUT" | "INTERNAL";
@@ -1941,6 +2045,8 @@ export interface components {
                  * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
                  */
                 id: string;
+                /** @description the label its model version takes */
+                label: string | null;
                 /** @description test-set metrics */
                 metrics: ({
                     accuracy?: number | null;
@@ -2171,8 +2277,16 @@ export interface components {
             failedLast24h: number;
             queued: number;
             running: number;
+            /** @description admins only: bytes the tenant has stored, from the registry */
+            storage?: {
+                /** @description the tenant's dataset files */
+                datasetsBytes: number;
+                /** @description the tenant's model files (ONNX, preprocessing plan, engine model), each distinct object once */
+                modelsBytes: number;
+            };
             /** @description completed / (completed + failed) over 24 h; null without either */
             successRate: number | null;
+            /** @description live workers by task queue; workers serve every tenant */
             workers: {
                 busy: number;
                 /** @enum {string} */
@@ -2348,10 +2462,22 @@ export interface components {
                  */
                 createdAt: string;
                 /**
+                 * Format: date-time
+                 * @description when it stops authenticating; null: never
+                 * @example 2026-12-01T09:30:00.000Z
+                 */
+                expiresAt: string | null;
+                /**
                  * Format: uuid
                  * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
                  */
                 id: string;
+                /**
+                 * Format: date-time
+                 * @description the last authenticated request, to the minute; null: never used
+                 * @example 2026-12-01T09:30:00.000Z
+                 */
+                lastUsedAt: string | null;
                 name: string;
                 /**
                  * @description the first characters of the secret, to tell tokens apart
@@ -2417,10 +2543,22 @@ export interface components {
              */
             createdAt: string;
             /**
+             * Format: date-time
+             * @description when it stops authenticating; null: never
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            expiresAt: string | null;
+            /**
              * Format: uuid
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             id: string;
+            /**
+             * Format: date-time
+             * @description the last authenticated request, to the minute; null: never used
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            lastUsedAt: string | null;
             name: string;
             /**
              * @description the first characters of the secret, to tell tokens apart
@@ -2480,12 +2618,18 @@ export interface components {
             } | null;
             /** @description whether the test metrics met the job’s deploy rule (and, for a schedule that promotes, whether the model beat the alias holder); null without either */
             deploymentReady: boolean | null;
+            /** @description the description its model version takes */
+            description: string | null;
             /**
              * @description where it trained
              * @enum {string|null}
              */
             device: "cpu" | "gpu" | null;
             durationSeconds: number | null;
+            /** @description the model params as trained: every default resolved and the thread count the worker injected; null until training starts */
+            effectiveParams: {
+                [key: string]: unknown;
+            } | null;
             error: {
                 /** @enum {string} */
                 code: "DATASET_INVALID" | "DATASET_NOT_FOUND" | "TARGET_COLUMN_MISSING" | "INVALID_HYPERPARAMETERS" | "INSUFFICIENT_DATA" | "GPU_UNAVAILABLE" | "ONNX_PARITY_FAILED" | "ARTIFACT_CORRUPT" | "TRAINING_FAILED" | "TIMEOUT" | "INTERNAL";
@@ -2519,6 +2663,8 @@ export interface components {
              * @example 6f1c0a52-3f43-4d59-9a4e-0c2b6c1f7d11
              */
             id: string;
+            /** @description the label its model version takes */
+            label: string | null;
             /** @description test-set metrics */
             metrics: ({
                 accuracy?: number | null;
@@ -2668,6 +2814,11 @@ export interface components {
             datasetId: string;
             deploy?: components["schemas"]["DeployRule"];
             /**
+             * @description a description the registered model version carries
+             * @default null
+             */
+            description: string | null;
+            /**
              * @description columns never used as features
              * @default []
              * @example [
@@ -2698,6 +2849,12 @@ export interface components {
              */
             freezeLayers: number;
             from?: components["schemas"]["ParentModel"];
+            /**
+             * @description a label the registered model version carries, e.g. "v3.0"
+             * @default null
+             * @example v3.0
+             */
+            label: string | null;
             /**
              * @description full: from scratch; incremental (xgboost, lightgbm): more boosting rounds on the parent’s trees, on this data; transfer (mlp, lstm): start from the parent’s weights (a new output layer when the classes differ); ensemble_update (ensemble): model.params.members are trained on this data and join the parent’s members. Every mode but full needs `from` and encodes the data with the parent’s preprocessing plan
              * @default full
@@ -2759,6 +2916,21 @@ export interface components {
             /** @enum {string} */
             status: "running" | "completed" | "pruned" | "failed";
             value: number | null;
+        };
+        /**
+         * @example {
+         *       "label": "v3.0",
+         *       "description": "retrained on the March data"
+         *     }
+         */
+        UpdateVersionRequest: {
+            /** @description null removes it */
+            description?: string | null;
+            /**
+             * @description null removes it
+             * @example v3.0
+             */
+            label?: string | null;
         };
         /**
          * @description How rows are split for testing and validation.
@@ -2988,6 +3160,8 @@ export interface operations {
     getDatasets: {
         parameters: {
             query?: {
+                /** @description true: archived datasets are listed too */
+                archived?: "true" | "false";
                 /** @description only versions of this name */
                 name?: string;
                 /** @description page number, from 1 */
@@ -3357,6 +3531,100 @@ export interface operations {
             };
         };
     };
+    postDatasetsIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the archived dataset */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is malformed; details.fields names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: No bearer token, or one that is not valid or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The token's role (or tenant) may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DATASET_NOT_FOUND: No dataset with this id in the caller's tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body or uploaded file is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The Content-Type, Content-Encoding or charset is not one this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: An unexpected error; the body carries no stack trace. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDatasetsIdPreview: {
         parameters: {
             query?: {
@@ -3499,6 +3767,100 @@ export interface operations {
             };
             /** @description DATASET_NOT_FOUND: No dataset with this id in the caller's tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: An unexpected error; the body carries no stack trace. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDatasetsIdUnarchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the dataset */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is malformed; details.fields names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: No bearer token, or one that is not valid or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The token's role (or tenant) may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DATASET_NOT_FOUND: No dataset with this id in the caller's tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body or uploaded file is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The Content-Type, Content-Encoding or charset is not one this route takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3855,6 +4217,107 @@ export interface operations {
             };
             /** @description MODEL_NOT_FOUND: No such model, version or alias in the caller's tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: An unexpected error; the body carries no stack trace. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteModelsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: The request is malformed; details.fields names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: No bearer token, or one that is not valid or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The token's role (or tenant) may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODEL_NOT_FOUND: No such model, version or alias in the caller's tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODEL_VERSION_IN_USE: An alias points at the model version. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body or uploaded file is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The Content-Type, Content-Encoding or charset is not one this route takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4482,7 +4945,8 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
-                version: number;
+                /** @description a version number, or latest for the newest */
+                version: "latest" | number;
             };
             cookie?: never;
         };
@@ -4553,13 +5017,215 @@ export interface operations {
             };
         };
     };
-    getModelsNameVersionsVersionArtifact: {
+    deleteModelsNameVersionsVersion: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 name: string;
                 version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: The request is malformed; details.fields names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: No bearer token, or one that is not valid or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The token's role (or tenant) may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODEL_NOT_FOUND: No such model, version or alias in the caller's tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODEL_VERSION_IN_USE: An alias points at the model version. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body or uploaded file is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The Content-Type, Content-Encoding or charset is not one this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: An unexpected error; the body carries no stack trace. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchModelsNameVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description the version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersion"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is malformed; details.fields names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: No bearer token, or one that is not valid or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The token's role (or tenant) may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODEL_NOT_FOUND: No such model, version or alias in the caller's tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body or uploaded file is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The Content-Type, Content-Encoding or charset is not one this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: An unexpected error; the body carries no stack trace. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getModelsNameVersionsVersionArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description a version number, or latest for the newest */
+                version: "latest" | number;
             };
             cookie?: never;
         };

@@ -48,6 +48,8 @@ export interface TrainyardConfig {
   keepJobObjects: boolean;
   /** Decoded prepared data a worker keeps for the trials of a study. */
   preparedCacheBytes: number;
+  /** Webhooks may target loopback and private addresses (link-local and metadata ones never); see webhook-targets. */
+  webhookAllowPrivate: boolean;
 }
 
 /** A configuration value that cannot be used. */
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     storeWaitSeconds: int(env, 'TRAINYARD_STORE_WAIT_SECONDS', 900, 0),
     keepJobObjects: flag(env, 'TRAINYARD_KEEP_JOB_OBJECTS'),
     preparedCacheBytes: int(env, 'TRAINYARD_PREPARED_CACHE_BYTES', 512 * 1024 ** 2, 0),
+    webhookAllowPrivate: flag(env, 'TRAINYARD_WEBHOOK_ALLOW_PRIVATE'),
   };
 }
 

@@ -1,2 +1,3 @@
 export * from './config';
 export * from './data-paths';
+export * from './webhook-targets';

@@ -81,6 +81,8 @@ export interface TrainResult {
   featureImportance: { feature: string; importance: number }[];
   /** The params the engine trained with, when they are not the job's own (an ensemble_update's include the parent's members). */
   params?: Record<string, unknown>;
+  /** The params as trained: defaults resolved, the thread count injected (absent from results of older workers). */
+  effectiveParams?: Record<string, unknown>;
 }
 
 export interface EvaluateResult {

@@ -158,6 +158,9 @@ export interface TrainingSpec {
   freezeLayers?: number;
   dataRange?: DataRangeSpec | null;
   deploy?: DeployRule | null;
+  /** A short name and a description the registered version carries (absent on jobs submitted before them). */
+  label?: string | null;
+  description?: string | null;
 }
 
 export interface TrainingWorkflowInput {

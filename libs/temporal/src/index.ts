@@ -1,2 +1,3 @@
 export * from './temporal-client';
 export * from './worker-factory';
+export * from './event-delivery';

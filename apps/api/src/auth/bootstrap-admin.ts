@@ -38,7 +38,7 @@ export async function bootstrapAdmin(em: EntityManager, config: TrainyardConfig)
   const secret = newTokenSecret();
   em.create(ApiToken, { tenantId: tenant.id, name: 'bootstrap-admin', role: 'admin', tokenHash: hashToken(secret), prefix: displayPrefix(secret), createdAt: new Date() });
   await em.flush();
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await writeFile(join(config.dataDir, ADMIN_TOKEN_FILE), secret + '\n', { mode: 0o600 });
   return { tenant, generatedToken: secret };
 }

@@ -8,6 +8,8 @@ export interface Principal {
   tenantName: string;
   role: Role;
   name: string;
+  /** Epoch milliseconds after which the token no longer authenticates; null never. */
+  expiresAt: number | null;
 }
 
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

@@ -6,11 +6,12 @@ import { AuthFailureLimiter } from '../auth/auth-failure-limiter';
 import { AUTH_LIMITER } from '../auth/auth.guard';
 import { PrincipalCache } from '../auth/principal-cache';
 import { CONFIG, STORAGE, TEMPORAL_CLIENT } from '../config.token';
+import { EventPublisher } from '../events/event-publisher';
 import { ModelVersionLookups } from '../serving/model-version-lookups';
 import { CHECK_RESPONSES } from './endpoint.interceptor';
 import { IdempotencyService } from './idempotency.service';
 
-/** What every feature module may inject: configuration, the Temporal client, the storage layer, idempotency and the lookup caches. */
+/** What every feature module may inject: configuration, the Temporal client, the storage layer, idempotency, the lookup caches and the event publisher. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -24,6 +25,7 @@ export class CommonModule {
       PrincipalCache,
       ModelVersionLookups,
       IdempotencyService,
+      EventPublisher,
     ];
     return { module: CommonModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }

@@ -5,7 +5,7 @@ import { MinRole, Public } from '../auth/roles.decorator';
 import type { ErrorCode, Resource } from './error-codes';
 import { IdParams, PageQuery, pageOf } from './schemas';
 
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * One route's whole contract: where it lives, who may call it, the schemas of its path parameters, query, body and
@@ -92,7 +92,7 @@ export const ENDPOINT_KEY = 'trainyard:endpoint';
 /** Every spec that a handler was mapped with, in declaration order: the OpenAPI document's source. */
 export const ENDPOINTS: EndpointSpec[] = [];
 
-const METHODS: Record<Method, RequestMethod> = { get: RequestMethod.GET, post: RequestMethod.POST, put: RequestMethod.PUT, delete: RequestMethod.DELETE };
+const METHODS: Record<Method, RequestMethod> = { get: RequestMethod.GET, post: RequestMethod.POST, put: RequestMethod.PUT, patch: RequestMethod.PATCH, delete: RequestMethod.DELETE };
 
 /** Maps a handler to `spec`: method, path, success status and least role all come from the spec. */
 export function Endpoint(spec: EndpointSpec): MethodDecorator {

@@ -13,7 +13,18 @@ export const Name = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-", up to 128 characters')
   .meta({ example: 'churn' });
 
-export const AliasName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, "_" and "-", starting with a letter').meta({ example: 'production' });
+/** Always names a model's newest version: no alias may be called so. */
+export const LATEST = 'latest';
+
+export const AliasName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, "_" and "-", starting with a letter')
+  .refine((alias) => alias !== LATEST, `"${LATEST}" is reserved: it always names the newest version`)
+  .meta({ example: 'production' });
+
+/** What a model version may carry besides its number: a short label (e.g. "v3.0") and a description. */
+export const VersionLabel = z.string('must be a string of 1 to 100 characters').trim().min(1, 'must be a string of 1 to 100 characters').max(100, 'must be a string of 1 to 100 characters').meta({ example: 'v3.0' });
+export const VersionDescription = z.string('must be a string of at most 2000 characters').max(2000, 'must be a string of at most 2000 characters');
 
 export const Timestamp = z.string().meta({ format: 'date-time', description: 'ISO-8601, UTC', example: '2026-12-01T09:30:00.000Z' });
 

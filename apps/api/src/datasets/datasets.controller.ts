@@ -2,7 +2,7 @@ import { Controller, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Endpoint, In, type Input } from '../common/endpoint';
-import { deleteDataset, getDataset, listDatasets, previewDataset, uploadDataset } from './datasets.dto';
+import { archiveDataset, deleteDataset, getDataset, listDatasets, previewDataset, unarchiveDataset, uploadDataset } from './datasets.dto';
 import { DatasetsService } from './datasets.service';
 
 @Controller()
@@ -32,5 +32,15 @@ export class DatasetsController {
   @Endpoint(deleteDataset)
   remove(@In() { params }: Input<typeof deleteDataset>) {
     return this.datasets.remove(params.id);
+  }
+
+  @Endpoint(archiveDataset)
+  archive(@In() { params }: Input<typeof archiveDataset>) {
+    return this.datasets.setArchived(params.id, true);
+  }
+
+  @Endpoint(unarchiveDataset)
+  unarchive(@In() { params }: Input<typeof unarchiveDataset>) {
+    return this.datasets.setArchived(params.id, false);
   }
 }

@@ -45,6 +45,8 @@ export const DatasetDto = z
     sizeBytes: z.number().int(),
     createdBy: z.string(),
     createdAt: Timestamp,
+    archived: z.boolean().meta({ description: 'hidden from lists (unless ?archived=true) and refused by new jobs; kept for the lineage of its models' }),
+    archivedAt: Timestamp.nullable(),
   })
   .meta({ id: 'Dataset' });
 export type DatasetDto = z.output<typeof DatasetDto>;
@@ -75,7 +77,11 @@ export const listDatasets = listEndpoint({
   path: '/v1/datasets',
   tag,
   summary: 'List datasets, newest first',
-  query: PageQuery.extend({ name: queryText('only versions of this name', Name) }),
+  description: 'Archived datasets are left out unless archived=true.',
+  query: PageQuery.extend({
+    name: queryText('only versions of this name', Name),
+    archived: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['true', 'false'], 'must be true or false').default('false')).transform((v) => v === 'true').meta({ description: 'true: archived datasets are listed too' }),
+  }),
   item: DatasetDto,
 });
 
@@ -100,10 +106,39 @@ export const deleteDataset = byIdEndpoint({
   path: '/v1/datasets/{id}',
   tag,
   summary: 'Delete a dataset no model version was trained on',
+  description:
+    'Refused with 409 DATASET_IN_USE while a model version was trained on it (its lineage needs it) or a queued or running job reads it. Delete those versions first, or archive the dataset instead.',
   role: 'trainer',
   resource: 'DATASET',
   status: 204,
   responseDescription: 'deleted',
   response: null,
   errors: ['DATASET_IN_USE'],
+});
+
+export const archiveDataset = byIdEndpoint({
+  method: 'post',
+  path: '/v1/datasets/{id}/archive',
+  tag,
+  summary: 'Archive a dataset',
+  description: 'Hidden from lists unless ?archived=true, refused by new jobs (400), and kept, with its file, for the lineage of the models trained on it. Archiving again changes nothing.',
+  role: 'trainer',
+  resource: 'DATASET',
+  status: 200,
+  responseDescription: 'the archived dataset',
+  response: DatasetDto,
+  errors: [],
+});
+
+export const unarchiveDataset = byIdEndpoint({
+  method: 'post',
+  path: '/v1/datasets/{id}/unarchive',
+  tag,
+  summary: 'Bring an archived dataset back',
+  role: 'trainer',
+  resource: 'DATASET',
+  status: 200,
+  responseDescription: 'the dataset',
+  response: DatasetDto,
+  errors: [],
 });

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { TrainyardConfig } from '@trainyard/config';
-import { Dataset, ModelVersion, datasetObject } from '@trainyard/db';
+import { Dataset, ModelVersion, TrainingJob, datasetObject } from '@trainyard/db';
 import { previewDataset, wholeRecords, type DatasetPreview } from '@trainyard/ml';
 import { objectKeys, type Storage } from '@trainyard/storage';
 import type { Principal } from '../auth/principal';
@@ -30,6 +30,8 @@ export function toDatasetDto(d: Dataset): DatasetDto {
     sizeBytes: d.sizeBytes,
     createdBy: d.createdBy,
     createdAt: d.createdAt.toISOString(),
+    archived: d.archivedAt !== null,
+    archivedAt: d.archivedAt?.toISOString() ?? null,
   };
 }
 
@@ -113,9 +115,9 @@ export class DatasetsService {
     return (await this.em.fork().count(Dataset, { storageKey })) > 0;
   }
 
-  async list(query: PageQuery & { name?: string }): Promise<Page<DatasetDto>> {
+  async list(query: PageQuery & { name?: string; archived: boolean }): Promise<Page<DatasetDto>> {
     const page = pageWindow(query);
-    const where = query.name ? { name: query.name } : {};
+    const where = { ...(query.name ? { name: query.name } : {}), ...(query.archived ? {} : { archivedAt: null }) };
     const [items, total] = await this.em.findAndCount(Dataset, where, { orderBy: { createdAt: 'desc', version: 'desc' }, limit: page.pageSize, offset: page.offset });
     return { items: items.map(toDatasetDto), total, page: page.page, pageSize: page.pageSize };
   }
@@ -174,16 +176,33 @@ export class DatasetsService {
     }
   }
 
+  /**
+   * Deletes a dataset nothing needs: no model version's lineage names it and no queued or running job reads it.
+   * Otherwise 409 DATASET_IN_USE, naming what holds it; archiving hides such a dataset instead.
+   */
   async remove(id: string): Promise<void> {
     const dataset = await this.get(id);
     const users = await this.em.find(ModelVersion, { lineage: { datasetId: id } }, { fields: ['name', 'version'], limit: 10 });
     if (users.length) {
-      throw new ApiError('DATASET_IN_USE', `model versions were trained on this dataset: ${users.map((m) => `${m.name} v${m.version}`).join(', ')}`, {
+      throw new ApiError('DATASET_IN_USE', `model versions were trained on this dataset: ${users.map((m) => `${m.name} v${m.version}`).join(', ')}; delete them, or archive the dataset`, {
         modelVersions: users.map((m) => ({ name: m.name, version: m.version })),
       });
+    }
+    const readers = await this.em.find(TrainingJob, { datasetId: id, status: { $in: ['queued', 'running'] } }, { fields: ['id'], limit: 10 });
+    if (readers.length) {
+      throw new ApiError('DATASET_IN_USE', `jobs that have not finished read this dataset: ${readers.map((j) => j.id).join(', ')}`, { jobs: readers.map((j) => j.id) });
     }
     await this.em.removeAndFlush(dataset);
     // The row goes first: a file without a row is swept by retention, a row without its file would fail jobs.
     await this.storage.delete(dataset.storageKey).catch(() => undefined);
+  }
+
+  async setArchived(id: string, archived: boolean): Promise<DatasetDto> {
+    const dataset = await this.get(id);
+    if (archived !== (dataset.archivedAt !== null)) {
+      dataset.archivedAt = archived ? new Date() : null;
+      await this.em.flush();
+    }
+    return toDatasetDto(dataset);
   }
 }

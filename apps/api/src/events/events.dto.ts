@@ -63,7 +63,8 @@ export const createWebhook = createEndpoint({
   path: '/v1/webhooks',
   tag: 'events',
   summary: 'Subscribe a URL to events',
-  description: 'Deliveries are POSTs of { eventId, type, timestamp, data }, signed, retried with backoff.',
+  description:
+    'Deliveries are POSTs of { eventId, type, timestamp, data }, signed, retried with backoff. A URL with credentials, or whose host is (or resolves to) a link-local or cloud metadata address, is 400; so is a loopback or private one unless the deployment sets TRAINYARD_WEBHOOK_ALLOW_PRIVATE=true. Delivery checks the resolved address again before it connects.',
   role: 'admin',
   body: WebhookRequest,
   responseDescription: 'the webhook (without its secret)',

@@ -55,3 +55,46 @@ export function checkJobColumns(spec: ParsedJobRequest['spec'], dataset: Pick<Da
   }
   if (errors.length) throw validationFailed(errors);
 }
+
+/** More distinct target values than this are not classes but a quantity (or an identifier). */
+export const MAX_CLASSES = 100;
+
+/** A column as the upload's inspection describes it; `distinct` (exact up to 1000, null above) is absent on older uploads. */
+type TargetColumn = Dataset['columns'][number] & { distinct?: number | null };
+
+/**
+ * A target the task cannot learn from is refused at submit with the reason, instead of a job that trains something
+ * useless (a continuous column as hundreds of classes) or fails later: classification needs labels, at most
+ * MAX_CLASSES of them; regression needs numbers. Without a distinct count only the column type decides.
+ */
+export function checkTargetForTask(spec: ParsedJobRequest['spec'], dataset: Pick<Dataset, 'name' | 'columns'>, prefix = ''): void {
+  const column = dataset.columns.find((c) => c.name === spec.target) as TargetColumn | undefined;
+  if (!column) return;
+  const problem = targetProblem(spec.task, column);
+  if (problem) throw validationFailed([{ field: `${prefix}target`, message: `${spec.target} (${column.type}${countOf(column)} in ${dataset.name}): ${problem}` }]);
+}
+
+function targetProblem(task: ParsedJobRequest['spec']['task'], column: TargetColumn): string | null {
+  const distinct = column.distinct;
+  const tooMany = distinct === null || (distinct !== undefined && distinct > MAX_CLASSES);
+  if (task === 'regression') {
+    return column.type === 'string' ? 'regression needs a numeric target, and this column holds text; use task classification for labels' : null;
+  }
+  if (task === 'classification') {
+    if (column.type === 'datetime') return 'classification needs labels, and this column holds timestamps';
+    // A float column with two values (0.0 / 1.0) is a binary label; any other is a measurement.
+    if (column.type === 'number' && !(distinct !== undefined && distinct !== null && distinct <= 2)) {
+      return 'classification needs labels, and this column holds continuous numbers; use task regression, or bin the values into classes first';
+    }
+  }
+  // Inferred tasks learn text targets as classes: an identifier-like text column would make one class per row.
+  if ((task === 'classification' || (task === null && column.type === 'string')) && tooMany) {
+    return `classification learns at most ${MAX_CLASSES} classes, and this column has more distinct values; use task regression for a quantity, or choose a label column`;
+  }
+  return null;
+}
+
+function countOf(column: TargetColumn): string {
+  if (column.distinct === undefined) return '';
+  return column.distinct === null ? ', over 1000 distinct values' : `, ${column.distinct} distinct values`;
+}

@@ -38,6 +38,7 @@ describe('TrainingJobRequest', () => {
     assert.deepEqual(spec.exclude, []);
     assert.deepEqual(spec.preprocessing, { timeFeatures: null, featureSelection: null, classWeights: null, oversample: false });
     assert.equal(spec.features, null);
+    assert.deepEqual([spec.label, spec.description], [null, null]);
     assert.deepEqual(tags, {});
     assert.equal(notes, null);
   });

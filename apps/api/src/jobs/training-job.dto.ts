@@ -16,7 +16,7 @@ import { availableModelTypes, modelFamily, modelParamNames, validateEnsemblePara
 import { z } from 'zod';
 import { byIdEndpoint, createEndpoint, endpoint, listEndpoint } from '../common/endpoint';
 import { checkMode, DataRangeDto, DeployDto, ParentModelDto, TASK_METRICS } from './training-job-options.dto';
-import { JsonObject, Name, PageQuery, Timestamp, Uuid, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
+import { JsonObject, Name, PageQuery, Timestamp, Uuid, VersionDescription, VersionLabel, queryEnum, queryInt, queryText, sortQuery } from '../common/schemas';
 
 /** The graph adds one NaN row per lag step and one Add per window step: bounds keep exported models small. */
 const MAX_LAG = 1000;
@@ -189,6 +189,8 @@ export const TrainingJobRequest = z
     freezeLayers: z.number().int('must be an integer from 0 to 100').min(0, 'must be an integer from 0 to 100').max(100, 'must be an integer from 0 to 100').default(0).meta({ description: 'transfer: how many of the parent network’s first layers keep their weights (mlp: hidden layers; lstm: 1 is the LSTM layer)' }),
     dataRange: DataRangeDto.nullable().default(null),
     deploy: DeployDto.nullable().default(null),
+    label: VersionLabel.nullable().default(null).meta({ description: 'a label the registered model version carries, e.g. "v3.0"' }),
+    description: VersionDescription.nullable().default(null).meta({ description: 'a description the registered model version carries' }),
   })
   .superRefine((b, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -235,6 +237,8 @@ export const TrainingJobRequest = z
         freezeLayers: b.freezeLayers,
         dataRange: b.dataRange,
         deploy: b.deploy,
+        label: b.label,
+        description: b.description,
       },
       tags: b.tags,
       notes: b.notes,
@@ -274,6 +278,8 @@ export const RetryRequest = z
     freezeLayers: z.unknown().optional(),
     dataRange: z.unknown().optional(),
     deploy: z.unknown().optional(),
+    label: z.unknown().optional(),
+    description: z.unknown().optional(),
   })
   .meta({
     id: 'RetryRequest',
@@ -314,6 +320,7 @@ export const TrainingJobDto = z
     progress: z.number().min(0).max(1).meta({ description: '0..1, rises monotonically while running' }),
     priority: z.enum(PRIORITIES),
     model: z.strictObject({ type: z.enum(MODEL_TYPES), params: JsonObject }),
+    effectiveParams: JsonObject.nullable().meta({ description: 'the model params as trained: every default resolved and the thread count the worker injected; null until training starts' }),
     datasetId: Uuid,
     target: z.string(),
     task: z.enum(TASKS).nullable(),
@@ -346,6 +353,8 @@ export const TrainingJobDto = z
     temporalUrl: z.string().nullable().meta({ description: "the run's page in the Temporal UI, when the deployment sets TRAINYARD_TEMPORAL_UI_URL" }),
     tags: z.record(z.string(), z.string()),
     notes: z.string().nullable(),
+    label: z.string().nullable().meta({ description: 'the label its model version takes' }),
+    description: z.string().nullable().meta({ description: 'the description its model version takes' }),
     createdBy: z.string().meta({ description: 'the name of the token that submitted it' }),
     createdAt: Timestamp,
     startedAt: Timestamp.nullable(),
@@ -436,7 +445,8 @@ export const createJob = createEndpoint({
   path: '/v1/training-jobs',
   tag,
   summary: 'Submit a training job',
-  description: 'Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit.',
+  description:
+    'Column names (target, features, exclude, validation.timeColumn, preprocessing.timeFeatures.columns) are checked against the dataset at submit, and so is the target against the task: classification needs a label column with at most 100 distinct values (not continuous numbers), regression a numeric one.',
   role: 'trainer',
   body: TrainingJobRequest,
   responseDescription: 'the queued job',

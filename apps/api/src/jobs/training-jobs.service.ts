@@ -12,7 +12,7 @@ import { zodFieldErrors } from '../common/endpoint.interceptor';
 import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { pageWindow, type Page } from '../common/schemas';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
-import { checkJobColumns } from './job-columns';
+import { checkJobColumns, checkTargetForTask } from './job-columns';
 import { checkParent } from './job-parent';
 import { toJobDto } from './training-job.mapper';
 import { temporalWorkflowUrl } from '../common/temporal-link';
@@ -41,11 +41,15 @@ export class TrainingJobsService {
     return this.idempotency.run({ route: 'POST /v1/training-jobs', key, hash: requestHash(body) }, async () => new WithStatus(201, await this.create(principal, request)));
   }
 
-  /** The job's dataset, and the spec with its default name, after checking every column it names. */
+  /** The job's dataset, and the spec with its default name, after checking every column it names and its target. */
   async resolveSpec(request: ParsedJobRequest, fieldPrefix = ''): Promise<TrainingSpec> {
     const dataset = await this.em.findOne(Dataset, { id: request.spec.datasetId });
     if (!dataset) throw notFound('DATASET', request.spec.datasetId);
+    if (dataset.archivedAt) {
+      throw validationFailed([{ field: `${fieldPrefix}datasetId`, message: `dataset ${dataset.name} v${dataset.version} is archived: unarchive it (POST /v1/datasets/${dataset.id}/unarchive) to train on it` }]);
+    }
     checkJobColumns(request.spec, dataset, fieldPrefix);
+    checkTargetForTask(request.spec, dataset, fieldPrefix);
     await checkParent(this.em, request.spec, dataset, fieldPrefix);
     return { ...request.spec, name: request.spec.name ?? `${dataset.name}-${request.spec.model.type}` };
   }

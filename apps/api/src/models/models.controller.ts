@@ -4,7 +4,8 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Endpoint, In, type Input } from '../common/endpoint';
 import { BatchPredictService } from '../serving/batch-predict.service';
 import { PredictService } from '../serving/predict.service';
-import { aliasEvents, batchPredict, deleteAlias, getArtifact, getModel, getVersion, listModels, listVersions, predict, setAlias } from './models.dto';
+import { aliasEvents, batchPredict, deleteAlias, deleteModel, deleteVersion, getArtifact, getModel, getVersion, listModels, listVersions, predict, setAlias, updateVersion } from './models.dto';
+import { ModelDeletion } from './model-deletion';
 import { ModelsService } from './models.service';
 
 @Controller()
@@ -13,6 +14,7 @@ export class ModelsController {
     private readonly models: ModelsService,
     private readonly predictor: PredictService,
     private readonly batch: BatchPredictService,
+    private readonly deletion: ModelDeletion,
   ) {}
 
   @Endpoint(listModels)
@@ -33,6 +35,11 @@ export class ModelsController {
   @Endpoint(getVersion)
   version(@In() { params }: Input<typeof getVersion>) {
     return this.models.versionResponse(params.name, params.version);
+  }
+
+  @Endpoint(updateVersion)
+  updateVersion(@In() { params, body }: Input<typeof updateVersion>) {
+    return this.models.updateVersion(params.name, params.version, body);
   }
 
   @Endpoint(getArtifact)
@@ -63,5 +70,15 @@ export class ModelsController {
   @Endpoint(deleteAlias)
   deleteAlias(@CurrentPrincipal() principal: Principal, @In() { params }: Input<typeof deleteAlias>) {
     return this.models.deleteAlias(principal, params.name, params.alias);
+  }
+
+  @Endpoint(deleteVersion)
+  deleteVersion(@CurrentPrincipal() principal: Principal, @In() { params }: Input<typeof deleteVersion>) {
+    return this.deletion.deleteVersion(principal, params.name, params.version);
+  }
+
+  @Endpoint(deleteModel)
+  deleteModel(@CurrentPrincipal() principal: Principal, @In() { params }: Input<typeof deleteModel>) {
+    return this.deletion.deleteModel(principal, params.name);
   }
 }

@@ -1,7 +1,7 @@
 import { MODEL_TYPES, TASKS } from '@trainyard/contracts';
 import { z } from 'zod';
 import { endpoint, listEndpoint } from '../common/endpoint';
-import { JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
+import { JsonObject, LATEST, Name, Timestamp, Uuid, VersionDescription, VersionLabel } from '../common/schemas';
 
 const ModelRef = z.strictObject({ name: z.string(), version: z.number().int() });
 
@@ -30,7 +30,8 @@ const LineageDto = z
   .looseObject({
     datasetId: Uuid,
     datasetSha256: z.string(),
-    params: JsonObject.meta({ description: 'the hyperparameters the model was trained with' }),
+    params: JsonObject.meta({ description: 'the hyperparameters the job asked for' }),
+    effectiveParams: JsonObject.optional().meta({ description: 'the hyperparameters as trained: every default resolved, the thread count injected (absent on older versions)' }),
     codeVersion: z.string(),
     engine: z.string(),
     engineVersion: z.string(),
@@ -54,6 +55,8 @@ export const ModelVersionDto = z
   .strictObject({
     name: z.string(),
     version: z.number().int(),
+    label: z.string().nullable().meta({ description: 'a short human name, e.g. "v3.0": from its job, or set with PATCH' }),
+    description: z.string().nullable(),
     jobId: Uuid,
     modelType: z.enum(MODEL_TYPES),
     task: z.enum(TASKS),
@@ -68,6 +71,14 @@ export const ModelVersionDto = z
   })
   .meta({ id: 'ModelVersion' });
 export type ModelVersionDto = z.output<typeof ModelVersionDto>;
+
+export const UpdateVersionRequest = z
+  .strictObject({
+    label: VersionLabel.nullable().optional().meta({ description: 'null removes it' }),
+    description: VersionDescription.nullable().optional().meta({ description: 'null removes it' }),
+  })
+  .refine((b) => b.label !== undefined || b.description !== undefined, { message: 'give label, description or both', path: ['label'] })
+  .meta({ id: 'UpdateVersionRequest', example: { label: 'v3.0', description: 'retrained on the March data' } });
 
 export const AliasMoveDto = z
   .strictObject({ name: z.string(), alias: z.string(), version: z.number().int(), previousVersion: z.number().int().nullable(), updatedBy: z.string(), updatedAt: Timestamp })
@@ -87,7 +98,7 @@ export const SetAliasRequest = z
 
 const Selector = {
   version: z.number('must be an integer').int('must be an integer').min(1).optional().meta({ description: 'a version number' }),
-  alias: z.string('must be a string').max(63).optional().meta({ description: 'an alias; default production, else the latest version' }),
+  alias: z.string('must be a string').max(63).optional().meta({ description: 'an alias, or latest for the newest version; default production, else the newest version' }),
 };
 
 export const PredictRequest = z
@@ -143,6 +154,11 @@ export type PredictionsDto = z.output<typeof PredictionsDto>;
 
 const ModelParams = z.strictObject({ name: Name });
 const VersionParams = z.strictObject({ name: Name, version: z.coerce.number().int().min(1) });
+/** A version number, or `latest` for the newest version. */
+const VersionRefParams = z.strictObject({
+  name: Name,
+  version: z.union([z.literal(LATEST), z.coerce.number().int().min(1)]).meta({ description: 'a version number, or latest for the newest', example: 3 }),
+});
 const AliasParams = z.strictObject({ name: Name, alias: z.string().max(200) });
 const tag = 'models';
 
@@ -169,8 +185,9 @@ export const getVersion = endpoint({
   path: '/v1/models/{name}/versions/{version}',
   tag,
   summary: 'Get a model version',
+  description: '`latest` in place of the number names the newest version.',
   role: 'viewer',
-  params: VersionParams,
+  params: VersionRefParams,
   notFound: 'MODEL',
   status: 200,
   responseDescription: 'the version',
@@ -185,7 +202,7 @@ export const getArtifact = endpoint({
   summary: 'Download the ONNX file',
   description: 'gzip-compressed on the wire when the client accepts it; X-Content-SHA256 and Digest carry its hash.',
   role: 'viewer',
-  params: VersionParams,
+  params: VersionRefParams,
   notFound: 'MODEL',
   status: 200,
   responseDescription: 'the ONNX model',
@@ -235,7 +252,7 @@ export const setAlias = endpoint({
   path: '/v1/models/{name}/aliases/{alias}',
   tag,
   summary: 'Point an alias at a version',
-  description: 'Deploying a model means pointing alias production at a version.',
+  description: 'Deploying a model means pointing alias production at a version. `latest` is reserved (it always names the newest version) and cannot be set. A move to another version records a model.promoted event, delivered to the webhooks that listen.',
   role: 'trainer',
   params: AliasParams,
   body: SetAliasRequest,
@@ -257,5 +274,52 @@ export const deleteAlias = endpoint({
   status: 204,
   responseDescription: 'removed',
   response: null,
+  errors: ['MODEL_NOT_FOUND'],
+});
+
+export const deleteVersion = endpoint({
+  method: 'delete',
+  path: '/v1/models/{name}/versions/{version}',
+  tag,
+  summary: 'Delete a model version',
+  description:
+    'Refused with 409 MODEL_VERSION_IN_USE while an alias points at it. Its ONNX file and preprocessing plan leave the store unless another version of the tenant has the same content. The alias audit trail and the job that trained it stay.',
+  role: 'trainer',
+  params: VersionParams,
+  notFound: 'MODEL',
+  status: 204,
+  responseDescription: 'deleted',
+  response: null,
+  errors: ['MODEL_NOT_FOUND', 'MODEL_VERSION_IN_USE'],
+});
+
+export const deleteModel = endpoint({
+  method: 'delete',
+  path: '/v1/models/{name}',
+  tag,
+  summary: 'Delete a model and all its versions',
+  description: 'Refused with 409 MODEL_VERSION_IN_USE while any of its aliases is set: delete the aliases first. Objects go as for a single version.',
+  role: 'trainer',
+  params: ModelParams,
+  notFound: 'MODEL',
+  status: 204,
+  responseDescription: 'deleted',
+  response: null,
+  errors: ['MODEL_NOT_FOUND', 'MODEL_VERSION_IN_USE'],
+});
+
+export const updateVersion = endpoint({
+  method: 'patch',
+  path: '/v1/models/{name}/versions/{version}',
+  tag,
+  summary: "Set a version's label and description",
+  description: 'Fields left out stay as they are; null removes one.',
+  role: 'trainer',
+  params: VersionParams,
+  body: UpdateVersionRequest,
+  notFound: 'MODEL',
+  status: 200,
+  responseDescription: 'the version',
+  response: ModelVersionDto,
   errors: ['MODEL_NOT_FOUND'],
 });

@@ -8,7 +8,8 @@ import { ModelAlias, ModelAliasEvent, ModelVersion, currentTenant } from '@train
 import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
-import { AliasName, pageWindow, type Page, type PageQuery } from '../common/schemas';
+import { AliasName, LATEST, pageWindow, type Page, type PageQuery } from '../common/schemas';
+import { EventPublisher } from '../events/event-publisher';
 import { ModelVersionLookups } from '../serving/model-version-lookups';
 import { PredictService } from '../serving/predict.service';
 import type { AliasMoveDto, ModelSummaryDto, ModelVersionDto } from './models.dto';
@@ -17,6 +18,8 @@ export function toVersionDto(v: ModelVersion, aliases: string[]): ModelVersionDt
   return {
     name: v.name,
     version: v.version,
+    label: v.label,
+    description: v.description,
     jobId: v.jobId,
     modelType: v.modelType,
     task: v.task,
@@ -37,6 +40,7 @@ export class ModelsService {
     private readonly em: EntityManager,
     private readonly lookups: ModelVersionLookups,
     private readonly predictor: PredictService,
+    private readonly events: EventPublisher,
   ) {}
 
   async list(query: PageQuery): Promise<Page<ModelSummaryDto>> {
@@ -93,20 +97,29 @@ export class ModelsService {
     return { items: items.map((v) => toVersionDto(v, aliases.filter((a) => a.version === v.version).map((a) => a.alias))), total, page: page.page, pageSize: page.pageSize };
   }
 
-  async version(name: string, version: number): Promise<ModelVersion> {
-    const found = await this.em.findOne(ModelVersion, { name, version });
-    if (!found) throw notFound('MODEL', `${name} v${version}`);
+  /** A version by number, or the newest for `latest`. */
+  async version(name: string, version: number | typeof LATEST): Promise<ModelVersion> {
+    const found = version === LATEST ? await this.em.findOne(ModelVersion, { name }, { orderBy: { version: 'desc' } }) : await this.em.findOne(ModelVersion, { name, version });
+    if (!found) throw notFound('MODEL', `${name} ${version === LATEST ? LATEST : `v${version}`}`);
     return found;
   }
 
-  async versionResponse(name: string, version: number): Promise<ModelVersionDto> {
+  async versionResponse(name: string, version: number | typeof LATEST): Promise<ModelVersionDto> {
     const v = await this.version(name, version);
-    const aliases = await this.em.find(ModelAlias, { modelName: name, version });
+    const aliases = await this.em.find(ModelAlias, { modelName: name, version: v.version });
     return toVersionDto(v, aliases.map((a) => a.alias));
   }
 
+  async updateVersion(name: string, version: number, changes: { label?: string | null; description?: string | null }): Promise<ModelVersionDto> {
+    const v = await this.version(name, version);
+    if (changes.label !== undefined) v.label = changes.label;
+    if (changes.description !== undefined) v.description = changes.description;
+    await this.em.flush();
+    return this.versionResponse(name, version);
+  }
+
   /** The ONNX file; gzip-compressed on the wire when the client accepts it, with its sha256 to verify. */
-  async sendArtifact(name: string, version: number, req: Request, res: Response): Promise<void> {
+  async sendArtifact(name: string, version: number | typeof LATEST, req: Request, res: Response): Promise<void> {
     const v = await this.version(name, version);
     const gzip = /\bgzip\b/.test(req.get('accept-encoding') ?? '');
     res.setHeader('Content-Type', 'application/octet-stream');
@@ -120,25 +133,50 @@ export class ModelsService {
     else res.end(bytes);
   }
 
-  /** Points `alias` at `version` and records who moved it from where, and why. */
+  /**
+   * Points `alias` at `version` and records who moved it from where, and why. A move to another version is a
+   * promotion: a model.promoted event, recorded with the move and delivered to the webhooks that listen.
+   */
   async setAlias(principal: Principal, name: string, alias: string, version: number, reason: string | null = null): Promise<AliasMoveDto> {
-    if (!AliasName.safeParse(alias).success) throw validationFailed([{ field: 'alias', message: 'lowercase letters, digits, "_" and "-", starting with a letter' }]);
-    await this.version(name, version);
-    const moved = await this.em.transactional(async (em) => {
+    const checked = AliasName.safeParse(alias);
+    if (!checked.success) throw validationFailed([{ field: 'alias', message: checked.error.issues[0].message }]);
+    const { moved, eventId } = await this.em.transactional(async (em) => {
+      // Under a share lock: a deletion of this version waits for the move, or the move sees the version gone.
+      const target = await em.findOne(ModelVersion, { name, version }, { lockMode: LockMode.PESSIMISTIC_READ });
+      if (!target) throw notFound('MODEL', `${name} v${version}`);
       const current = await em.findOne(ModelAlias, { modelName: name, alias }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const from = current?.version ?? null;
+      const at = new Date();
       if (current) {
         current.version = version;
-        current.updatedAt = new Date();
+        current.updatedAt = at;
         current.updatedBy = principal.name;
       } else {
-        em.persist(em.create(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias, version, updatedBy: principal.name, updatedAt: new Date() }));
+        em.persist(em.create(ModelAlias, { tenantId: principal.tenantId, modelName: name, alias, version, updatedBy: principal.name, updatedAt: at }));
       }
-      em.persist(em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: from, toVersion: version, actor: principal.name, reason, at: new Date() }));
+      const audit = em.create(ModelAliasEvent, { tenantId: principal.tenantId, modelName: name, alias, fromVersion: from, toVersion: version, actor: principal.name, reason, at });
+      em.persist(audit);
       await em.flush();
-      return { name, alias, version, previousVersion: from, updatedBy: principal.name, updatedAt: new Date().toISOString() };
+      const promoted =
+        from === version
+          ? null
+          : await this.events.record(em, principal.tenantId, 'model.promoted', `alias-move:${audit.id}`, {
+              jobId: target.jobId,
+              modelName: name,
+              modelVersion: version,
+              modelType: target.modelType,
+              alias,
+              previousVersion: from,
+              actor: principal.name,
+              reason,
+              metrics: target.metrics,
+              deploymentReady: true,
+              performanceImprovement: null,
+            });
+      return { moved: { name, alias, version, previousVersion: from, updatedBy: principal.name, updatedAt: at.toISOString() }, eventId: promoted };
     });
     this.lookups.forgetModel(principal.tenantId, name);
+    if (eventId) await this.events.deliver(this.em, principal.tenantId, 'model.promoted', eventId);
     return moved;
   }
 

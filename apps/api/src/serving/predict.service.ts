@@ -7,6 +7,7 @@ import { rawInputFeeds, type PreprocessPlan } from '@trainyard/ml';
 import { ArtifactCorruptError, ObjectNotFoundError, type Storage } from '@trainyard/storage';
 import type { PredictionsDto } from '../models/models.dto';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
+import { LATEST } from '../common/schemas';
 import { CONFIG, STORAGE } from '../config.token';
 import { ModelVersionLookups } from './model-version-lookups';
 import { validateRecords } from './record-validation';
@@ -41,7 +42,7 @@ export class PredictService implements OnModuleDestroy {
     await this.sessions.clear();
   }
 
-  /** version, else alias, else `production`, else the latest version. */
+  /** version, else alias (`latest`: the newest version), else `production`, else the newest version. */
   async resolve(name: string, request: ModelSelector): Promise<ModelVersion> {
     const where = { name };
     const tenantId = currentTenant(this.em);
@@ -55,6 +56,7 @@ export class PredictService implements OnModuleDestroy {
     if (request.alias !== undefined && typeof request.alias !== 'string') throw validationFailed([{ field: 'alias', message: 'must be a string' }]);
     const named = request.alias as string | undefined;
     const v = await this.lookups.resolve(tenantId, name, named === undefined ? '@default' : `@${named}`, async () => {
+      if (named === LATEST) return this.em.findOne(ModelVersion, where, { orderBy: { version: 'desc' } });
       const alias = await this.em.findOne(ModelAlias, { modelName: name, alias: named ?? DEFAULT_ALIAS });
       if (!alias && named !== undefined) return null;
       return alias

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Endpoint } from '../common/endpoint';
 import { getStats } from './stats.dto';
 import { StatsService } from './stats.service';
@@ -8,7 +9,7 @@ export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
   @Endpoint(getStats)
-  get() {
-    return this.stats.stats();
+  get(@CurrentPrincipal() principal: Principal) {
+    return this.stats.stats(principal.role === 'admin');
   }
 }

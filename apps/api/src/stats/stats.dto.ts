@@ -16,7 +16,14 @@ export const StatsDto = z
         busy: z.number().int(),
         workers: z.number().int(),
       }),
-    ),
+    ).meta({ description: 'live workers by task queue; workers serve every tenant' }),
+    storage: z
+      .strictObject({
+        datasetsBytes: z.number().int().meta({ description: "the tenant's dataset files" }),
+        modelsBytes: z.number().int().meta({ description: "the tenant's model files (ONNX, preprocessing plan, engine model), each distinct object once" }),
+      })
+      .optional()
+      .meta({ description: 'admins only: bytes the tenant has stored, from the registry' }),
   })
   .meta({ id: 'Stats' });
 export type StatsDto = z.output<typeof StatsDto>;
@@ -26,6 +33,7 @@ export const getStats = endpoint({
   path: '/v1/stats',
   tag: 'stats',
   summary: "The tenant's job counts and the workers serving it",
+  description: "Counts are of the caller's tenant's jobs only; admins also see the bytes the tenant has stored.",
   role: 'viewer',
   status: 200,
   responseDescription: 'the counts',

@@ -11,8 +11,26 @@ import { pageWindow, type Page, type PageQuery } from '../common/schemas';
 import type { CreatedTokenDto, TokenDto } from './tokens.dto';
 
 export function toTokenDto(t: ApiToken): TokenDto {
-  return { id: t.id, name: t.name, role: t.role, prefix: t.prefix, createdAt: t.createdAt.toISOString() };
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    prefix: t.prefix,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  };
 }
+
+export interface NewToken {
+  name: string;
+  role: Role;
+  expiresAt?: Date;
+  /** Counted from when the token is made. */
+  expiresInDays?: number;
+}
+
+const DAY_MS = 86_400_000;
 
 @Injectable()
 export class TokensService {
@@ -22,7 +40,7 @@ export class TokensService {
     private readonly idempotency: IdempotencyService,
   ) {}
 
-  create(principal: Principal, input: { name: string; role: Role }, key: string | undefined): Promise<WithStatus<CreatedTokenDto>> {
+  create(principal: Principal, input: NewToken, key: string | undefined): Promise<WithStatus<CreatedTokenDto>> {
     return this.idempotency.run(
       { route: 'POST /v1/tokens', key, hash: requestHash(input) },
       async () => new WithStatus(201, await this.issue(this.em, principal.tenantId, input)),
@@ -32,9 +50,9 @@ export class TokensService {
   }
 
   /** A new token of `tenantId`, through `em` (a new tenant's first token is made in that tenant's scope). */
-  async issue(em: EntityManager, tenantId: string, input: { name: string; role: Role }): Promise<CreatedTokenDto> {
+  async issue(em: EntityManager, tenantId: string, input: NewToken): Promise<CreatedTokenDto> {
     const secret = newTokenSecret();
-    const token = em.create(ApiToken, { tenantId, name: input.name, role: input.role, tokenHash: hashToken(secret), prefix: displayPrefix(secret), createdAt: new Date() });
+    const token = em.create(ApiToken, { tenantId, name: input.name, role: input.role, tokenHash: hashToken(secret), prefix: displayPrefix(secret), createdAt: new Date(), expiresAt: expiryOf(input) });
     await em.persistAndFlush(token);
     return { ...toTokenDto(token), token: secret };
   }
@@ -52,4 +70,9 @@ export class TokensService {
     await this.em.flush();
     this.principals.forgetToken(token.id);
   }
+}
+
+function expiryOf(input: NewToken): Date | null {
+  if (input.expiresAt) return input.expiresAt;
+  return input.expiresInDays === undefined ? null : new Date(Date.now() + input.expiresInDays * DAY_MS);
 }

@@ -18,7 +18,7 @@ export async function loadSecretKey(dataDir: string, fromEnv = process.env.TRAIN
   try {
     return Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
   } catch {
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const key = randomBytes(32);
     // `wx` fails if another process created the key first; then read theirs.
     await writeFile(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' }).catch(() => undefined);

@@ -28,8 +28,13 @@ export class ApiToken extends TenantOwned {
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 
+  /** Updated at most once a minute per token, not per request. */
   @Property({ type: 'datetime', nullable: true })
   lastUsedAt: Date | null = null;
+
+  /** After this the token no longer authenticates; null never expires. */
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt: Date | null = null;
 
   @Property({ type: 'datetime', nullable: true })
   revokedAt: Date | null = null;

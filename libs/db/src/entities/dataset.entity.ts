@@ -44,6 +44,10 @@ export class Dataset extends TenantOwned {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** Archived datasets are hidden from lists and refused by new jobs, and kept for the lineage of what they trained. */
+  @Property({ type: 'datetime', nullable: true })
+  archivedAt: Date | null = null;
 }
 
 /** The dataset's file as the store holds it; readers check it against the row's sha256. */

@@ -14,7 +14,10 @@ export interface ModelSignature {
 export interface ModelLineage {
   datasetId: string;
   datasetSha256: string;
+  /** What the request named. */
   params: Record<string, unknown>;
+  /** The params as trained: defaults resolved, the thread count injected; absent on versions registered before. */
+  effectiveParams?: Record<string, unknown>;
   codeVersion: string;
   engine: string;
   engineVersion: string;
@@ -88,6 +91,13 @@ export class ModelVersion extends TenantOwned {
 
   @Property({ type: 'jsonb' })
   lineage!: ModelLineage;
+
+  /** A short human name for the version (e.g. "v3.0"), from its job or set later. */
+  @Property({ type: 'text', nullable: true })
+  label: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  description: string | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -73,6 +73,10 @@ export class TrainingJob extends TenantOwned {
   @Property({ type: 'text', nullable: true })
   device: Device | null = null;
 
+  /** The model params as trained (defaults resolved, thread count injected), recorded when training starts. */
+  @Property({ type: 'jsonb', nullable: true })
+  effectiveParams: Record<string, unknown> | null = null;
+
   @Property({ type: 'jsonb', nullable: true })
   metrics: Record<string, unknown> | null = null;
 

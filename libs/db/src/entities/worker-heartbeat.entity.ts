@@ -21,6 +21,10 @@ export class WorkerHeartbeat {
   @Property({ type: 'text', nullable: true })
   gpuName: string | null = null;
 
+  /** GPU rows: the model families this worker can train on its GPU (null from workers that predate the column). */
+  @Property({ type: 'jsonb', nullable: true })
+  gpuFamilies: string[] | null = null;
+
   @Property({ type: 'datetime' })
   lastSeenAt: Date = new Date();
 }

@@ -57,6 +57,11 @@ export class JobStore {
     );
   }
 
+  /** The model params as training uses them; a retried attempt writes the same again. */
+  async setEffectiveParams(jobId: string, params: Record<string, unknown>): Promise<void> {
+    await this.db.execute(`update training_jobs set effective_params = ?::jsonb where id = ?`, [JSON.stringify(params), jobId]);
+  }
+
   /** A study trial's job learns its model version when the study registers it, after the job completed. */
   async setModelVersion(jobId: string, version: ModelVersionRef): Promise<void> {
     await this.db.execute(`update training_jobs set model_version = ?::jsonb where id = ?`, [JSON.stringify(version), jobId]);

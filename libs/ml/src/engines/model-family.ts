@@ -79,6 +79,11 @@ export interface ModelFamily {
    */
   needsScaledInputsFor?(params: Record<string, unknown>): boolean;
   validateParams(params: Record<string, unknown>): ParamIssue[];
+  /**
+   * The (validated) params as training uses them: every default filled in, camelCase, for the job and its lineage to
+   * record. `hasValidation`: whether the training gets validation rows (networks stop early only with them).
+   */
+  resolvedParams(params: Record<string, unknown>, context: { hasValidation: boolean }): Record<string, unknown>;
   train(opts: FamilyTrainOptions): Promise<FamilyTrainResult>;
   /** Classification: probabilities, row-major [N, K] (K = 2 for binary); regression: one value per row. */
   predict(model: Uint8Array, m: Matrix, numClasses: number): Promise<Float32Array>;

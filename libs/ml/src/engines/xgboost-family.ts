@@ -1,6 +1,6 @@
 import { xgboostToOnnx } from '../onnx/xgboost-to-onnx';
 import type { ModelFamily } from './model-family';
-import { predictXGBoost, trainXGBoost, validateXGBoostParams, xgboostVersion } from './xgboost';
+import { effectiveXGBoostParams, predictXGBoost, trainXGBoost, validateXGBoostParams, xgboostVersion } from './xgboost';
 
 /** XGBoost's binary predictions are P(class 1); every family reports both columns. */
 export function expandBinary(predicted: Float32Array, numClasses: number, rows: number): Float32Array {
@@ -16,6 +16,7 @@ export function expandBinary(predicted: Float32Array, numClasses: number, rows: 
 export const xgboostFamily: ModelFamily = {
   type: 'xgboost',
   validateParams: validateXGBoostParams,
+  resolvedParams: (params) => effectiveXGBoostParams(params),
   async train(opts) {
     const result = await trainXGBoost(opts);
     return { ...result, engine: 'xgboost', engineVersion: result.engineVersion || xgboostVersion() };

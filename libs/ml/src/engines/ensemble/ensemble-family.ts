@@ -1,7 +1,7 @@
 import { MlError } from '../../errors';
 import type { ModelFamily } from '../model-family';
 import { combineOutputs, memberOutputs } from './ensemble-combine';
-import { memberNeedsScaledInputs } from './ensemble-members';
+import { memberFamily, memberNeedsScaledInputs } from './ensemble-members';
 import { decodeEnsembleModel } from './ensemble-model';
 import { resolveEnsembleParams, validateEnsembleParams } from './ensemble-params';
 import { ensembleToOnnx } from './ensemble-to-onnx';
@@ -20,6 +20,10 @@ export const ensembleFamily: ModelFamily = {
     return resolveEnsembleParams(params).members.some((m) => memberNeedsScaledInputs(m.type, m.params));
   },
   validateParams: validateEnsembleParams,
+  resolvedParams(params, context) {
+    const { members, method, weights } = resolveEnsembleParams(params);
+    return { members: members.map((m) => ({ type: m.type, params: memberFamily(m.type).resolvedParams(m.params, context) })), method, weights };
+  },
   train: trainEnsemble,
   async predict(bytes, m) {
     const model = decodeEnsembleModel(bytes);

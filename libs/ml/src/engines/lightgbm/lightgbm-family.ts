@@ -1,7 +1,7 @@
 import { lightgbmToOnnx } from '../../onnx/lightgbm-to-onnx';
 import type { ModelFamily } from '../model-family';
 import { dumpLightGBMModel } from './lightgbm-model-json';
-import { validateLightGBMParams } from './lightgbm-params';
+import { effectiveLightGBMParams, validateLightGBMParams } from './lightgbm-params';
 import { predictLightGBM, toProbabilityRows } from './lightgbm-predict';
 import { trainLightGBM } from './lightgbm-train';
 
@@ -9,6 +9,7 @@ import { trainLightGBM } from './lightgbm-train';
 export const lightgbmFamily: ModelFamily = {
   type: 'lightgbm',
   validateParams: validateLightGBMParams,
+  resolvedParams: (params) => effectiveLightGBMParams(params),
   async train(opts) {
     const result = await trainLightGBM({ ...opts, boosting: 'gbdt' });
     return { ...result, engine: 'lightgbm' };

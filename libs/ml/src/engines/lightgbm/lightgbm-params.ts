@@ -1,4 +1,5 @@
 import type { ParamIssue } from '../model-family';
+import { overDefaults } from '../param-defaults';
 import { INT_MAX, resolveAgainst, throwOnIssues, validateAgainst } from './param-table';
 import type { ParamTable, ResolvedParams } from './param-table';
 import { BOOSTING_ROUNDS_DOC, describeTable, EARLY_STOPPING_ROUNDS_DOC, NTHREAD_DOC, NTHREAD_UNSET } from '../param-docs';
@@ -62,6 +63,22 @@ const DEFAULTS: Record<string, number> = {
   maxBin: 255,
   seed: 0,
 };
+
+/** LightGBM's own defaults (4.x) for the parameters this binding leaves to the library. */
+const LIBRARY_DEFAULTS: Record<string, number | null> = {
+  earlyStoppingRounds: null,
+  featureFraction: 1,
+  baggingFraction: 1,
+  baggingFreq: 0,
+  lambdaL1: 0,
+  lambdaL2: 0,
+  minGainToSplit: 0,
+};
+
+/** Every parameter as gradient boosting trains with it (camelCase): the given ones over the defaults. */
+export function effectiveLightGBMParams(params: Record<string, unknown>): Record<string, unknown> {
+  return overDefaults({ ...LIBRARY_DEFAULTS, ...DEFAULTS }, params);
+}
 
 /** Checks API-level (camelCase) LightGBM hyperparameters. */
 export function validateLightGBMParams(params: Record<string, unknown>): ParamIssue[] {

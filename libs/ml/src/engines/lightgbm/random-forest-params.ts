@@ -1,4 +1,5 @@
 import type { ParamIssue } from '../model-family';
+import { overDefaults } from '../param-defaults';
 import { describeTable } from '../param-docs';
 import type { ParamDoc } from '../param-docs';
 import { TREE_PARAMS } from './lightgbm-params';
@@ -33,6 +34,11 @@ const DEFAULTS: Record<string, number> = {
   maxBin: 255,
   seed: 0,
 };
+
+/** Every parameter as the forest trains with it (camelCase): the given ones over the defaults, LightGBM's included. */
+export function effectiveRandomForestParams(params: Record<string, unknown>): Record<string, unknown> {
+  return overDefaults({ earlyStoppingRounds: null, lambdaL1: 0, lambdaL2: 0, minGainToSplit: 0, ...DEFAULTS }, params);
+}
 
 /** Checks API-level (camelCase) random forest hyperparameters, including that the trees get some randomness. */
 export function validateRandomForestParams(params: Record<string, unknown>): ParamIssue[] {

@@ -18,6 +18,7 @@ export const linearFamily: ModelFamily = {
   type: 'linear',
   needsScaledInputs: true,
   validateParams: validateLinearParams,
+  resolvedParams: (params) => ({ ...resolveLinearParams(params) }),
   train: trainLinear,
   async predict(model, m) {
     return predictLinear(decodeLinearModel(model), m);

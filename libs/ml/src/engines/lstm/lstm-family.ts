@@ -1,7 +1,7 @@
 import type { ModelFamily } from '../model-family';
 import { loadTf } from '../mlp/tfjs-wasm';
 import { decodeLstmModel, encodeLstmModel } from './lstm-model';
-import { validateLstmParams } from './lstm-params';
+import { resolveLstmParams, validateLstmParams } from './lstm-params';
 import { predictLstm } from './lstm-predict';
 import { lstmToOnnx } from './lstm-to-onnx';
 import { trainLstm } from './lstm-train';
@@ -17,6 +17,7 @@ export const lstmFamily: ModelFamily = {
   type: 'lstm',
   needsScaledInputs: true,
   validateParams: validateLstmParams,
+  resolvedParams: (params, { hasValidation }) => ({ ...resolveLstmParams(params, hasValidation) }),
   async train(opts) {
     const outcome = await trainLstm(opts);
     return {

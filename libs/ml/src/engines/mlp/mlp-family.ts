@@ -1,6 +1,6 @@
 import type { ModelFamily } from '../model-family';
 import { decodeMlpModel, encodeMlpModel } from './mlp-model';
-import { validateMlpParams } from './mlp-params';
+import { resolveMlpParams, validateMlpParams } from './mlp-params';
 import { predictMlp } from './mlp-predict';
 import { mlpToOnnx } from './mlp-to-onnx';
 import { trainMlp } from './mlp-train';
@@ -13,6 +13,7 @@ export const mlpFamily: ModelFamily = {
   type: 'mlp',
   needsScaledInputs: true,
   validateParams: validateMlpParams,
+  resolvedParams: (params, { hasValidation }) => ({ ...resolveMlpParams(params, hasValidation) }),
   async train(opts) {
     const outcome = await trainMlp(opts);
     return {

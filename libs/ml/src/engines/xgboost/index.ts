@@ -3,7 +3,7 @@ export type { XGBoostTrainOptions, XGBoostTrainResult, XGBoostRoundEvent, RoundD
 export { predictXGBoost } from './xgboost-predict';
 export type { XGBoostPredictOptions } from './xgboost-predict';
 export { xgboostVersion, xgboostSupportsCuda } from './xgboost-version';
-export { validateXGBoostParams, XGBOOST_PARAM_NAMES } from './xgboost-params';
+export { validateXGBoostParams, effectiveXGBoostParams, XGBOOST_PARAM_NAMES } from './xgboost-params';
 
 export { readXGBoostModel, parseBaseScore, gainImportance } from './xgboost-model-json';
 export type { XGBoostModelSummary, XGBoostTreeJson } from './xgboost-model-json';

@@ -1,6 +1,7 @@
 import { BOOSTING_ROUNDS_DOC, describeTable, EARLY_STOPPING_ROUNDS_DOC, NTHREAD_DOC, NTHREAD_UNSET } from '../param-docs';
 import type { ParamDoc, ParamText } from '../param-docs';
 import { MlError } from '../../errors';
+import { overDefaults } from '../param-defaults';
 
 export interface ParamIssue {
   field: string;
@@ -67,6 +68,25 @@ const PARAMS: Record<string, ParamSpec> = {
 export const XGBOOST_PARAM_NAMES = Object.keys(PARAMS);
 
 const DEFAULTS: Record<string, number | string> = { numRounds: 100, maxDepth: 6, learningRate: 0.3, treeMethod: 'hist' };
+
+/** XGBoost's own defaults (3.x) for the parameters this binding leaves to the library. */
+const LIBRARY_DEFAULTS: Record<string, number | null> = {
+  earlyStoppingRounds: null,
+  subsample: 1,
+  colsampleBytree: 1,
+  minChildWeight: 1,
+  regLambda: 1,
+  regAlpha: 0,
+  gamma: 0,
+  maxBin: 256,
+  scalePosWeight: 1,
+  seed: 0,
+};
+
+/** Every parameter as the booster trains with it (camelCase): the given ones over the defaults. */
+export function effectiveXGBoostParams(params: Record<string, unknown>): Record<string, unknown> {
+  return overDefaults({ ...LIBRARY_DEFAULTS, ...DEFAULTS }, params);
+}
 
 /** Checks API-level (camelCase) hyperparameters: unknown keys, wrong types, out-of-range values. */
 export function validateXGBoostParams(params: Record<string, unknown>): ParamIssue[] {
