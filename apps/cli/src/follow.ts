@@ -4,6 +4,18 @@ import type { Context } from './context';
 
 const RECONNECTS = 5;
 
+type Stage = NonNullable<TrainingJob['stage']>;
+/** A job passes every stage in this order; a snapshot can skip a fast one, the printed lines do not. */
+const STAGE_ORDER: readonly Stage[] = ['load_features', 'preprocess', 'train', 'evaluate', 'register'];
+
+/** The stages from just after `printed` up to `reached`: what a line-per-stage follower has yet to print. */
+export function stagesPassed(printed: string | null, reached: string): string[] {
+  const to = STAGE_ORDER.indexOf(reached as Stage);
+  if (to < 0) return reached === printed ? [] : [reached];
+  const from = printed === null ? -1 : STAGE_ORDER.indexOf(printed as Stage);
+  return STAGE_ORDER.slice(from + 1, to + 1);
+}
+
 /**
  * Follows a job's live stream: a progress bar with the stage and the latest metrics on a terminal, a line per
  * stage otherwise, log lines on stderr with --logs. Reconnects with Last-Event-ID if the connection drops.
@@ -19,8 +31,8 @@ export async function followJob(ctx: Context, id: string, options: { logs?: bool
       for await (const e of ctx.api.streamJob(id, { tail: options.logs ? 20 : 1, level: 'info', lastEventId })) {
         lastEventId = e.id ?? lastEventId;
         if (handleJobEvent(ctx.term, e, options, latest, (s, p) => {
-          if (s !== stage && !ctx.term.bars && !ctx.json && s) ctx.term.err(`stage ${s}`);
-          stage = s;
+          if (s !== stage && !ctx.term.bars && !ctx.json && s) for (const passed of stagesPassed(stage, s)) ctx.term.err(`stage ${passed}`);
+          stage = s ?? stage;
           progress = p;
         })) return ctx.api.getJob(id);
         ctx.term.status(`${bar(progress)} ${stage ?? 'queued'}  ${metricSummary(latest)}`);
