@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MlError } from '../errors';
 import { koffi } from './koffi';
-import { preferPassiveOpenMpWaits } from './openmp';
+import { boundOpenMpSpinning } from './openmp';
 
 /** What the engine thread needs to bind a library: its path, C signatures, and the function that reads its last error. */
 export interface EngineLibrary {
@@ -140,7 +140,7 @@ export class EngineThread {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    preferPassiveOpenMpWaits();
+    boundOpenMpSpinning();
     const worker = new Worker(join(__dirname, 'engine-thread-worker.js'), {
       workerData: this.library,
       resourceLimits: { stackSizeMb: STACK_MB },

@@ -1,7 +1,7 @@
 import { koffi } from './koffi';
 import type { KoffiLibrary } from './koffi';
 import { MlError } from '../errors';
-import { preferPassiveOpenMpWaits } from './openmp';
+import { boundOpenMpSpinning } from './openmp';
 
 const opened = new Map<string, KoffiLibrary>();
 
@@ -10,7 +10,7 @@ export function openNativeLibrary(path: string): KoffiLibrary {
   const cached = opened.get(path);
   if (cached) return cached;
   let lib: KoffiLibrary;
-  preferPassiveOpenMpWaits();
+  boundOpenMpSpinning();
   try {
     lib = koffi.load(path);
   } catch (err) {
