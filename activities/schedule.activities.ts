@@ -16,11 +16,12 @@ export interface PlannedRun {
 export function createScheduleActivities(deps: ActivityDeps) {
   return {
     /** Creates this run's job on the newest unarchived version of the schedule's dataset; null when the schedule is gone. */
-    async planScheduledRun(input: { scheduleId: string; runWorkflowId: string; queuePrefix: string }): Promise<PlannedRun | null> {
+    async planScheduledRun(input: { scheduleId: string; runWorkflowId: string; runId?: string; queuePrefix: string }): Promise<PlannedRun | null> {
       const em = deps.orm.em.fork();
       const schedule = await em.findOne(TrainingSchedule, { id: input.scheduleId, deletedAt: null });
       if (!schedule) return null;
-      const jobId = derivedUuid(`schedule-run:${input.runWorkflowId}`);
+      // One job per run, whatever retries: runs that started before runId was passed keep their first key.
+      const jobId = derivedUuid(`schedule-run:${input.runWorkflowId}${input.runId ? `:${input.runId}` : ''}`);
       let job = await em.findOne(TrainingJob, { id: jobId });
       if (!job) {
         const spec = schedule.job as unknown as TrainingSpec;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
 import { binaryCsv } from './support/datasets';
+import { waitUntil } from './support/jobs';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 describe('schedules: Temporal Schedules, newest dataset version, promotion', () => {
@@ -52,6 +53,22 @@ describe('schedules: Temporal Schedules, newest dataset version, promotion', () 
     assert.equal((await api.post(`/v1/schedules/${created.body.id}/resume`)).body.paused, false);
     assert.equal((await api.delete(`/v1/schedules/${created.body.id}`)).status, 204);
     assert.equal((await api.get(`/v1/schedules/${created.body.id}`)).status, 404);
+  });
+
+  it('refuses a trigger while a run is going under overlap skip, and starts one the moment it ends', async () => {
+    const slow = (await api.post('/v1/schedules', { name: 'slow', intervalSeconds: 86_400, job: { ...job('slow-model'), model: { type: 'xgboost', params: { numRounds: 50000 } } } })).body;
+    assert.equal((await api.post(`/v1/schedules/${slow.id}/trigger`)).status, 202);
+    const going = await waitUntil('the run’s job', async () => (await api.get(`/v1/schedules/${slow.id}`)).body.recentJobs[0] ?? null);
+    const again = await api.post(`/v1/schedules/${slow.id}/trigger`);
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(again.body.error.code, 'SCHEDULE_RUN_IN_PROGRESS');
+    assert.equal(again.body.error.details.jobId, going.id);
+    assert.equal((await api.post(`/v1/training-jobs/${going.id}/cancel`)).status, 202);
+    await waitUntil('the job cancelled', async () => (await api.get(`/v1/training-jobs/${going.id}`)).body.status === 'cancelled');
+    // Temporal's scheduler may not know yet that the run ended; the trigger must not be lost to that.
+    assert.equal((await api.post(`/v1/schedules/${slow.id}/trigger`)).status, 202);
+    await waitUntil('a second run', async () => (await api.get(`/v1/schedules/${slow.id}`)).body.recentJobs.length === 2);
+    await api.delete(`/v1/schedules/${slow.id}`);
   });
 
   it('trains on the newest dataset version and promotes only on enough improvement', async () => {

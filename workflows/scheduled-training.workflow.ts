@@ -13,7 +13,9 @@ export async function scheduledTrainingWorkflow({ scheduleId, queuePrefix }: Sch
   upsertSearchAttributes(searchAttributeUpdates({ kind: 'schedule', scheduleId }));
   const taskQueue = queueName(CONTROL_QUEUE, queuePrefix);
   const runs = proxyActivities<ScheduleActivities>({ taskQueue, startToCloseTimeout: '10m', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 10 } });
-  const planned = await runs.planScheduledRun({ scheduleId, runWorkflowId: workflowInfo().workflowId, queuePrefix });
+  // Two triggers in one second get one workflow id from the scheduler; the run id tells their runs apart.
+  const { workflowId, firstExecutionRunId } = workflowInfo();
+  const planned = await runs.planScheduledRun({ scheduleId, runWorkflowId: workflowId, runId: firstExecutionRunId, queuePrefix });
   if (!planned) return;
   let result: TrainingWorkflowResult | null = null;
   try {

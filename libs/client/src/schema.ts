@@ -464,7 +464,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a run now */
+        /** Start a run now (409 SCHEDULE_RUN_IN_PROGRESS while one is going under overlap skip) */
         post: operations["postSchedulesIdTrigger"];
         delete?: never;
         options?: never;
@@ -1191,7 +1191,7 @@ export interface components {
                  * @description stable, SNAKE_UPPER; see the error code registry
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "DATASET_NOT_FOUND" | "JOB_NOT_FOUND" | "MODEL_NOT_FOUND" | "STUDY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "EVENT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "JOB_NOT_CANCELLABLE" | "JOB_NOT_RETRYABLE" | "STUDY_NOT_CANCELLABLE" | "IDEMPOTENCY_CONFLICT" | "DATASET_IN_USE" | "MODEL_VERSION_IN_USE" | "MODEL_NOT_SERVABLE" | "ARTIFACT_CORRUPT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATASET_INVALID" | "TARGET_COLUMN_MISSING" | "INVALID_HYPERPARAMETERS" | "INSUFFICIENT_DATA" | "RATE_LIMITED" | "INTERNAL" | "ONNX_PARITY_FAILED" | "TRAINING_FAILED" | "UNAVAILABLE" | "GPU_UNAVAILABLE" | "TIMEOUT";
+                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "DATASET_NOT_FOUND" | "JOB_NOT_FOUND" | "MODEL_NOT_FOUND" | "STUDY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "TOKEN_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "EVENT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "JOB_NOT_CANCELLABLE" | "JOB_NOT_RETRYABLE" | "SCHEDULE_RUN_IN_PROGRESS" | "STUDY_NOT_CANCELLABLE" | "IDEMPOTENCY_CONFLICT" | "DATASET_IN_USE" | "MODEL_VERSION_IN_USE" | "MODEL_NOT_SERVABLE" | "ARTIFACT_CORRUPT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DATASET_INVALID" | "TARGET_COLUMN_MISSING" | "INVALID_HYPERPARAMETERS" | "INSUFFICIENT_DATA" | "RATE_LIMITED" | "INTERNAL" | "ONNX_PARITY_FAILED" | "TRAINING_FAILED" | "UNAVAILABLE" | "GPU_UNAVAILABLE" | "TIMEOUT";
                 /** @description VALIDATION_FAILED lists `fields`: [{ field, message }] */
                 details: {
                     [key: string]: unknown;
@@ -5939,6 +5939,15 @@ export interface operations {
             };
             /** @description SCHEDULE_NOT_FOUND: No schedule with this id in the caller's tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SCHEDULE_RUN_IN_PROGRESS: A run of the schedule is still going and its overlap policy is skip; wait for it or cancel its job. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   NOT_ACCEPTABLE: { status: 406, meaning: 'The response cannot be given in a type the Accept header allows.' },
   JOB_NOT_CANCELLABLE: { status: 409, meaning: 'The job has already ended.' },
   JOB_NOT_RETRYABLE: { status: 409, meaning: 'Only failed or cancelled jobs can be retried.' },
+  SCHEDULE_RUN_IN_PROGRESS: { status: 409, meaning: "A run of the schedule is still going and its overlap policy is skip; wait for it or cancel its job." },
   STUDY_NOT_CANCELLABLE: { status: 409, meaning: 'The study has already ended.' },
   IDEMPOTENCY_CONFLICT: { status: 409, meaning: 'The Idempotency-Key was used with another body, or its first request is still running.' },
   DATASET_IN_USE: { status: 409, meaning: "A model version's lineage points at the dataset." },

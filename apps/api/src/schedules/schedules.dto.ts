@@ -1,6 +1,7 @@
 import { OVERLAP_POLICIES } from '@trainyard/db';
 import { z } from 'zod';
 import { byIdEndpoint, createEndpoint, listEndpoint } from '../common/endpoint';
+import type { ErrorCode } from '../common/error-codes';
 import { AliasName, JsonObject, Name, Timestamp, Uuid } from '../common/schemas';
 import { TrainingJobDto, TrainingJobRequest } from '../jobs/training-job.dto';
 import { Metric } from '../studies/studies.dto';
@@ -116,12 +117,12 @@ export const getSchedule = byIdEndpoint({
   errors: ['UNAVAILABLE'],
 });
 
-const action = (verb: 'pause' | 'resume' | 'trigger', summary: string, status: number) =>
-  byIdEndpoint({ method: 'post', path: `/v1/schedules/{id}/${verb}`, tag, summary, role: 'trainer', resource: 'SCHEDULE', status, responseDescription: 'the schedule', response: ScheduleDetailDto, errors: ['UNAVAILABLE'] });
+const action = (verb: 'pause' | 'resume' | 'trigger', summary: string, status: number, errors: ErrorCode[] = []) =>
+  byIdEndpoint({ method: 'post', path: `/v1/schedules/{id}/${verb}`, tag, summary, role: 'trainer', resource: 'SCHEDULE', status, responseDescription: 'the schedule', response: ScheduleDetailDto, errors: ['UNAVAILABLE', ...errors] });
 
 export const pauseSchedule = action('pause', 'Pause a schedule', 200);
 export const resumeSchedule = action('resume', 'Resume a paused schedule', 200);
-export const triggerSchedule = action('trigger', 'Start a run now', 202);
+export const triggerSchedule = action('trigger', 'Start a run now (409 SCHEDULE_RUN_IN_PROGRESS while one is going under overlap skip)', 202, ['SCHEDULE_RUN_IN_PROGRESS']);
 
 export const deleteSchedule = byIdEndpoint({
   method: 'delete',
