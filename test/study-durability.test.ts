@@ -151,7 +151,7 @@ describe('study durability: a worker killed mid-study', () => {
     await first.ready;
     const ds = await api.uploadDataset('kill', binaryCsv(2000, 82));
     assert.equal(ds.status, 201, JSON.stringify(ds.body));
-    const created = await createStudy(api, studyRequest('worker-kill', ds.body.id, 12, 2, 300));
+    const created = await createStudy(api, studyRequest('worker-kill', ds.body.id, 12, 2, 3000));
 
     // Two trials under way, one of them in the train step, before the kill.
     await waitUntil('two trials started', async () => {
@@ -199,7 +199,7 @@ describe('study durability: Temporal restarts mid-study', () => {
     const api = new ApiClient(stack.url, stack.adminToken);
     const ds = await api.uploadDataset('restart', binaryCsv(2000, 83));
     assert.equal(ds.status, 201, JSON.stringify(ds.body));
-    const created = await createStudy(api, studyRequest('temporal-restart', ds.body.id, 8, 2, 200));
+    const created = await createStudy(api, studyRequest('temporal-restart', ds.body.id, 8, 2, 2000));
 
     await waitUntil('a trial to run', async () => (await api.get(`/v1/studies/${created.id}`)).body.trialsRunning >= 1);
     const running = (await allTrials(api, created.id)).find((t) => t.status === 'running');

@@ -119,7 +119,8 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
     const compute = proxyActivities<TrialActivities>({
       taskQueue: computeQueue(data.device, queuePrefix),
       startToCloseTimeout: '24h',
-      heartbeatTimeout: '60s',
+      // As a job's train step: a worker that died is noticed within this, and its trials go to another.
+      heartbeatTimeout: '30s',
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       retry: STEP_RETRY,
       summary: `trial of study ${studyId}`,
