@@ -88,6 +88,8 @@ describe('registerVersion', () => {
         engineVersion: '3.2.0',
         inputColumns: prepared.plan.inputs.map((i) => i.name),
       },
+      label: null,
+      description: null,
       createdAt: undefined,
     });
     assert.deepEqual(attempt.jobs.logs, [{ level: 'info', stage: 'register', message: 'registered churn v1', data: { sha256: row.sha256 } }]);
