@@ -37,7 +37,7 @@ export class FileObjectStore implements ObjectStore {
       const handle = await open(temporary, 'wx', 0o600);
       try {
         if (body instanceof Uint8Array) storedBytes = await writeAll(handle, body);
-        else for await (const chunk of body) storedBytes += await writeAll(handle, chunk);
+        else storedBytes = await writeCoalesced(handle, body);
         if (options.durable) await handle.sync();
       } finally {
         await handle.close();
@@ -143,6 +143,29 @@ export class FileObjectStore implements ObjectStore {
       throw err;
     }
   }
+}
+
+/** A stream's chunks are often 64 KiB: written as they come, each is a trip to libuv's pool. */
+const WRITE_BATCH_BYTES = 1 << 20;
+
+/** Writes a stream's chunks in batches of about 1 MiB. */
+async function writeCoalesced(handle: FileHandle, body: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<number> {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let written = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    written += await writeAll(handle, pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
+    pending = [];
+    pendingBytes = 0;
+  };
+  for await (const chunk of body) {
+    pending.push(chunk);
+    pendingBytes += chunk.byteLength;
+    if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+  }
+  await flush();
+  return written;
 }
 
 async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<number> {
