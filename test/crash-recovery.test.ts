@@ -8,6 +8,8 @@ import { startTestStack, type TestStack } from './support/test-stack';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 const ROUNDS = 2000;
+/** Checkpoints at every 25th round, so the kill below always finds some. */
+const EVERY_CHECKPOINT = { TRAINYARD_CHECKPOINT_SECONDS: '0' };
 
 describe('crash recovery: a worker killed mid-training', () => {
   let stack: TestStack;
@@ -24,7 +26,7 @@ describe('crash recovery: a worker killed mid-training', () => {
   });
 
   it('retries the train step on another worker, resumes from the checkpoint and registers exactly one model version', async () => {
-    const first = spawnWorker(stack);
+    const first = spawnWorker(stack, EVERY_CHECKPOINT);
     children.push(first);
     await first.ready;
     const ds = await api.uploadDataset('crash', binaryCsv(5000, 41));
@@ -48,7 +50,7 @@ describe('crash recovery: a worker killed mid-training', () => {
     const roundsBeforeCrash = await seriesLength(api, id);
     assert.ok(roundsBeforeCrash < ROUNDS, `${roundsBeforeCrash} rounds before the crash`);
 
-    const second = spawnWorker(stack);
+    const second = spawnWorker(stack, EVERY_CHECKPOINT);
     children.push(second);
     await second.ready;
 
@@ -75,7 +77,7 @@ describe('crash recovery: a worker killed mid-training', () => {
   it('says a gracefully stopped worker hands its step back to be retried, not that the job was cancelled', async () => {
     // Only the worker this case stops may pick the job up.
     await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
-    const first = spawnWorker(stack);
+    const first = spawnWorker(stack, EVERY_CHECKPOINT);
     children.push(first);
     await first.ready;
     const ds = await api.uploadDataset('graceful', binaryCsv(5000, 42));
@@ -94,7 +96,7 @@ describe('crash recovery: a worker killed mid-training', () => {
     assert.ok(['running', 'queued'].includes(job.status), `the job goes on: ${job.status}`);
 
     // And it is retried: another worker picks the step up from the checkpoint.
-    const second = spawnWorker(stack);
+    const second = spawnWorker(stack, EVERY_CHECKPOINT);
     children.push(second);
     await second.ready;
     await waitUntil('the retry to resume from the checkpoint', async () => (await logMessages(api, id)).some((l) => l.message.startsWith('resuming training from the last checkpoint')), 60_000);

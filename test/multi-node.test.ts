@@ -63,7 +63,8 @@ describe('multi-node: processes with private disks, sharing only PostgreSQL, Tem
 
   const startWorker = async (name: string, env: Record<string, string>) => {
     dirs[name] ??= await mkdtemp(join(tmpdir(), `trainyard-node-${name}-`));
-    const worker = spawnNode(WORKER_MAIN, { ...common, TRAINYARD_DATA_DIR: dirs[name], TRAINYARD_CPU_SLOTS: '1', ...env }, /worker ready/);
+    // Checkpoints at every 25th round, so a kill mid-training always finds some to resume from.
+    const worker = spawnNode(WORKER_MAIN, { ...common, TRAINYARD_DATA_DIR: dirs[name], TRAINYARD_CPU_SLOTS: '1', TRAINYARD_CHECKPOINT_SECONDS: '0', ...env }, /worker ready/);
     processes.push(worker);
     await worker.ready;
     return worker;

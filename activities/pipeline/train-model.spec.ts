@@ -27,7 +27,7 @@ describe('trainModel', () => {
   let first: { attempt: StepAttempt; trained: TrainedModel };
 
   before(async () => {
-    fake = await fakeDeps();
+    fake = await fakeDeps({ config: { checkpointSeconds: 0 } });
     ({ prepared } = await prepareForSpec(input.spec, churnFrame(300), 1));
     const attempt = new StepAttempt(fake.deps);
     first = { attempt, trained: await attempt.run('train', (ctx) => trainModel(fake.deps, ctx, input, prepared)) };
@@ -37,6 +37,19 @@ describe('trainModel', () => {
   it('checkpoints into the store every 25 rounds and keeps only the last two', () => {
     assert.equal(first.trained.rounds, ROUNDS);
     assert.deepEqual(fake.store.keys(), [objectKeys.job(JOB_ID, 'checkpoint-50'), objectKeys.job(JOB_ID, 'checkpoint-75')]);
+  });
+
+  it('writes no checkpoint in a training shorter than checkpointSeconds', async () => {
+    const quiet = await fakeDeps({ config: { checkpointSeconds: 60 } });
+    try {
+      const attempt = new StepAttempt(quiet.deps);
+      const trained = await attempt.run('train', (ctx) => trainModel(quiet.deps, ctx, input, prepared));
+      assert.equal(trained.rounds, ROUNDS);
+      assert.deepEqual(quiet.store.keys(), []);
+      assert.ok(attempt.heartbeats.every((b) => b.checkpointRound === undefined));
+    } finally {
+      await quiet.dispose();
+    }
   });
 
   it('puts the newest checkpoint in every heartbeat after it', () => {

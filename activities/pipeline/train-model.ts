@@ -45,6 +45,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   let pruned = false;
   const kept: StoredObject[] = [];
   let lastCheckpointRound = 0;
+  let lastCheckpointAt = Date.now();
   const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
   const family = modelFamily(input.spec.model.type);
   const params = trainingParams(input.spec, parentModel);
@@ -62,7 +63,10 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
     watchMetric: input.trial?.objective?.metric,
     startFrom,
     checkpointEvery: CHECKPOINT_EVERY,
+    // A short training is cheaper to redo than to checkpoint: the first one comes after checkpointSeconds.
+    checkpointDue: () => Date.now() - lastCheckpointAt >= deps.config.checkpointSeconds * 1000,
     onCheckpoint: async (model, round) => {
+      lastCheckpointAt = Date.now();
       const checkpoint = await ctx.storage.putBytes(objectKeys.job(input.jobId, `checkpoint-${round}`), model);
       ctx.progress({ checkpoint, checkpointRound: round } satisfies TrainResumePoint);
       // The previous checkpoint stays until a newer one has surely gone out in a heartbeat.

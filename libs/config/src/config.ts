@@ -42,6 +42,8 @@ export interface TrainyardConfig {
   fuseMaxBytes: number;
   /** A pipeline step that reports no progress this long stops heartbeating, so Temporal retries it. */
   stepStallSeconds: number;
+  /** A training writes a checkpoint to the store at most this often (0: at every 25th round or epoch). */
+  checkpointSeconds: number;
   /** How long a step waits for an unreachable object store before it fails its attempt. */
   storeWaitSeconds: number;
   /** Debugging and benches: keep what a job's steps handed each other after it ends (retention still removes it). */
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrainyardConfi
     cacheBytes: int(env, 'TRAINYARD_CACHE_BYTES', 2 * 1024 ** 3, 0),
     fuseMaxBytes: int(env, 'TRAINYARD_FUSE_MAX_BYTES', 1024 ** 3, 0),
     stepStallSeconds: int(env, 'TRAINYARD_STEP_STALL_SECONDS', 600, 1),
+    checkpointSeconds: int(env, 'TRAINYARD_CHECKPOINT_SECONDS', 10, 0),
     storeWaitSeconds: int(env, 'TRAINYARD_STORE_WAIT_SECONDS', 900, 0),
     keepJobObjects: flag(env, 'TRAINYARD_KEEP_JOB_OBJECTS'),
     preparedCacheBytes: int(env, 'TRAINYARD_PREPARED_CACHE_BYTES', 512 * 1024 ** 2, 0),

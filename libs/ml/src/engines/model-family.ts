@@ -42,6 +42,16 @@ export interface FamilyTrainOptions {
   onRound?: (e: RoundEvent) => Promise<'continue' | 'stop'> | 'continue' | 'stop';
   checkpointEvery?: number;
   onCheckpoint?: (model: Uint8Array, round: number) => Promise<void>;
+  /** Asked at each `checkpointEvery` boundary: false skips that checkpoint, serialisation included. */
+  checkpointDue?: (round: number) => boolean;
+}
+
+/** Whether to hand the model to onCheckpoint after `round`: at a multiple of checkpointEvery, if the caller wants it. */
+export function checkpointNow<O extends Pick<FamilyTrainOptions, 'checkpointEvery' | 'onCheckpoint' | 'checkpointDue'>>(
+  opts: O,
+  round: number,
+): opts is O & Required<Pick<FamilyTrainOptions, 'onCheckpoint'>> {
+  return !!opts.checkpointEvery && !!opts.onCheckpoint && round % opts.checkpointEvery === 0 && (opts.checkpointDue?.(round) ?? true);
 }
 
 export interface FamilyTrainResult {

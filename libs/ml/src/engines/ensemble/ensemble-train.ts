@@ -52,6 +52,7 @@ export async function trainEnsemble(opts: FamilyTrainOptions): Promise<FamilyTra
       startFrom: start?.pending?.index === index ? start.pending.checkpoint : null,
       checkpointEvery: opts.checkpointEvery,
       onCheckpoint: opts.onCheckpoint && ((model, round) => opts.onCheckpoint!(checkpoint(done, { index, checkpoint: model }), before + round)),
+      checkpointDue: opts.checkpointDue && ((round) => opts.checkpointDue!(before + round)),
       onRound: async (e: RoundEvent) => {
         lastRound = e.round;
         planned[index] = e.totalRounds;
@@ -75,7 +76,7 @@ export async function trainEnsemble(opts: FamilyTrainOptions): Promise<FamilyTra
     planned[index] = progress;
     cancelled = result.cancelled;
     // A finished member is the most valuable thing to keep: a resume never retrains it.
-    if (!cancelled && index < params.members.length - 1 && opts.checkpointEvery && opts.onCheckpoint) {
+    if (!cancelled && index < params.members.length - 1 && opts.checkpointEvery && opts.onCheckpoint && (opts.checkpointDue?.(offset) ?? true)) {
       await opts.onCheckpoint(checkpoint(done, null), offset);
     }
   }

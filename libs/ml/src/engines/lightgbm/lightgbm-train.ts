@@ -1,7 +1,7 @@
 import { withEngineLane } from '../../native';
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
-import type { FamilyTrainOptions, RoundEvent } from '../model-family';
+import { checkpointNow, type FamilyTrainOptions, type RoundEvent } from '../model-family';
 import { BestRoundTracker } from '../xgboost/best-round-tracker';
 import { checkLabels } from '../xgboost/xgboost-objective';
 import { LightGBMBooster } from './lightgbm-booster';
@@ -83,7 +83,7 @@ async function trainInLane(opts: LightGBMTrainOptions): Promise<LightGBMTrainRes
         if ((await opts.onRound?.(event)) === 'stop') cancelled = true;
         if (cancelled || stoppedEarly) break training;
       }
-      if (opts.checkpointEvery && opts.onCheckpoint && lastRound % opts.checkpointEvery === 0) {
+      if (checkpointNow(opts, lastRound)) {
         await opts.onCheckpoint(await booster.saveModel(lastRound), lastRound);
       }
     }

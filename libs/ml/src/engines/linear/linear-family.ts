@@ -1,6 +1,6 @@
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
-import type { FamilyTrainOptions, FamilyTrainResult, ModelFamily } from '../model-family';
+import { checkpointNow, type FamilyTrainOptions, type FamilyTrainResult, type ModelFamily } from '../model-family';
 import { checkDenseInputs, withoutMissing } from './dense-inputs';
 import type { DenseRows } from './linear-fit';
 import { decodeLinearModel, encodeLinearModel, linearImportance, outputsFor, predictLinear } from './linear-model';
@@ -35,7 +35,7 @@ async function trainLinear(opts: FamilyTrainOptions): Promise<FamilyTrainResult>
   const output = await runLinearFitInWorker(
     { task: opts.task, numClasses: opts.numClasses, params, train: rowsCopy(opts.train), validation: validation && rowsCopy(validation), start },
     async (p) => {
-      if (opts.checkpointEvery && opts.onCheckpoint && p.iteration % opts.checkpointEvery === 0) {
+      if (checkpointNow(opts, p.iteration)) {
         await opts.onCheckpoint(encodeLinearModel(p.model), p.iteration);
       }
       const decision = await opts.onRound?.({

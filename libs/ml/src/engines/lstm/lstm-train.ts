@@ -7,7 +7,7 @@ import { batchLoss, reportedLoss, targetScale } from '../mlp/mlp-losses';
 import { outputUnits } from '../mlp/mlp-model';
 import { loadTf, yieldToEventLoop } from '../mlp/tfjs-wasm';
 import type { Tf } from '../mlp/tfjs-wasm';
-import type { FamilyTrainOptions } from '../model-family';
+import { checkpointNow, type FamilyTrainOptions } from '../model-family';
 import { decodeLstmModel, encodeLstmModel } from './lstm-model';
 import type { LstmModel } from './lstm-model';
 import { LstmNetwork, initialWeights } from './lstm-network';
@@ -102,7 +102,7 @@ async function epochs(run: Run, validation: Matrix | null): Promise<LstmTrainOut
       bestWeights = params.earlyStoppingRounds !== null ? network.snapshot() : null;
     }
     stoppedEarly = params.earlyStoppingRounds !== null && bestEpoch !== null && epoch - bestEpoch >= params.earlyStoppingRounds;
-    if (opts.checkpointEvery && opts.onCheckpoint && epoch % opts.checkpointEvery === 0) {
+    if (checkpointNow(opts, epoch)) {
       const adam = await optimizer.state();
       const training = { ...adam, bestEpoch, bestLoss: Number.isFinite(bestLoss) ? bestLoss : null, bestWeights };
       await opts.onCheckpoint(encodeLstmModel({ ...model, weights: network.snapshot(), epochs: epoch, training }), epoch);

@@ -1,6 +1,6 @@
 import { MlError } from '../../errors';
 import type { Matrix } from '../../matrix';
-import type { FamilyTrainOptions } from '../model-family';
+import { checkpointNow, type FamilyTrainOptions } from '../model-family';
 import { seededRandom } from '../../preprocess/seeded-random';
 import { checkDenseInputs, withoutMissing } from '../linear/dense-inputs';
 import { FlatAdam } from './flat-adam';
@@ -92,7 +92,7 @@ async function epochs(
       bestLayers = params.earlyStoppingRounds !== null ? network.snapshot() : null;
     }
     stoppedEarly = params.earlyStoppingRounds !== null && bestEpoch !== null && epoch - bestEpoch >= params.earlyStoppingRounds;
-    if (opts.checkpointEvery && opts.onCheckpoint && epoch % opts.checkpointEvery === 0) {
+    if (checkpointNow(opts, epoch)) {
       const adam = await optimizer.state();
       const training = { ...adam, bestEpoch, bestLoss: Number.isFinite(bestLoss) ? bestLoss : null, bestLayers };
       await opts.onCheckpoint(encodeMlpModel({ ...model, layers: network.snapshot(), epochs: epoch, training }), epoch);

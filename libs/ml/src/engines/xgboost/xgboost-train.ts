@@ -12,6 +12,7 @@ import { checkLabels, extraEvalMetric, metricName, objectiveFor } from './xgboos
 import type { Objective, XGBoostTask } from './xgboost-objective';
 import { resolveXGBoostParams } from './xgboost-params';
 import { xgboostSupportsCuda, xgboostVersion } from './xgboost-version';
+import { checkpointNow } from '../model-family';
 import { parentModel } from '../training-mode';
 import type { TrainingMode } from '../training-mode';
 
@@ -46,6 +47,8 @@ export interface XGBoostTrainOptions {
   checkpointEvery?: number;
   /** Receives the model after every `checkpointEvery` rounds; `round` is the 1-based round count it holds. */
   onCheckpoint?: (model: Uint8Array, round: number) => Promise<void>;
+  /** Asked at each `checkpointEvery` boundary: false skips that checkpoint, serialisation included. */
+  checkpointDue?: (round: number) => boolean;
 }
 
 export interface XGBoostTrainResult {
@@ -123,7 +126,7 @@ async function trainInLane(opts: XGBoostTrainOptions): Promise<XGBoostTrainResul
         if (cancelled || stoppedEarly) break training;
       }
       recordBest(booster, tracker);
-      if (opts.checkpointEvery && opts.onCheckpoint && lastRound % opts.checkpointEvery === 0) {
+      if (checkpointNow(opts, lastRound)) {
         await opts.onCheckpoint(await booster.saveJson(), lastRound);
       }
     }
