@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { meetsDeployRule, type InputScaling, type ModelVersionRef, type PreprocessResult, type StudyData, type Task, type TrainingSpec, type TrialInput, type TrialOutcome } from '@trainyard/contracts';
 import { EventStore, JobStore, StudyTrial, TrainingJob } from '@trainyard/db';
 import { classificationMetrics, modelFamily, regressionMetrics, type Matrix } from '@trainyard/ml';
@@ -67,7 +68,9 @@ export function createTrialActivities(deps: ActivityDeps) {
         const value = (validationMetrics ?? metrics)[input.objective.metric];
         if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`the objective ${input.objective.metric} is not defined for this ${data.task} trial`);
         const model = await ctx.storage.putBytes(objectKeys.study(input.studyId, `trial-${input.trial.number}.model`), trained.model);
-        await closeTrial(deps, input, { task: data.task, metrics, validationMetrics, value });
+        // A retried trial may find the checkpoints of the attempt before: only a first attempt can know there are none.
+        const objectsLeft = trained.checkpointed || Context.current().info.attempt > 1;
+        await closeTrial(deps, input, { task: data.task, metrics, validationMetrics, value }, objectsLeft);
         return { value, trained: { model, engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName } };
       });
     },
@@ -103,8 +106,16 @@ async function scoreNatively(type: TrainingSpec['model']['type'], model: Uint8Ar
   return metrics as unknown as Record<string, unknown>;
 }
 
-/** The trial's job completes with its metrics and its trial row with its value, together; then its event. */
-async function closeTrial(deps: ActivityDeps, input: TrialInput, result: { task: Task; metrics: Record<string, unknown>; validationMetrics: Record<string, unknown> | null; value: number }): Promise<void> {
+/**
+ * The trial's job completes with its metrics and its trial row with its value, together; then its log line, its
+ * event and the clean-up of its objects, side by side: a study pays this once per trial.
+ */
+async function closeTrial(
+  deps: ActivityDeps,
+  input: TrialInput,
+  result: { task: Task; metrics: Record<string, unknown>; validationMetrics: Record<string, unknown> | null; value: number },
+  objectsLeft: boolean,
+): Promise<void> {
   const em = deps.orm.em.fork();
   await em.transactional(async (tx) => {
     const now = new Date();
@@ -112,11 +123,16 @@ async function closeTrial(deps: ActivityDeps, input: TrialInput, result: { task:
     await tx.nativeUpdate(TrainingJob, { id: input.jobId, status: { $in: ['queued', 'running'] } }, { status: 'completed', task: result.task, metrics: result.metrics, validationMetrics: result.validationMetrics, deploymentReady, progress: 1, completedAt: now });
     await tx.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.trial.number }, { status: 'completed', value: result.value, completedAt: now });
   });
-  await deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch(() => undefined);
-  const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
-  await new JobStore(em).log(input.jobId, { level: 'info', message: `trial ${input.trial.number} completed: ${input.objective.metric} = ${result.value}` });
-  const eventId = await new EventStore(em).record(job.tenantId, 'training.completed', `training:${job.id}`, trainingEventData(job));
-  await startDeliveryIfSubscribed(deps, job.tenantId, 'training.completed', eventId);
+  const announce = async () => {
+    const job = await em.fork().findOneOrFail(TrainingJob, { id: input.jobId });
+    const eventId = await new EventStore(em.fork()).record(job.tenantId, 'training.completed', `training:${job.id}`, trainingEventData(job));
+    await startDeliveryIfSubscribed(deps, job.tenantId, 'training.completed', eventId);
+  };
+  await Promise.all([
+    objectsLeft ? deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch(() => undefined) : null,
+    new JobStore(em.fork()).log(input.jobId, { level: 'info', message: `trial ${input.trial.number} completed: ${input.objective.metric} = ${result.value}` }),
+    announce(),
+  ]);
 }
 
 export type TrialActivities = ReturnType<typeof createTrialActivities>;

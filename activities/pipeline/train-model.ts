@@ -20,6 +20,8 @@ export interface TrainedModel extends FamilyTrainResult {
   params: Record<string, unknown>;
   /** The params as trained: defaults resolved, the thread count injected. */
   effectiveParams: Record<string, unknown>;
+  /** Whether this attempt left checkpoints under the job's objects (a short training writes none). */
+  checkpointed: boolean;
 }
 
 /** What a training heartbeats: the newest checkpoint in the store, which a retry on any machine resumes from. */
@@ -122,7 +124,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   const featureImportanceByName = prepared.featureNames
     .map((feature, i) => ({ feature, importance: trained.featureImportance[i] ?? 0 }))
     .sort((a, b) => b.importance - a.importance);
-  return { ...trained, featureImportanceByName, params, effectiveParams };
+  return { ...trained, featureImportanceByName, params, effectiveParams, checkpointed: kept.length > 0 };
 }
 
 /** The mode, parent model and frozen layers of a run that builds on a parent; nothing for a full run. */
