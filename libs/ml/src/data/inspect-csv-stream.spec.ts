@@ -52,4 +52,22 @@ describe('inspectCsvStream', () => {
     const text = 'a,b\n1,2\n3,4,5\n';
     await assert.rejects(inspectCsvStream(chunks(text, 3)), (err: unknown) => err instanceof MlError && err.code === 'DATASET_INVALID' && /line 3/.test(err.message));
   });
+
+  it('counts distinct strings exactly up to the cap and not past it, in one block or many, without keeping the rest', async () => {
+    const lines = ['at,over,some'];
+    for (let i = 0; i < 3 * DISTINCT_CAP; i++) lines.push(`a${i % DISTINCT_CAP},o${i % (DISTINCT_CAP + 1)},${i % 5 ? `s${i % 4}` : ''}`);
+    const text = lines.join('\n') + '\n';
+    for (const block of [1 << 20, 4096]) {
+      const { columns } = await inspectCsvStream(chunks(text, 65_536), block);
+      assert.deepEqual(
+        columns.map((c) => [c.name, c.type, c.distinct, c.nullCount]),
+        [
+          ['at', 'string', DISTINCT_CAP, 0],
+          ['over', 'string', null, 0],
+          ['some', 'string', 4, 3 * DISTINCT_CAP / 5],
+        ],
+        `blocks of ${block}`,
+      );
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { type ParseBlock, type PlacedBlock, parseInOrder, withFirst } from './cs
 import { type RecordBlock, recordBlocksFromChunks } from './csv/record-blocks';
 import { delimiterOf } from './csv-delimiter';
 import { datasetInvalid } from './dataset-invalid';
-import { DistinctValues } from './distinct-values';
+import { DISTINCT_CAP, DistinctValues } from './distinct-values';
 import type { DatasetInspection } from './inspect-dataset';
 
 const BLOCK_BYTES = 8 * 2 ** 20;
@@ -39,7 +39,8 @@ export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>, blockB
     if (!second.done) pool = CsvWorkerPool.acquire(Math.min(availableParallelism(), 4)).start();
     const inline: ParseBlock = (bytes, o, start) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
     const parse: ParseBlock = pool ? pool.parse.bind(pool) : inline;
-    const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows: Infinity };
+    // Distinct counts stop at DISTINCT_CAP, so no string column needs more of its values than that.
+    const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows: Infinity, distinctCap: DISTINCT_CAP };
 
     const kinds = header.names.map(() => new Set<BlockColumn['kind']>());
     const nullCounts = header.names.map(() => 0);

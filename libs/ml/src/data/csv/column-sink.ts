@@ -10,11 +10,14 @@ export interface BlockColumn {
   nullCount: number;
   /** Numeric kinds: one value per row (NaN when missing); may be longer than the block's rows. */
   numbers?: Float64Array;
-  /** Strings: an index into `dictionary` per row, -1 when missing. */
+  /** Strings: an index into `dictionary` per row, -1 when missing (UNKEPT_STRING past an inspection's cap). */
   codes?: Int32Array;
   /** Strings: the block's distinct values as bytes, so no string is made until the frame is read. */
   dictionary?: DictionaryParts;
 }
+
+/** The code of a present string that an inspection did not keep: its column already passed the distinct cap. */
+export const UNKEPT_STRING = -2;
 
 /** The buffers behind a block's columns: what moves between threads, and what is handed back to be reused. */
 export function columnBuffers(columns: readonly BlockColumn[]): ArrayBuffer[] {
@@ -84,6 +87,8 @@ export class ColumnSink {
     private readonly capacity: number,
     asString: boolean,
     private readonly arrays: ColumnArrays = FRESH_ARRAYS,
+    /** Distinct strings kept past which no more are (CsvBlockOptions.distinctCap); Infinity when reading. */
+    private readonly keepAtMost = Infinity,
   ) {
     if (asString) this.becomeString();
   }
@@ -357,6 +362,7 @@ export class ColumnSink {
    */
   private pushString(row: number, b: Uint8Array, s: number, e: number, hash: number | null): void {
     const dictionary = this.dictionary!;
+    if (dictionary.size > this.keepAtMost) return this.pushCode(row, UNKEPT_STRING);
     const code = this.unique ? dictionary.appendValue(b, s, e) : hash === null ? dictionary.codeOf(b, s, e) : dictionary.codeOfHashed(b, s, e, hash);
     if (++this.strings === UNIQUE_PROBE) this.unique = dictionary.size >= UNIQUE_PROBE * UNIQUE_SHARE;
     this.pushCode(row, code);

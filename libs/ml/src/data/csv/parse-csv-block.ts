@@ -18,6 +18,11 @@ export interface CsvBlockOptions {
   asString?: readonly number[];
   /** About how many records the block holds, from the blocks before it; columns are sized by it and grow past it. Without it the line breaks are counted. */
   rowsHint?: number;
+  /**
+   * Inspecting rather than reading: a string column keeps at most this many distinct values plus one (enough to
+   * tell that it passed), and later strings get the code UNKEPT_STRING instead of a copy and a lookup.
+   */
+  distinctCap?: number;
 }
 
 /** A problem in the block; `lineOffset` counts line breaks from the block's start to the bad record. */
@@ -61,9 +66,9 @@ interface ParsedRecords {
   error?: CsvBlockError;
 }
 
-function sinksFor({ delimiter, width }: CsvBlockOptions, capacity: number, asString: readonly number[], arrays: ColumnArrays): ColumnSink[] {
+function sinksFor({ delimiter, width, distinctCap }: CsvBlockOptions, capacity: number, asString: readonly number[], arrays: ColumnArrays): ColumnSink[] {
   const strings = new Set(asString);
-  return Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, strings.has(i), arrays));
+  return Array.from({ length: width }, (_, i) => new ColumnSink(delimiter, capacity, strings.has(i), arrays, distinctCap ?? Infinity));
 }
 
 /**
