@@ -132,6 +132,10 @@ describe('web dashboard in a real browser', { skip }, () => {
     await page.locator('[data-chart="importance"] g.mark-rect path').first().waitFor();
     assert.ok((await page.getByRole('log', { name: 'job logs' }).textContent())?.includes('job completed: web-model v1'));
     assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0, 'a completed job has no cancel button');
+    // The hyperparameters as trained: the ones asked for, and the defaults the engine used, marked as such.
+    const params = (await page.locator('section[aria-labelledby="params-title"]').textContent()) ?? '';
+    assert.match(params, new RegExp(`numRounds${ROUNDS}(?! · default)`));
+    assert.match(params, /maxDepth6 · default/);
     await shot(page, 'job');
   });
 

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import type { JobLogLine, MetricSeries, Metrics, TrainingJob } from '@trainyard/client';
 import { Chart } from '../components/chart';
 import { Badge, ErrorBanner, KeyValues, Loading, NotRecorded, Panel, ProgressBar } from '../components/ui';
@@ -196,7 +197,19 @@ export function JobPage({ id }: { id: string }) {
           {importance.length ? <Chart id="importance" label="feature importance" spec={barSpec(importance, 'feature', 'importance', 'importance')} /> : <p class="muted">Recorded with the model version.</p>}
         </Panel>
         <Panel title="Hyperparameters" id="params">
-          <KeyValues entries={[['model', j.model.type], ...Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])]} />
+          <KeyValues
+            entries={[
+              ['model', j.model.type],
+              // As trained (defaults resolved, threads injected) once training started; a default is marked as one.
+              ...Object.entries(j.effectiveParams ?? params).map(([k, v]): [string, ComponentChildren] => [
+                k,
+                <>
+                  {typeof v === 'object' ? JSON.stringify(v) : String(v)}
+                  {j.effectiveParams && !(k in params) ? <span class="muted"> · default</span> : null}
+                </>,
+              ]),
+            ]}
+          />
         </Panel>
         <Panel title="Lineage" id="lineage">
           <KeyValues
