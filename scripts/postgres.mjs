@@ -269,8 +269,10 @@ export function embeddedPostgres({ dataDir, port, say }) {
     } finally {
       fs.rmSync(pwfile, { force: true });
     }
-    fs.writeFileSync(initialized, `PostgreSQL ${pg.version}\n`);
+    fs.writeFileSync(initialized, `PostgreSQL ${pg.version}\n`, { mode: 0o600 });
   }
+  // A data dir from before the marker was private: make it so.
+  fs.chmodSync(initialized, 0o600);
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   return {
     url,
