@@ -67,8 +67,14 @@ describe('schedules: Temporal Schedules, newest dataset version, promotion', () 
     await waitUntil('the job cancelled', async () => (await api.get(`/v1/training-jobs/${going.id}`)).body.status === 'cancelled');
     // Temporal's scheduler may not know yet that the run ended; the trigger must not be lost to that.
     assert.equal((await api.post(`/v1/schedules/${slow.id}/trigger`)).status, 202);
-    await waitUntil('a second run', async () => (await api.get(`/v1/schedules/${slow.id}`)).body.recentJobs.length === 2);
-    await api.delete(`/v1/schedules/${slow.id}`);
+    const second = await waitUntil('a second run', async () => {
+      const jobs = (await api.get(`/v1/schedules/${slow.id}`)).body.recentJobs;
+      return jobs.length === 2 ? jobs[0] : null;
+    });
+    assert.notEqual(second.id, going.id);
+    // Leave the worker free for the next test.
+    assert.equal((await api.post(`/v1/training-jobs/${second.id}/cancel`)).status, 202);
+    assert.equal((await api.delete(`/v1/schedules/${slow.id}`)).status, 204);
   });
 
   it('trains on the newest dataset version and promotes only on enough improvement', async () => {
