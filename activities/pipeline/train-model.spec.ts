@@ -9,7 +9,7 @@ import { fakeDeps, JOB_ID, StepAttempt, type FakeDeps, type FakeJobStore } from 
 import { churnFrame, stepInput, trainingSpec } from '../testing/sample-data';
 import { prepareForSpec } from './preprocess';
 import { STAGE_PROGRESS } from './step-context';
-import { trainModel, trialProgress, type TrainedModel } from './train-model';
+import { heartbeatSentWithinMs, supersededCheckpoints, trainModel, trialProgress, type TrainedModel } from './train-model';
 
 const ROUNDS = 80;
 const input = stepInput(trainingSpec({}, { numRounds: ROUNDS }));
@@ -34,9 +34,23 @@ describe('trainModel', () => {
   });
   after(() => fake.dispose());
 
-  it('checkpoints into the store every 25 rounds and keeps only the last two', () => {
+  it('checkpoints into the store every 25 rounds, keeping each one a heartbeat may still name', () => {
     assert.equal(first.trained.rounds, ROUNDS);
-    assert.deepEqual(fake.store.keys(), [objectKeys.job(JOB_ID, 'checkpoint-50'), objectKeys.job(JOB_ID, 'checkpoint-75')]);
+    // A training of a moment: no newer checkpoint has surely gone out in a heartbeat, so none is deleted yet.
+    assert.deepEqual(fake.store.keys(), [25, 50, 75].map((round) => objectKeys.job(JOB_ID, `checkpoint-${round}`)));
+  });
+
+  it('deletes a checkpoint once a newer one has surely been sent in a heartbeat, never the newest', () => {
+    const sent = heartbeatSentWithinMs(30_000);
+    assert.equal(sent, 29_000, "the SDK's throttle of 0.8 × the heartbeat timeout, plus a margin");
+    assert.equal(heartbeatSentWithinMs(300_000), 65_000, 'the throttle is at most 60 s');
+    assert.equal(heartbeatSentWithinMs(undefined), 35_000);
+    const at = (...ages: number[]) => ages.map((age) => ({ at: 100_000 - age }));
+    assert.equal(supersededCheckpoints(at(50_000, 40_000, 20_000, 1_000), 100_000, sent), 1, 'the one before the last checkpoint older than 29 s');
+    assert.equal(supersededCheckpoints(at(90_000, 80_000, 70_000), 100_000, sent), 2, 'all but the newest');
+    assert.equal(supersededCheckpoints(at(20_000, 10_000), 100_000, sent), 0, 'a heartbeat may still name either');
+    assert.equal(supersededCheckpoints(at(90_000), 100_000, sent), 0);
+    assert.equal(supersededCheckpoints([], 100_000, sent), 0);
   });
 
   it('writes no checkpoint in a training shorter than checkpointSeconds', async () => {

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { TRIAL_PROGRESS_UPDATE, type StepInput, type StoredObject, type TrialLink, type TrialProgress } from '@trainyard/contracts';
 import type { MetricValue } from '@trainyard/db';
@@ -24,6 +25,33 @@ export interface TrainedModel extends FamilyTrainResult {
   checkpointed: boolean;
 }
 
+/** The SDK's longest gap between two heartbeats it sends (its throttle), and a margin for the send itself. */
+const MAX_HEARTBEAT_THROTTLE_MS = 60_000;
+const DEFAULT_HEARTBEAT_THROTTLE_MS = 30_000;
+const HEARTBEAT_SEND_MARGIN_MS = 5_000;
+
+interface KeptCheckpoint {
+  object: StoredObject;
+  /** When it was written, and so first offered to a heartbeat. */
+  at: number;
+}
+
+/** How long after a heartbeat's details are set the SDK has surely sent them: its throttle interval, plus a margin. */
+export function heartbeatSentWithinMs(heartbeatTimeoutMs: number | undefined): number {
+  const throttle = heartbeatTimeoutMs ? Math.min(heartbeatTimeoutMs * 0.8, MAX_HEARTBEAT_THROTTLE_MS) : DEFAULT_HEARTBEAT_THROTTLE_MS;
+  return throttle + HEARTBEAT_SEND_MARGIN_MS;
+}
+
+/**
+ * How many of the oldest checkpoints (oldest first) no heartbeat can name any more: a checkpoint is superseded once
+ * a newer one has been offered to heartbeats for longer than `sentWithinMs`. The newest is always kept.
+ */
+export function supersededCheckpoints(kept: readonly { at: number }[], now: number, sentWithinMs: number): number {
+  let n = 0;
+  while (n + 1 < kept.length && now - kept[n + 1]!.at > sentWithinMs) n++;
+  return n;
+}
+
 /** What a training heartbeats: the newest checkpoint in the store, which a retry on any machine resumes from. */
 interface TrainResumePoint {
   checkpoint?: StoredObject;
@@ -45,7 +73,7 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
   // One report in flight at a time, answered while training goes on; a "pruned" answer stops the next round.
   let reporting = false;
   let pruned = false;
-  const kept: StoredObject[] = [];
+  const kept: KeptCheckpoint[] = [];
   let lastCheckpointRound = 0;
   let lastCheckpointAt = Date.now();
   const span = STAGE_PROGRESS.evaluate - STAGE_PROGRESS.train;
@@ -71,10 +99,12 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
       lastCheckpointAt = Date.now();
       const checkpoint = await ctx.storage.putBytes(objectKeys.job(input.jobId, `checkpoint-${round}`), model);
       ctx.progress({ checkpoint, checkpointRound: round } satisfies TrainResumePoint);
-      // The previous checkpoint stays until a newer one has surely gone out in a heartbeat.
-      kept.push(checkpoint);
+      kept.push({ object: checkpoint, at: Date.now() });
       lastCheckpointRound = round;
-      while (kept.length > 2) await ctx.storage.delete(kept.shift()!.key);
+      // Delete only what no heartbeat the server holds can name: the SDK sends details at most once per throttle
+      // interval, so the last one sent may name a checkpoint several back from this one.
+      const sentWithinMs = heartbeatSentWithinMs(Context.current().info.heartbeatTimeoutMs);
+      for (const old of kept.splice(0, supersededCheckpoints(kept, Date.now(), sentWithinMs))) await ctx.storage.delete(old.object.key);
     },
     onRound: async (e) => {
       for (const [name, value] of Object.entries(e.train)) pending.push({ name: `train.${name}`, step: e.round, value });
