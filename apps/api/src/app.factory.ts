@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -27,12 +27,28 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Nest's start-up contexts: a line per module and per route, which buried the start banner of `npm start`. */
+const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
+/** Errors, warnings and the service's own log lines; Nest's start-up chatter only when TRAINYARD_LOG_STARTUP=1. */
+function quietStartLogger(): LoggerService {
+  const logger = new (class extends ConsoleLogger {
+    override log(message: unknown, ...rest: unknown[]): void {
+      const context = rest.at(-1);
+      if (typeof context === 'string' && START_UP_CONTEXTS.has(context) && process.env.TRAINYARD_LOG_STARTUP !== '1') return;
+      super.log(message, ...rest);
+    }
+  })();
+  logger.setLogLevels(['error', 'warn', 'log']);
+  return logger;
+}
+
 /** Builds and starts the HTTP API; `port` 0 picks a free one (tests). */
 export async function startApiServer(config: TrainyardConfig, options: { logger?: boolean } & AppOptions = {}): Promise<ApiServer> {
   const temporal: Client = await createTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   const storage = openStorage({ url: config.storageUrl, cacheDir: join(config.cacheDir, 'api'), cacheBytes: config.cacheBytes });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, temporal, storage.storage, { checkResponses: options.checkResponses }), {
-    logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    logger: options.logger === false ? false : quietStartLogger(),
     bodyParser: false,
   });
   app.disable('x-powered-by');
