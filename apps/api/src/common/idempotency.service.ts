@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { IdempotencyRecord, currentTenant } from '@trainyard/db';
 import { ApiError } from './api-error';
@@ -31,10 +30,14 @@ export class IdempotencyService {
     if (!scope.key) return create();
     const em = this.em.fork();
     const where = { tenantId: currentTenant(em), route: scope.route, key: scope.key };
-    try {
-      await em.insert(IdempotencyRecord, { id: randomUUID(), ...where, requestHash: scope.hash, createdAt: new Date() } as IdempotencyRecord);
-    } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+    // A key seen before inserts nothing (rather than failing on the unique key, which the database would log as an error).
+    const claimed = await em
+      .createQueryBuilder(IdempotencyRecord)
+      .insert({ id: randomUUID(), ...where, requestHash: scope.hash, createdAt: new Date() })
+      .onConflict(['tenantId', 'route', 'key'])
+      .ignore()
+      .execute('run');
+    if (claimed.affectedRows === 0) {
       const first = await em.findOneOrFail(IdempotencyRecord, where);
       if (first.requestHash !== scope.hash) throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request body');
       if (first.statusCode === null) throw new ApiError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed');
