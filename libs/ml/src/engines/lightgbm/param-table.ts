@@ -1,6 +1,7 @@
 import { MlError } from '../../errors';
 import type { ParamIssue } from '../model-family';
 import type { ParamText } from '../param-docs';
+import { overDefaults } from '../param-defaults';
 
 /** One camelCase hyperparameter: its LightGBM name (null when the training loop consumes it), allowed range and text. */
 export interface NumberParam extends ParamText {
@@ -63,8 +64,7 @@ export function resolveAgainst(
   params: Record<string, unknown>,
   roundsField: string,
 ): ResolvedParams {
-  const merged: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) merged[k] = v;
+  const merged = overDefaults(defaults, params);
   const native: [string, string][] = [];
   for (const [field, value] of Object.entries(merged)) {
     const name = table[field]!.native;

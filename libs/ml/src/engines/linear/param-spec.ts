@@ -1,15 +1,10 @@
 import { MlError } from '../../errors';
 import type { ParamIssue } from '../model-family';
-import type { ParamText } from '../param-docs';
+import type { DescribedSpec } from '../param-docs';
+import { overDefaults } from '../param-defaults';
 
 /** One hyperparameter's accepted shape and its text for users; `min`/`max` bound numbers and every element of an int list. */
-export type ParamSpec = ParamText &
-  (
-    | { kind: 'int' | 'number'; min: number; max: number; minInclusive?: boolean; maxInclusive?: boolean }
-    | { kind: 'boolean' }
-    | { kind: 'choice'; choices: readonly string[] }
-    | { kind: 'intList'; min: number; max: number; maxLength: number }
-  );
+export type ParamSpec = DescribedSpec;
 
 /** Checks camelCase params against a spec table: unknown keys, wrong types, out-of-range values. */
 export function validateBySpec(family: string, specs: Record<string, ParamSpec>, params: Record<string, unknown>): ParamIssue[] {
@@ -39,9 +34,7 @@ export function resolveBySpec<T extends object>(
     const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     throw new MlError('INVALID_HYPERPARAMETERS', `Invalid ${family} parameters: ${summary}`, { issues });
   }
-  const merged = { ...defaults } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) merged[k] = v;
-  return merged as T;
+  return overDefaults(defaults as Record<string, unknown>, params) as T;
 }
 
 function checkValue(spec: ParamSpec, value: unknown): string | null {

@@ -135,8 +135,7 @@ export function resolveXGBoostParams(params: Record<string, unknown>): ResolvedX
     const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     throw new MlError('INVALID_HYPERPARAMETERS', `Invalid XGBoost parameters: ${summary}`, { issues });
   }
-  const merged: Record<string, unknown> = { ...DEFAULTS };
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) merged[k] = v;
+  const merged = overDefaults(DEFAULTS, params);
   const native: [string, string][] = [];
   for (const [field, value] of Object.entries(merged)) {
     const name = PARAMS[field]!.native;
