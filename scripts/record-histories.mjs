@@ -35,7 +35,7 @@ async function main() {
   const services = await import('./services.mjs');
   const { startThrowawayPostgres } = await import('./postgres.mjs');
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, ...toolEnv(tools), NODE_ENV: 'test', TRAINYARD_TEMPORAL_LOG_LEVEL: 'ERROR' };
+  const env = services.withTestDefaults({ ...process.env, ...toolEnv(tools), NODE_ENV: 'test' });
   env.DATABASE_URL = await startThrowawayPostgres({ cleanups, say });
   Object.assign(env, await services.startTestObjectStore({ cleanups, say }));
   const { address } = await services.startTemporalDevServer({

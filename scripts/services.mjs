@@ -36,6 +36,16 @@ export function isPortFree(port, host = '127.0.0.1') {
   });
 }
 
+/**
+ * The settings a throwaway test stack runs with (npm test, npm run record-histories); the caller's own values win.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function withTestDefaults(env) {
+  env.TRAINYARD_TEMPORAL_LOG_LEVEL ||= 'ERROR'; // tests fail jobs on purpose; the SDK would log each as a warning
+  env.TRAINYARD_WEBHOOK_ALLOW_PRIVATE ||= 'true'; // test receivers listen on 127.0.0.1
+  return env;
+}
+
 /** @returns {Promise<number>} */
 export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {

@@ -181,8 +181,7 @@ async function main() {
   if (files.some((f) => f.includes('web-dashboard'))) ensureChromium();
   env.DATABASE_URL ||= await startThrowawayPostgres({ cleanups, say });
   Object.assign(env, await services.startTestObjectStore({ cleanups, say }));
-  env.TRAINYARD_TEMPORAL_LOG_LEVEL ||= 'ERROR'; // tests fail jobs on purpose; the SDK would log each as a warning
-  env.TRAINYARD_WEBHOOK_ALLOW_PRIVATE ||= 'true'; // test receivers listen on 127.0.0.1
+  services.withTestDefaults(env);
   if (!env.TEMPORAL_ADDRESS) {
     const { address } = await startTemporalDevServer({
       cli: /** @type {string} */ (tools.temporalCli),
