@@ -1,10 +1,9 @@
-import type { JobStreamEvent, StudyStreamEvent, TrainingJob } from '@trainyard/client';
+import type { JobStreamEvent, Stage, StudyStreamEvent, TrainingJob } from '@trainyard/client';
 import { paint, bar, type Terminal } from './terminal';
 import type { Context } from './context';
 
 const RECONNECTS = 5;
 
-type Stage = NonNullable<TrainingJob['stage']>;
 /** A job passes every stage in this order; a snapshot can skip a fast one, the printed lines do not. */
 const STAGE_ORDER: readonly Stage[] = ['load_features', 'preprocess', 'train', 'evaluate', 'register'];
 

@@ -59,22 +59,19 @@ export function checkJobColumns(spec: ParsedJobRequest['spec'], dataset: Pick<Da
 /** More distinct target values than this are not classes but a quantity (or an identifier). */
 export const MAX_CLASSES = 100;
 
-/** A column as the upload's inspection describes it; `distinct` (exact up to 1000, null above) is absent on older uploads. */
-type TargetColumn = Dataset['columns'][number] & { distinct?: number | null };
-
 /**
  * A target the task cannot learn from is refused at submit with the reason, instead of a job that trains something
  * useless (a continuous column as hundreds of classes) or fails later: classification needs labels, at most
  * MAX_CLASSES of them; regression needs numbers. Without a distinct count only the column type decides.
  */
 export function checkTargetForTask(spec: ParsedJobRequest['spec'], dataset: Pick<Dataset, 'name' | 'columns'>, prefix = ''): void {
-  const column = dataset.columns.find((c) => c.name === spec.target) as TargetColumn | undefined;
+  const column = dataset.columns.find((c) => c.name === spec.target);
   if (!column) return;
   const problem = targetProblem(spec.task, column);
   if (problem) throw validationFailed([{ field: `${prefix}target`, message: `${spec.target} (${column.type}${countOf(column)} in ${dataset.name}): ${problem}` }]);
 }
 
-function targetProblem(task: ParsedJobRequest['spec']['task'], column: TargetColumn): string | null {
+function targetProblem(task: ParsedJobRequest['spec']['task'], column: Dataset['columns'][number]): string | null {
   const distinct = column.distinct;
   const tooMany = distinct === null || (distinct !== undefined && distinct > MAX_CLASSES);
   if (task === 'regression') {
@@ -94,7 +91,7 @@ function targetProblem(task: ParsedJobRequest['spec']['task'], column: TargetCol
   return null;
 }
 
-function countOf(column: TargetColumn): string {
+function countOf(column: Dataset['columns'][number]): string {
   if (column.distinct === undefined) return '';
   return column.distinct === null ? ', over 1000 distinct values' : `, ${column.distinct} distinct values`;
 }

@@ -11,8 +11,6 @@ import { WithStatus } from '../common/endpoint';
 import { IdempotencyService, requestHash } from '../common/idempotency.service';
 import { pageWindow, type Page, type PageQuery } from '../common/schemas';
 import { CONFIG, TEMPORAL_CLIENT } from '../config.token';
-import { toJobDto } from '../jobs/training-job.mapper';
-import { temporalWorkflowUrl } from '../common/temporal-link';
 import { TrainingJobsService } from '../jobs/training-jobs.service';
 import type { ScheduleDetailDto, ScheduleDto, ScheduleRequest } from './schedules.dto';
 
@@ -125,7 +123,7 @@ export class SchedulesService {
       if (!(err instanceof ScheduleNotFoundError)) throw unavailable('the workflow service', err);
     }
     const recent = await this.em.find(TrainingJob, { scheduleId: s.id }, { orderBy: { createdAt: 'desc' }, limit: 10 });
-    return { ...this.toResponse(s), nextRuns, recentJobs: recent.map((j) => ({ ...toJobDto(j, (id) => temporalWorkflowUrl(this.config, id), { plots: false }), promotion: j.promotion })) };
+    return { ...this.toResponse(s), nextRuns, recentJobs: recent.map((j) => ({ ...this.jobs.toDto(j, { plots: false }), promotion: j.promotion })) };
   }
 
   async pause(principal: Principal, id: string, paused: boolean): Promise<ScheduleDetailDto> {
