@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from './support/http';
 import { binaryCsv } from './support/datasets';
-import { waitUntil } from './support/jobs';
+import { sleep, waitUntil } from './support/jobs';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 describe('schedules: Temporal Schedules, newest dataset version, promotion', () => {
@@ -65,6 +65,9 @@ describe('schedules: Temporal Schedules, newest dataset version, promotion', () 
     assert.equal(again.body.error.details.jobId, going.id);
     assert.equal((await api.post(`/v1/training-jobs/${going.id}/cancel`)).status, 202);
     await waitUntil('the job cancelled', async () => (await api.get(`/v1/training-jobs/${going.id}`)).body.status === 'cancelled');
+    // Temporal names a scheduled run by the second it starts in, so two runs in one second would share a workflow id:
+    // trigger the next one a second after the first run's job was made (which is after its run started).
+    await sleep(Math.max(0, Date.parse(going.createdAt) + 1100 - Date.now()));
     // Temporal's scheduler may not know yet that the run ended; the trigger must not be lost to that.
     assert.equal((await api.post(`/v1/schedules/${slow.id}/trigger`)).status, 202);
     const second = await waitUntil('a second run', async () => {
