@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { loadAverage } from './support/machine-load';
 import { descendants, listProcesses, pssBytes, statusBytes, type ProcInfo } from './support/proc-status';
 import { atInterrupt, runBench } from './support/run-bench';
-import { freePort } from './support/service-stack';
+import { freePort } from '../test/support/temporal-dev-server';
 import { fmt, percentile, report } from './support/stats';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);

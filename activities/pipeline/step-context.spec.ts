@@ -4,7 +4,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MlError } from '@trainyard/ml';
 import { ArtifactCorruptError, StorageUnavailableError } from '@trainyard/storage';
 import { fakeDeps, StepAttempt, type FakeDeps } from '../testing/fakes';
-import { STAGE_PROGRESS } from './step-context';
+import { STAGE_PROGRESS } from '@trainyard/contracts';
 
 /** Lets promise chains and real I/O move on while timers are mocked (setImmediate is not). */
 async function until(done: () => boolean, what: string): Promise<void> {

@@ -5,8 +5,6 @@ import { StorageUnavailableError, type Storage } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from '../to-failure';
 
-export { STAGE_PROGRESS };
-
 const HEARTBEAT_MS = 3000;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import type { StoredObject, TrialProgress } from '@trainyard/contracts';
+import { STAGE_PROGRESS, type StoredObject, type TrialProgress } from '@trainyard/contracts';
 import { modelFamily, type PreparedData } from '@trainyard/ml';
 import { objectKeys, sha256Of } from '@trainyard/storage';
 import { fakeDeps, JOB_ID, StepAttempt, type FakeDeps, type FakeJobStore } from '../testing/fakes';
 import { churnFrame, stepInput, trainingSpec } from '../testing/sample-data';
 import { prepareForSpec } from './preprocess';
-import { STAGE_PROGRESS } from './step-context';
 import { heartbeatSentWithinMs, supersededCheckpoints, trainModel, trialProgress, type TrainedModel } from './train-model';
 
 const ROUNDS = 80;

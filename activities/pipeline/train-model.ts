@@ -1,12 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { TRIAL_PROGRESS_UPDATE, type StepInput, type StoredObject, type TrialLink, type TrialProgress } from '@trainyard/contracts';
+import { STAGE_PROGRESS, TRIAL_PROGRESS_UPDATE, type StepInput, type StoredObject, type TrialLink, type TrialProgress } from '@trainyard/contracts';
 import type { MetricValue } from '@trainyard/db';
 import { modelFamily, type FamilyTrainOptions, type FamilyTrainResult, type PreparedData, type RoundEvent } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
 import type { ActivityDeps } from '../activity-deps';
 import { trainingParams } from './parent-model';
-import { STAGE_PROGRESS, type StepContext } from './step-context';
+import type { StepContext } from './step-context';
 import { threadsPerSlot, withThreads } from './threads';
 
 const CHECKPOINT_EVERY = 25;

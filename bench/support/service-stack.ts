@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../test/support/http';
+import { freePort } from '../../test/support/temporal-dev-server';
 import { createTestDatabase } from '../../test/support/test-database';
+import { API_MAIN, WORKER_MAIN } from '../../test/support/worker-process';
 import { atInterrupt } from './run-bench';
 
-const DIST = join(__dirname, '..', '..');
-const API_MAIN = join(DIST, 'apps', 'api', 'src', 'main.js');
-const WORKER_MAIN = join(DIST, 'apps', 'worker', 'src', 'main.js');
 const KEPT_LINES = 200;
 
 export interface ServiceProcess {
@@ -126,15 +124,4 @@ async function stopProcess(service: ServiceProcess, graceMs = 15_000): Promise<v
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

@@ -17,7 +17,7 @@ export interface BlockColumn {
 }
 
 /** The code of a present string that an inspection did not keep: its column already passed the distinct cap. */
-export const UNKEPT_STRING = -2;
+const UNKEPT_STRING = -2;
 
 /** The buffers behind a block's columns: what moves between threads, and what is handed back to be reused. */
 export function columnBuffers(columns: readonly BlockColumn[]): ArrayBuffer[] {
