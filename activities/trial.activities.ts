@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { meetsDeployRule, type InputScaling, type ModelVersionRef, type PreprocessResult, type StudyData, type Task, type TrainingSpec, type TrialInput, type TrialOutcome } from '@trainyard/contracts';
+import { meetsDeployRule, type InputScaling, type ModelVersionRef, type PreprocessResult, type StudyData, type Task, type TrainingSpec, type TrialInput, type TrialOutcome, type TrialResult } from '@trainyard/contracts';
 import { EventStore, JobStore, StudyTrial, TrainingJob } from '@trainyard/db';
 import { classificationMetrics, modelFamily, regressionMetrics, type Matrix } from '@trainyard/ml';
 import { objectKeys } from '@trainyard/storage';
@@ -56,9 +56,9 @@ export function createTrialActivities(deps: ActivityDeps) {
 
     /**
      * One trial: trains on the shared data (reporting to the study's pruner), scores the objective on the
-     * validation rows, keeps the model for a possible registration, and closes the trial's job and trial row.
+     * validation rows, keeps the model when it may still be registered (modelBar), and closes the trial's job and trial row.
      */
-    async runTrial(input: TrialInput): Promise<TrialOutcome> {
+    async runTrial(input: TrialInput): Promise<TrialResult> {
       return runStep(deps, input, 'train', async (ctx) => {
         const data = await shared.get(ctx, input.prepared);
         const trained = await trainModel(deps, ctx, input, data);
@@ -67,11 +67,12 @@ export function createTrialActivities(deps: ActivityDeps) {
         const [metrics, validationMetrics] = await Promise.all([score(data.test), data.validation ? score(data.validation) : null]);
         const value = (validationMetrics ?? metrics)[input.objective.metric];
         if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`the objective ${input.objective.metric} is not defined for this ${data.task} trial`);
-        const model = await ctx.storage.putBytes(objectKeys.study(input.studyId, `trial-${input.trial.number}.model`), trained.model);
+        const kept = input.modelBar === undefined || beats(value, input.modelBar, input.objective.direction);
+        const model = kept ? await ctx.storage.putBytes(objectKeys.study(input.studyId, `trial-${input.trial.number}.model`), trained.model) : null;
         // A retried trial may find the checkpoints of the attempt before: only a first attempt can know there are none.
         const objectsLeft = trained.checkpointed || Context.current().info.attempt > 1;
         await closeTrial(deps, input, { task: data.task, metrics, validationMetrics, value }, objectsLeft);
-        return { value, trained: { model, engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName } };
+        return { value, trained: model && { model, engine: trained.engine, engineVersion: trained.engineVersion, featureImportance: trained.featureImportanceByName } };
       });
     },
 
@@ -98,6 +99,11 @@ export function createTrialActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+/** Whether `value` is strictly better than `bar` (a tie ranks after the earlier trial, so it would not enter). */
+function beats(value: number, bar: number, direction: 'minimize' | 'maximize'): boolean {
+  return direction === 'minimize' ? value < bar : value > bar;
 }
 
 async function scoreNatively(type: TrainingSpec['model']['type'], model: Uint8Array, m: Matrix, task: Task, classLabels: string[] | null): Promise<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 /**
  * Issue #16, studies: a TPE study of XGBoost on breast_cancer (100 rounds, one thread per trial, validation log loss
- * on a stratified 30% split) through the API, from the POST to the client seeing it `completed` (its best trial
+ * on a stratified 30% split) through the API, from the POST to the client seeing it `completed` on its event stream, as the CLI follows a study (its best trial
  * exported, checked and registered), against Optuna's TPESampler running the same search space and objective with
  * `n_jobs` = the study's parallelism (bench/peers/xgboost_study.py), at 30 trials × parallelism 2 and 100 × 4.
  * Target: the median of paired ratios ≤ 1.5× Optuna's script after its imports (data, split, optimize(): a service
@@ -18,7 +18,7 @@ import { runPeer, runPeerTimed } from './support/python-peer';
 import { runBench } from './support/run-bench';
 import { startServiceStack, type ServiceStack } from './support/service-stack';
 import { fmt, percentile, report, reportPairedRatio } from './support/stats';
-import { waitForStudy } from './support/study-runs';
+import { followStudy, waitForStudy } from './support/study-runs';
 
 const CONFIGS = (process.env.BENCH_STUDY_CONFIGS ?? '30x2,100x4').split(',').map((c) => c.split('x').map(Number) as [number, number]);
 const REPEATS = Number(process.env.BENCH_STUDY_REPEATS ?? 3);
@@ -107,7 +107,7 @@ async function onePair(stack: ServiceStack, datasetId: string, trials: number, p
   const t0 = performance.now();
   const created = await stack.client.post('/v1/studies', study(datasetId, trials, parallelism, seed));
   if (created.status !== 201) throw new Error(`study: ${created.status} ${JSON.stringify(created.body)}`);
-  const done = await waitForStudy(stack.client, created.body.id, undefined, 60 * 60_000, 50);
+  const done = await followStudy(stack.client, created.body.id);
   const trainyard = (performance.now() - t0) / 1000;
   if (done.status !== 'completed') throw new Error(`study ${done.id} ${done.status}: ${JSON.stringify(done.error)}`);
   const best = done.bestTrial as { params: Record<string, number>; value: number; jobId: string };

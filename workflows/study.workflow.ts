@@ -32,6 +32,7 @@ import {
   type StudyWorkflowInput,
   type TrialOutcome,
   type TrialProgress,
+  type TrialResult,
   type TrialState,
 } from '@trainyard/contracts';
 import type { StudyActivities, TrialActivities } from '../activities';
@@ -127,13 +128,14 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
     });
 
     /** A trial that did not complete is recorded; a completed one recorded itself (job, trial row, value). */
-    const settle = async (number: number, outcome: TrialOutcome | { error: unknown }) => {
+    const settle = async (number: number, outcome: TrialResult | { error: unknown }) => {
       running.delete(number);
       const trial = trials.get(number)!;
       if ('value' in outcome) {
         trial.status = 'completed';
         trial.value = outcome.value;
-        outcomes.set(number, outcome);
+        // A trial that could not enter the best k kept no model: it has nothing to register.
+        if (outcome.trained) outcomes.set(number, { value: outcome.value, trained: outcome.trained });
         keepBest(outcomes, direction, register.topK);
         describe();
         return;
@@ -156,10 +158,12 @@ export async function studyWorkflow(input: StudyWorkflowInput): Promise<void> {
       const scope = new CancellationScope();
       running.set(number, scope);
       const trial = { studyWorkflowId: info.workflowId, number, ...(config.pruner === 'none' ? {} : { objective: config.objective }) };
+      // The k-th best so far: a trial that does not beat it cannot be registered, so its model need not be stored.
+      const modelBar = register.topK > 0 ? ranked(outcomes, direction)[register.topK - 1]?.[1].value : undefined;
       void scope
-        .run(() => compute.runTrial({ jobId, tenantId: input.tenantId, spec, device: data.device, studyId, trial, objective: config.objective, prepared }))
+        .run(() => compute.runTrial({ jobId, tenantId: input.tenantId, spec, device: data.device, studyId, trial, objective: config.objective, prepared, ...(modelBar === undefined ? {} : { modelBar }) }))
         .then(
-          (outcome) => outcome as TrialOutcome | { error: unknown },
+          (outcome) => outcome as TrialResult | { error: unknown },
           (error: unknown) => ({ error }),
         )
         .then((outcome) => CancellationScope.nonCancellable(() => settle(number, outcome)));

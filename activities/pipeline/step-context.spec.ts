@@ -46,18 +46,41 @@ describe('runJobStep', () => {
         ctx.progress({ round: 2 });
         await body.wait;
       });
-      await until(() => attempt.heartbeats.length === 3, 'three heartbeats');
-      assert.deepEqual(attempt.heartbeats, [
-        { stage: 'train', round: 1, totalRounds: 9 },
-        { stage: 'train', round: 1, totalRounds: 9, checkpoint: 'c-1' },
-        { stage: 'train', round: 2, totalRounds: 9, checkpoint: 'c-1' },
-      ]);
+      await until(() => attempt.heartbeats.length === 1, 'the checkpoint’s heartbeat');
+      assert.deepEqual(attempt.heartbeats, [{ stage: 'train', round: 1, totalRounds: 9, checkpoint: 'c-1' }]);
       tick(3000);
-      assert.deepEqual(attempt.heartbeats.slice(3), [{ stage: 'train', round: 2, totalRounds: 9, checkpoint: 'c-1' }]);
+      assert.deepEqual(attempt.heartbeats.slice(1), [{ stage: 'train', round: 2, totalRounds: 9, checkpoint: 'c-1' }], 'round 2 rides on the next one');
       body.open();
       await done;
       tick(9000);
-      assert.equal(attempt.heartbeats.length, 4, 'no heartbeat after the step ended');
+      assert.equal(attempt.heartbeats.length, 2, 'no heartbeat after the step ended');
+    });
+
+    it('come at most once a second while progress only counts rounds, and at once when it carries more', async (t) => {
+      const tick = mockClock(t);
+      const attempt = new StepAttempt(fake.deps);
+      const body = gate();
+      let report: ((details: Record<string, unknown>) => void) | undefined;
+      const done = attempt.run('train', async (ctx) => {
+        report = (details) => ctx.progress(details);
+        await body.wait;
+      });
+      await until(() => report !== undefined, 'the body');
+      for (let round = 1; round <= 49; round++) report!({ round, totalRounds: 50 });
+      assert.deepEqual(attempt.heartbeats, [], 'rounds within the first second of the attempt wait');
+      tick(1000);
+      report!({ round: 50 });
+      assert.deepEqual(attempt.heartbeats, [{ stage: 'train', round: 50, totalRounds: 50 }], 'a second on, a round beats');
+      report!({ checkpoint: 'c-50', checkpointRound: 50 });
+      assert.deepEqual(attempt.heartbeats.at(-1), { stage: 'train', round: 50, totalRounds: 50, checkpoint: 'c-50', checkpointRound: 50 }, 'a checkpoint beats at once');
+      tick(999);
+      report!({ round: 51 });
+      assert.equal(attempt.heartbeats.length, 2, 'a round within the second after the checkpoint waits');
+      tick(1);
+      report!({ round: 52 });
+      assert.deepEqual(attempt.heartbeats.at(-1), { stage: 'train', round: 52, totalRounds: 50, checkpoint: 'c-50', checkpointRound: 50 });
+      body.open();
+      await done;
     });
 
     it('stop once no progress came for stepStallSeconds, with one warning, and come back with progress', async (t) => {

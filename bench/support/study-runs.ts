@@ -12,6 +12,16 @@ export interface TrialJobFacts {
   rounds: number;
 }
 
+/**
+ * Waits for a study's end the way the CLI follows one: on its live event stream (which ends with `end`), then reads
+ * the study. A tight poll would cost the API a describe every few tens of milliseconds, on the cores the study runs on.
+ */
+export async function followStudy(api: ApiClient, id: string): Promise<any> {
+  const stream = await api.get(`/v1/studies/${id}/events`, { accept: 'text/event-stream' });
+  if (stream.status !== 200) throw new Error(`study ${id} events: ${stream.status} ${JSON.stringify(stream.body)}`);
+  return (await api.get(`/v1/studies/${id}`)).body;
+}
+
 /** Polls a study every `intervalMs` until it reaches one of `statuses`. */
 export async function waitForStudy(api: ApiClient, id: string, statuses: string[] = ['completed', 'failed', 'cancelled'], timeoutMs = 60 * 60_000, intervalMs = 250): Promise<any> {
   const deadline = Date.now() + timeoutMs;

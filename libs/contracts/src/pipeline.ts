@@ -161,6 +161,17 @@ export interface TrialInput extends StepInput {
   trial: TrialLink;
   objective: StudyObjectiveSpec;
   prepared: StoredObject;
+  /**
+   * The value the trial must beat for its model to be kept: the k-th best when it started. The k-th best only gets
+   * better, so a trial that does not beat it cannot end among the best k, and its model is not stored. Absent: kept.
+   */
+  modelBar?: number;
+}
+
+/** What a trial's activity returns: its value, and its model when it may still be registered (see modelBar). */
+export interface TrialResult {
+  value: number;
+  trained: TrialOutcome['trained'] | null;
 }
 
 export interface TrialOutcome {
