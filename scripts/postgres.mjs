@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './setup.mjs';
@@ -190,24 +191,39 @@ function initdb(pg, dataDir, user, { auth, pwfile }) {
   if (res.status !== 0) throw new Error(`initdb failed:\n${res.stdout}${res.stderr}`);
 }
 
-/** Resolves once the server accepts a query (a listening socket is not enough: it refuses while starting). */
+/**
+ * Resolves once the server takes connections (a listening socket is not enough: it refuses while starting). Asks as
+ * pg_isready does, with a startup packet, so that the supervisor never loads a database driver (about 15 MB it would
+ * keep for as long as `npm start` runs).
+ */
 /** @param {string} url @param {import('node:child_process').ChildProcess} child */
 async function waitUntilReady(url, child) {
-  const { default: pg } = await import('pg');
-  await waitFor(
-    'PostgreSQL',
-    async () => {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-      try {
-        await client.connect();
-        await client.query('select 1');
-        return true;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
-    { child, timeoutMs: 60_000, intervalMs: 200 },
-  );
+  await waitFor('PostgreSQL', () => acceptsConnections(new URL(url)), { child, timeoutMs: 60_000, intervalMs: 200 });
+}
+
+/**
+ * Sends a protocol 3.0 startup packet and reads the first reply: an authentication request ('R') means the server
+ * takes connections; an error ('E') means it is starting up or shutting down.
+ * @param {URL} url @returns {Promise<boolean>}
+ */
+function acceptsConnections(url) {
+  const fields = ['user', decodeURIComponent(url.username), 'database', decodeURIComponent(url.pathname.slice(1)) || 'postgres'];
+  const body = Buffer.from(fields.join('\0') + '\0\0');
+  const packet = Buffer.alloc(8 + body.length);
+  packet.writeInt32BE(packet.length, 0);
+  packet.writeInt32BE(196608, 4); // protocol 3.0
+  body.copy(packet, 8);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: url.hostname, port: Number(url.port || 5432) });
+    const done = (/** @type {boolean} */ ready) => {
+      socket.destroy();
+      resolve(ready);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write(packet));
+    socket.once('data', (reply) => done(reply[0] === 0x52));
+  });
 }
 
 /** @param {string} dataDir @param {Record<string, string | number>} settings */

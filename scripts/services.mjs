@@ -14,6 +14,13 @@ import readline from 'node:readline';
 export const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Dynamic config for every dev server we start: task priorities, strictly ordered on one partition. */
+/**
+ * Node flags of the API and worker processes (the Dockerfiles repeat them). V8 grows each isolate's young generation
+ * to 16 MB per semi-space under load and keeps it: at 4 MB an idle `npm start` holds about 60 MB less, and a
+ * scavenge every 4 MB of short-lived objects costs little.
+ */
+export const SERVICE_NODE_ARGS = ['--enable-source-maps', '--max-semi-space-size=4'];
+
 export const TEMPORAL_DEV_CONFIG = [
   'matching.useNewMatcher=true',
   'matching.numTaskqueueReadPartitions=1',

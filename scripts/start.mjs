@@ -205,7 +205,7 @@ async function main() {
   await temporal;
 
   const tokenExisted = fs.existsSync(tokenFile);
-  const nodeArgs = ['--enable-source-maps'];
+  const nodeArgs = services.SERVICE_NODE_ARGS;
   keeper.keep('api', () => services.spawnService('api', process.execPath, [...nodeArgs, dist('apps/api/src/main.js')], { env: childEnv }));
   /** @type {Promise<void>} */
   let workerReady = new Promise(() => undefined);

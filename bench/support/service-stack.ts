@@ -67,7 +67,8 @@ export async function startServiceStack(options: StackOptions = {}): Promise<Ser
     TRAINYARD_MAX_UPLOAD_BYTES: String(4 * 1024 ** 3),
     ...options.env,
   };
-  const flags = (own: string[] | undefined, variable: string) => [...(own ?? []), ...(process.env[variable]?.split(' ').filter(Boolean) ?? [])];
+  // As npm start runs them (SERVICE_NODE_ARGS in scripts/services.mjs; spawnService adds --enable-source-maps).
+  const flags = (own: string[] | undefined, variable: string) => ['--max-semi-space-size=4', ...(own ?? []), ...(process.env[variable]?.split(' ').filter(Boolean) ?? [])];
   const api = spawnService('api', [...flags(options.apiNodeArgs, 'BENCH_API_NODE_ARGS'), API_MAIN], { ...shared, TRAINYARD_DATA_DIR: apiDataDir, TRAINYARD_PORT: String(port) });
   const worker = spawnService('worker', [...flags(options.workerNodeArgs, 'BENCH_WORKER_NODE_ARGS'), WORKER_MAIN], { ...shared, TRAINYARD_DATA_DIR: workerDataDir });
   const url = `http://127.0.0.1:${port}`;
