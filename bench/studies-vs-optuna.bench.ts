@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { uploadDatasetFile } from './support/job-runs';
 import { loadAverage } from './support/machine-load';
+import { cpuSeconds, listProcesses, threadCpuSeconds } from './support/proc-status';
 import { runPeer, runPeerTimed } from './support/python-peer';
 import { runBench } from './support/run-bench';
 import { startServiceStack, type ServiceStack } from './support/service-stack';
@@ -51,8 +52,19 @@ interface OptunaRun {
   trials: number;
 }
 
+/** CPU seconds each part of the stack used during one study. */
+interface StudyCpu {
+  workerMain: number;
+  /** The worker's other threads: the engine threads training, the workflow thread, V8's helpers. */
+  workerOthers: number;
+  api: number;
+  temporal: number;
+  database: number;
+}
+
 interface Pair {
   trainyard: number;
+  cpu: StudyCpu;
   serverSeconds: number;
   phases: { prepare: number; trials: number; finish: number; trialQueued: number; trialRunning: number };
   trainyardBest: number;
@@ -103,18 +115,40 @@ async function phases(databaseUrl: string, s: { id: string; createdAt: string; c
   }
 }
 
+/**
+ * Reads the CPU the stack has used so far: the worker by thread, the API, the bench's Temporal dev server (by its
+ * port) and every PostgreSQL process (the bench's cluster).
+ */
+function stackCpu(stack: ServiceStack): StudyCpu {
+  const port = (process.env.TEMPORAL_ADDRESS ?? '').split(':').pop() ?? '';
+  const all = listProcesses();
+  const sum = (pids: number[]) => pids.reduce((s, pid) => s + (cpuSeconds(pid) || 0), 0);
+  const worker = threadCpuSeconds(stack.worker.pid);
+  return {
+    workerMain: worker.main,
+    workerOthers: worker.others,
+    api: cpuSeconds(stack.api.pid),
+    temporal: sum(all.filter((p) => p.cmdline.includes('server start-dev') && p.cmdline.includes(`--port ${port}`)).map((p) => p.pid)),
+    database: sum(all.filter((p) => /^postgres(:| )/.test(p.cmdline)).map((p) => p.pid)),
+  };
+}
+
 async function onePair(stack: ServiceStack, datasetId: string, trials: number, parallelism: number, seed: number): Promise<Pair> {
+  const cpu0 = stackCpu(stack);
   const t0 = performance.now();
   const created = await stack.client.post('/v1/studies', study(datasetId, trials, parallelism, seed));
   if (created.status !== 201) throw new Error(`study: ${created.status} ${JSON.stringify(created.body)}`);
   const done = await followStudy(stack.client, created.body.id);
   const trainyard = (performance.now() - t0) / 1000;
+  const cpu1 = stackCpu(stack);
+  const cpu = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, v - cpu0[k as keyof StudyCpu]])) as unknown as StudyCpu;
   if (done.status !== 'completed') throw new Error(`study ${done.id} ${done.status}: ${JSON.stringify(done.error)}`);
   const best = done.bestTrial as { params: Record<string, number>; value: number; jobId: string };
   const bestJob = (await stack.client.get(`/v1/training-jobs/${best.jobId}`)).body;
   const optuna = await runPeerTimed<OptunaRun>('xgboost_study.py', ['optuna', String(trials), String(parallelism), String(seed)]);
   return {
     trainyard,
+    cpu,
     serverSeconds: (Date.parse(done.completedAt) - Date.parse(done.createdAt)) / 1000,
     phases: await phases(stack.databaseUrl, done),
     trainyardBest: best.value,
@@ -139,6 +173,10 @@ async function measure(stack: ServiceStack, datasetId: string, trials: number, p
   report('Trainyard: POST → completed (s)', fmt(med((p) => p.trainyard)));
   report('  server: prepare / trials / register + close (s)', `${fmt(med((p) => p.phases.prepare))} / ${fmt(med((p) => p.phases.trials))} / ${fmt(med((p) => p.phases.finish))}`);
   report('  a trial job, mean: created → started / → completed (ms)', `${fmt(med((p) => p.phases.trialQueued) * 1000, 0)} / ${fmt(med((p) => p.phases.trialRunning) * 1000, 0)}`);
+  report(
+    '  CPU during it (s): worker main / other threads, API, Temporal, database',
+    `${fmt(med((p) => p.cpu.workerMain))} / ${fmt(med((p) => p.cpu.workerOthers))}, ${fmt(med((p) => p.cpu.api))}, ${fmt(med((p) => p.cpu.temporal))}, ${fmt(med((p) => p.cpu.database))}`,
+  );
   report('  trials completed; best registered as', `${pairs.map((p) => p.completed).join(',')}; ${pairs[0]!.registered}`);
   report('Optuna: process / after imports / optimize() (s)', `${fmt(med((p) => p.optunaWall))} / ${fmt(med((p) => p.optuna.workSeconds))} / ${fmt(med((p) => p.optuna.optimizeSeconds))}`);
   reportPairedRatio('Trainyard / Optuna after imports', med((p) => p.trainyard) / med((p) => p.optuna.workSeconds), pairs.map((p) => p.trainyard / p.optuna.workSeconds), '≤ 1.5', 2);
