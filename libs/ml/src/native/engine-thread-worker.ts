@@ -1,6 +1,6 @@
 // The body of an EngineThread: binds one native library and runs its calls synchronously, in arrival order.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EngineCallOutcome, EngineCallReply, EngineCallRequest, EngineLibrary } from './engine-thread';
+import type { EngineCallOutcome, EngineCallReply, EngineCallRequest, EngineLibrary, EngineProcedures } from './engine-thread';
 import { koffi } from './koffi';
 
 const library = workerData as EngineLibrary;
@@ -8,6 +8,11 @@ const lib = koffi.load(library.path);
 const functions = new Map<string, (...args: unknown[]) => unknown>();
 for (const [name, signature] of Object.entries(library.signatures)) {
   functions.set(name, lib.func(signature) as unknown as (...args: unknown[]) => unknown);
+}
+if (library.procedures) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { procedures } = require(library.procedures.module) as { procedures: EngineProcedures };
+  for (const [name, procedure] of Object.entries(procedures(new Map(functions)))) functions.set(name, procedure);
 }
 const lastError = functions.get(library.lastErrorFunction)!;
 

@@ -11,7 +11,19 @@ export interface EngineLibrary {
   path: string;
   signatures: Readonly<Record<string, string>>;
   lastErrorFunction: string;
+  /**
+   * Calls made of several library calls that must run on the engine thread in one go, such as one that hands the
+   * library callbacks: the module (a path the engine thread can require) exports `procedures` (see
+   * EngineProcedures), and `signatures` declares each as if it were a C function, which says what it writes to.
+   */
+  procedures?: { module: string; signatures: Readonly<Record<string, string>> };
 }
+
+/**
+ * What a procedures module exports: given the library's bound functions, procedures that return a C-style code
+ * (non-zero after the library's last error was set, which the engine thread then reads).
+ */
+export type EngineProcedures = (bound: ReadonlyMap<string, (...args: unknown[]) => unknown>) => Record<string, (...args: unknown[]) => number>;
 
 /** A finished call: the C return code, and the library's error text when it was non-zero. */
 export interface EngineCallResult {
@@ -102,7 +114,7 @@ export class EngineThread {
   private readonly writtenArgs = new Map<string, number[]>();
 
   private constructor(private readonly library: EngineLibrary) {
-    for (const [name, signature] of Object.entries(library.signatures)) this.writtenArgs.set(name, writtenParameters(signature));
+    for (const [name, signature] of Object.entries({ ...library.signatures, ...library.procedures?.signatures })) this.writtenArgs.set(name, writtenParameters(signature));
   }
 
   /** Calls `name` on the engine thread; out-params and writable buffers among `args` are filled in on return. */

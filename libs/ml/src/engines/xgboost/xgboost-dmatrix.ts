@@ -22,6 +22,31 @@ export async function createDMatrix(m: Matrix, withLabels: boolean, code: JobErr
   }
 }
 
+/**
+ * A QuantileDMatrix: the matrix kept as its histogram bins only, about a byte a cell, where a DMatrix keeps 8 a cell
+ * (a sparse copy) and builds the same bins beside it. It trains the `hist` method only, with the same `maxBin`; a
+ * validation set shares the training set's bins through `ref`. NaN stays missing.
+ */
+export async function createQuantileDMatrix(
+  m: Matrix,
+  code: JobErrorCode,
+  { threads = 0, maxBin, ref = null }: { threads?: number; maxBin: number; ref?: NativeHandle | null },
+): Promise<NativeHandle> {
+  const out: (NativeHandle | null)[] = [null];
+  // JSON has no NaN; XGBoost's reader takes the literal, and requires `missing`.
+  const config = `{"missing": NaN, "nthread": ${threads}, "max_bin": ${maxBin}}`;
+  await callXGBoostOffThread(code, 'TrainyardQuantileDMatrixFromDense', m.data, m.rows, m.cols, ref, config, out);
+  const handle = out[0] as NativeHandle;
+  try {
+    await callXGBoostOffThread(code, 'XGDMatrixSetFloatInfo', handle, 'label', m.labels, m.rows);
+    if (m.weights) await callXGBoostOffThread(code, 'XGDMatrixSetFloatInfo', handle, 'weight', m.weights, m.rows);
+    return handle;
+  } catch (err) {
+    freeDMatrix(handle);
+    throw err;
+  }
+}
+
 export function freeDMatrix(handle: NativeHandle | null): void {
   if (handle !== null) callXGBoost('INTERNAL', 'XGDMatrixFree', handle);
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { EngineThread, locateNativeLibrary, openNativeLibrary } from '../../native';
 import type { NativeFunction } from '../../native';
 import type { JobErrorCode } from '@trainyard/contracts';
@@ -13,6 +14,10 @@ const SIGNATURES = {
   XGDMatrixCreateFromMat_omp:
     'int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out, int nthread)',
   XGDMatrixSetFloatInfo: 'int XGDMatrixSetFloatInfo(void *handle, const char *field, const float *array, uint64_t len)',
+  XGProxyDMatrixCreate: 'int XGProxyDMatrixCreate(_Out_ void **out)',
+  XGProxyDMatrixSetDataDense: 'int XGProxyDMatrixSetDataDense(void *handle, const char *data)',
+  XGQuantileDMatrixCreateFromCallback:
+    'int XGQuantileDMatrixCreateFromCallback(void *iter, void *proxy, void *ref, void *reset, void *next, const char *config, _Out_ void **out)',
   XGDMatrixFree: 'int XGDMatrixFree(void *handle)',
   XGBoosterCreate: 'int XGBoosterCreate(void **dmats, uint64_t len, _Out_ void **out)',
   XGBoosterFree: 'int XGBoosterFree(void *handle)',
@@ -32,7 +37,14 @@ const SIGNATURES = {
   XGBoosterSlice: 'int XGBoosterSlice(void *handle, int begin, int end, int step, _Out_ void **out)',
 } as const;
 
+/** Calls of several library calls, run on the engine thread in one go (xgboost-procedures.ts). */
+const PROCEDURES = {
+  TrainyardQuantileDMatrixFromDense:
+    'int TrainyardQuantileDMatrixFromDense(const float *data, uint64_t rows, uint64_t cols, void *ref, const char *config, _Out_ void **out)',
+} as const;
+
 export type XGBoostFunctionName = keyof typeof SIGNATURES;
+export type XGBoostProcedureName = keyof typeof PROCEDURES;
 export type XGBoostApi = Record<XGBoostFunctionName, NativeFunction>;
 
 let located: string | null = null;
@@ -43,7 +55,12 @@ function libraryPath(): string {
 }
 
 function engineThread(): EngineThread {
-  return EngineThread.for({ path: libraryPath(), signatures: SIGNATURES, lastErrorFunction: 'XGBGetLastError' });
+  return EngineThread.for({
+    path: libraryPath(),
+    signatures: SIGNATURES,
+    lastErrorFunction: 'XGBGetLastError',
+    procedures: { module: join(__dirname, 'xgboost-procedures.js'), signatures: PROCEDURES },
+  });
 }
 
 let api: XGBoostApi | null = null;
@@ -67,7 +84,7 @@ export function callXGBoost(code: JobErrorCode, name: XGBoostFunctionName, ...ar
 }
 
 /** Calls on the XGBoost engine thread, off the event loop; see EngineThread for why it is one thread. */
-export async function callXGBoostOffThread(code: JobErrorCode, name: XGBoostFunctionName, ...args: unknown[]): Promise<void> {
+export async function callXGBoostOffThread(code: JobErrorCode, name: XGBoostFunctionName | XGBoostProcedureName, ...args: unknown[]): Promise<void> {
   const { rc, error } = await engineThread().call(name, args);
   if (rc !== 0) throw new XGBoostCallError(code, name, error ?? '');
 }

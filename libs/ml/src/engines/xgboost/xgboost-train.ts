@@ -5,7 +5,7 @@ import { BEST_ITERATION_ATTR, BEST_SCORE_ATTR, BestRoundTracker } from './best-r
 import { RoundBatches, roundsToBoundary } from '../round-batches';
 import { Booster } from './xgboost-booster';
 import type { EvalResult } from './xgboost-booster';
-import { createDMatrix, freeDMatrix } from './xgboost-dmatrix';
+import { createDMatrix, createQuantileDMatrix, freeDMatrix } from './xgboost-dmatrix';
 import type { NativeHandle } from './xgboost-library';
 import { gainImportance, readXGBoostModel } from './xgboost-model-json';
 import { checkLabels, extraEvalMetric, metricName, objectiveFor } from './xgboost-objective';
@@ -84,7 +84,10 @@ async function trainInLane(opts: XGBoostTrainOptions): Promise<XGBoostTrainResul
   const boosters: Booster[] = [];
   try {
     const threads = nativeThreads(resolved.native);
-    const dtrain = await createDMatrix(opts.train, true, 'TRAINING_FAILED', threads);
+    const binned = binnedTraining(resolved.native, opts.train, opts.device ?? 'cpu');
+    const dtrain = binned
+      ? await createQuantileDMatrix(opts.train, 'TRAINING_FAILED', { threads, maxBin: binned.maxBin })
+      : await createDMatrix(opts.train, true, 'TRAINING_FAILED', threads);
     dmatrices.push(dtrain);
     const sets = [{ name: 'train', handle: dtrain }];
     if (validation) {
@@ -202,6 +205,22 @@ function applyParams(booster: Booster, objective: Objective, native: [string, st
 }
 
 /** The nthread the booster will use, for building its matrices too; 0 when unset (every core). */
+/** From this many cells on, a `hist` training set is held as its bins only (see createQuantileDMatrix). */
+const BINNED_FROM_CELLS = 2 ** 24;
+
+/**
+ * Whether the training set goes to XGBoost as bins only (a QuantileDMatrix), and with how many bins per feature. A
+ * DMatrix keeps a sparse copy of every cell (8 bytes) beside the bins it builds from it at the first round; a
+ * QuantileDMatrix keeps the bins alone, which saves about 280 MB of the worker's peak on 1.4M × 30. Building the bins
+ * first costs about 20% more than the DMatrix's first round does, so small sets, whose copy is cheap, keep the
+ * DMatrix. Only `hist` trains on bins, and only the CPU path is built this way.
+ */
+export function binnedTraining(native: [string, string][], train: Matrix, device: 'cpu' | 'gpu'): { maxBin: number } | null {
+  const value = (name: string) => native.find(([n]) => n === name)?.[1];
+  if (device !== 'cpu' || value('tree_method') !== 'hist' || train.rows * train.cols < BINNED_FROM_CELLS) return null;
+  return { maxBin: Number(value('max_bin') ?? 256) };
+}
+
 function nativeThreads(native: [string, string][]): number {
   const nthread = native.find(([name]) => name === 'nthread');
   return nthread ? Number(nthread[1]) : 0;
