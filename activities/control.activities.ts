@@ -32,20 +32,23 @@ export function createControlActivities(deps: ActivityDeps) {
      */
     async finalizeJob(input: FinalizeJobInput): Promise<{ eventId: string | null }> {
       const em = deps.orm.em.fork();
-      const jobs = new JobStore(em);
-      const changed = await jobs.finalize(input.jobId, input);
-      if (changed) await jobs.log(input.jobId, outcomeLog(input));
+      // The outcome, its log line and its event commit together: whoever sees the job ended finds its event too.
+      const event = await em.transactional(async (tx) => {
+        const jobs = new JobStore(tx);
+        if (await jobs.finalize(input.jobId, input)) await jobs.log(input.jobId, outcomeLog(input));
+        const job = await tx.findOneOrFail(TrainingJob, { id: input.jobId }, { refresh: true });
+        if (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') return null;
+        const type = `training.${job.status}` as const;
+        return { type, tenantId: job.tenantId, id: await new EventStore(tx).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job)) };
+      });
       // What the steps handed each other is no longer needed; the model version keeps its own objects. An
       // unreachable store must not hold the outcome back: retention removes what is left here.
       if (!deps.config.keepJobObjects) await deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch((err: unknown) =>
-        jobs.log(input.jobId, { level: 'warn', message: `could not delete the job's intermediate objects yet: ${err instanceof Error ? err.message : String(err)}` }),
+        new JobStore(em).log(input.jobId, { level: 'warn', message: `could not delete the job's intermediate objects yet: ${err instanceof Error ? err.message : String(err)}` }),
       );
-      const job = await em.findOneOrFail(TrainingJob, { id: input.jobId });
-      if (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') return { eventId: null };
-      const type = `training.${job.status}` as const;
-      const eventId = await new EventStore(em).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job));
+      if (!event) return { eventId: null };
       // Recorded for GET /v1/events either way; a delivery workflow only where a webhook listens.
-      return { eventId: (await hasSubscribers(deps, job.tenantId, type)) ? eventId : null };
+      return { eventId: (await hasSubscribers(deps, event.tenantId, event.type)) ? event.id : null };
     },
   };
 }

@@ -89,16 +89,18 @@ export function createStudyActivities(deps: ActivityDeps) {
     async recordTrial(input: { studyId: string; number: number; outcome: 'pruned' | 'failed' | 'cancelled'; error: JobError | null }): Promise<void> {
       const em = deps.orm.em.fork();
       const trial = await em.findOneOrFail(StudyTrial, { studyId: input.studyId, number: input.number });
-      const jobs = new JobStore(em);
       const failed = input.outcome === 'failed';
-      if (await jobs.finalize(trial.jobId, { status: failed ? 'failed' : 'cancelled', error: failed ? input.error : null, modelVersion: null })) {
+      const type = failed ? 'training.failed' : 'training.cancelled';
+      // The job's outcome, its log line and its event commit together: whoever sees the job ended finds its event.
+      const event = await em.transactional(async (tx) => {
+        const jobs = new JobStore(tx);
+        if (!(await jobs.finalize(trial.jobId, { status: failed ? 'failed' : 'cancelled', error: failed ? input.error : null, modelVersion: null }))) return null;
         const message = input.outcome === 'pruned' ? 'trial pruned by the study' : input.outcome === 'cancelled' ? 'trial cancelled' : `trial failed: ${input.error?.code}: ${input.error?.message}`;
         await jobs.log(trial.jobId, { level: failed ? 'error' : 'info', message });
-        const job = await em.findOneOrFail(TrainingJob, { id: trial.jobId });
-        const type = failed ? 'training.failed' : 'training.cancelled';
-        const eventId = await new EventStore(em).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job));
-        await startDeliveryIfSubscribed(deps, job.tenantId, type, eventId);
-      }
+        const job = await tx.findOneOrFail(TrainingJob, { id: trial.jobId }, { refresh: true });
+        return { tenantId: job.tenantId, id: await new EventStore(tx).record(job.tenantId, type, `training:${job.id}`, trainingEventData(job)) };
+      });
+      if (event) await startDeliveryIfSubscribed(deps, event.tenantId, type, event.id);
       await em.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.number, status: 'running' }, { status: input.outcome === 'pruned' ? 'pruned' : 'failed', completedAt: new Date() });
       await deps.storage.deletePrefix(objectKeys.jobPrefix(trial.jobId)).catch(() => undefined);
       await notifyStudy(em, input.studyId, 'trial');

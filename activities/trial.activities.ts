@@ -113,8 +113,8 @@ async function scoreNatively(type: TrainingSpec['model']['type'], model: Uint8Ar
 }
 
 /**
- * The trial's job completes with its metrics and its trial row with its value, together; then its log line, its
- * event and the clean-up of its objects, side by side: a study pays this once per trial.
+ * The trial's job completes with its metrics, its trial row with its value and its event, together; then its log
+ * line, its event's delivery and the clean-up of its objects, side by side: a study pays this once per trial.
  */
 async function closeTrial(
   deps: ActivityDeps,
@@ -123,21 +123,19 @@ async function closeTrial(
   objectsLeft: boolean,
 ): Promise<void> {
   const em = deps.orm.em.fork();
-  await em.transactional(async (tx) => {
+  // The job's outcome, the trial's value and the event commit together: whoever sees the trial ended finds its event.
+  const event = await em.transactional(async (tx) => {
     const now = new Date();
     const deploymentReady = input.spec.deploy ? meetsDeployRule(input.spec.deploy, result.metrics) : null;
     await tx.nativeUpdate(TrainingJob, { id: input.jobId, status: { $in: ['queued', 'running'] } }, { status: 'completed', task: result.task, metrics: result.metrics, validationMetrics: result.validationMetrics, deploymentReady, progress: 1, completedAt: now });
     await tx.nativeUpdate(StudyTrial, { studyId: input.studyId, number: input.trial.number }, { status: 'completed', value: result.value, completedAt: now });
+    const job = await tx.findOneOrFail(TrainingJob, { id: input.jobId }, { refresh: true });
+    return { tenantId: job.tenantId, id: await new EventStore(tx).record(job.tenantId, 'training.completed', `training:${job.id}`, trainingEventData(job)) };
   });
-  const announce = async () => {
-    const job = await em.fork().findOneOrFail(TrainingJob, { id: input.jobId });
-    const eventId = await new EventStore(em.fork()).record(job.tenantId, 'training.completed', `training:${job.id}`, trainingEventData(job));
-    await startDeliveryIfSubscribed(deps, job.tenantId, 'training.completed', eventId);
-  };
   await Promise.all([
     objectsLeft ? deps.storage.deletePrefix(objectKeys.jobPrefix(input.jobId)).catch(() => undefined) : null,
     new JobStore(em.fork()).log(input.jobId, { level: 'info', message: `trial ${input.trial.number} completed: ${input.objective.metric} = ${result.value}` }),
-    announce(),
+    startDeliveryIfSubscribed(deps, event.tenantId, 'training.completed', event.id),
   ]);
 }
 

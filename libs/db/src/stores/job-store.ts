@@ -31,8 +31,11 @@ const notice = (kind: JobNoticeKind) => [LIVE_CHANNEL, kind];
 export class JobStore {
   constructor(private readonly em: EntityManager) {}
 
+  /** Runs a statement inside the EntityManager's transaction when it has one (so a step can write several at once). */
   private get db() {
-    return this.em.getConnection();
+    const connection = this.em.getConnection();
+    const ctx = this.em.getTransactionContext();
+    return { execute: (sql: string, params: unknown[]) => connection.execute(sql, params, 'all', ctx) };
   }
 
   /** Moves a queued or running job into `stage`; progress never decreases. Returns false when the job is already terminal. */
