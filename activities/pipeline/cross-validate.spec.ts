@@ -7,6 +7,7 @@ import { fakeDeps, FakeJobStore, JOB_ID, StepAttempt, type FakeDeps } from '../t
 import { churnFrame, stepInput, trainingSpec } from '../testing/sample-data';
 import { crossValidateFold, recordFolds, type FoldResult } from './cross-validate';
 import { prepareForSpec } from './preprocess';
+import type { StepContext } from './step-context';
 
 const FOLDS = 3;
 const validation = (v: Partial<ValidationSpec>): ValidationSpec => ({ ...defaultValidation, folds: FOLDS, ...v });
@@ -44,7 +45,7 @@ describe('crossValidateFold', () => {
     );
     const data = attempt.jobs.logs[0].data as { metrics: Record<string, unknown> };
     assert.ok(Object.values(data.metrics).every((v) => typeof v === 'number'), 'the log carries the scalar metrics only');
-    assert.ok(attempt.heartbeats.some((b) => b.fold === 2 && b.round === 10));
+    assert.ok(attempt.heartbeats.some((b) => b.fold === 2 && b.round === 0), 'a fold heartbeats as it starts');
   });
 
   it('time_series_cv: trains on the rows up to a time and scores the block after it, the window growing', async () => {
@@ -80,14 +81,21 @@ describe('crossValidateFold', () => {
   it('stops when cancelled', async () => {
     const { input, prepared } = await prepare({ method: 'kfold' }, { numRounds: 2000 });
     const attempt = new StepAttempt(fake.deps);
-    attempt.env.on('heartbeat', (details: { round?: number }) => {
-      if (details.round === 2) attempt.cancel();
-    });
+    // Cancelled by the heartbeat the fold sends as it starts: it stops within a round of 2000.
+    attempt.env.on('heartbeat', () => attempt.cancel());
+    let lastRound = 0;
+    const counting = (ctx: StepContext): StepContext =>
+      Object.assign(Object.create(ctx) as StepContext, {
+        progress: (details?: Record<string, unknown>) => {
+          lastRound = Math.max(lastRound, Number(details?.round ?? 0));
+          ctx.progress(details);
+        },
+      });
     await assert.rejects(
-      attempt.run('train', (ctx) => crossValidateFold(fake.deps, ctx, input, prepared, 1)),
+      attempt.run('train', (ctx) => crossValidateFold(fake.deps, counting(ctx), input, prepared, 1)),
       (err: unknown) => err instanceof CancelledFailure && err.message === 'cross-validation cancelled',
     );
-    assert.ok(Math.max(...attempt.heartbeats.map((b) => b.round as number)) <= 3);
+    assert.ok(lastRound <= 1, `trained ${lastRound} rounds after the cancellation`);
   });
 });
 

@@ -44,6 +44,7 @@ export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, in
   const held = subsetMatrix(prepared.train, split.validate);
   const classes = prepared.classLabels?.length ?? 0;
   const family = modelFamily(input.spec.model.type);
+  ctx.progress({ fold, round: 0 });
   const trained = await family.train({
     task: prepared.task,
     numClasses: classes,
@@ -53,7 +54,7 @@ export async function crossValidateFold(deps: ActivityDeps, ctx: StepContext, in
     // Folds build on the parent as the final model does, so their metrics say how that model fares.
     ...onParent(input, parentModel),
     onRound: (e) => {
-      ctx.progress({ fold, round: e.round });
+      ctx.progress({ round: e.round });
       return ctx.cancelled.aborted ? 'stop' : 'continue';
     },
   });
