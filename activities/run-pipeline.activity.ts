@@ -1,7 +1,7 @@
 import { isCrossValidated, type EvaluateResult, type ModelVersionRef, type StepInput } from '@trainyard/contracts';
 import type { Frame } from '@trainyard/ml';
 import type { ActivityDeps } from './activity-deps';
-import { collectGarbage } from './pipeline/collect-garbage';
+import { collectGarbage, WORTH_COLLECTING_BYTES } from './pipeline/collect-garbage';
 import { crossValidateFold, recordFolds, type FoldResult } from './pipeline/cross-validate';
 import { evaluateModel } from './pipeline/evaluate-model';
 import { loadFrame, resolveFeatures } from './pipeline/load-features';
@@ -22,9 +22,6 @@ export interface PipelineOutcome {
  * moving it through the store would cost more than the steps. The job still moves through each stage (logs,
  * progress, heartbeat details), training still checkpoints into the store, and a retry resumes from the checkpoint.
  */
-/** Datasets from this size on leave a parsed frame worth collecting at once (a few times their size in memory). */
-const COLLECT_AFTER_BYTES = 32 * 1024 ** 2;
-
 export function createRunPipeline(deps: ActivityDeps) {
   return async function runPipeline(input: StepInput): Promise<PipelineOutcome> {
     return runStep(deps, input, 'load_features', async (ctx) => {
@@ -41,7 +38,7 @@ export function createRunPipeline(deps: ActivityDeps) {
       const { prepared, summary } = await preprocess(ctx, input, frame, threadsPerSlot(deps.config.cpuSlots), parent);
       frame = null; // what later steps need of it is in `prepared`
       // A large frame is freed now, not after training (see collectGarbage); a small one is not worth the pause.
-      if (load.dataset.size >= COLLECT_AFTER_BYTES) collectGarbage();
+      if (load.dataset.size >= WORTH_COLLECTING_BYTES) collectGarbage();
 
       await ctx.enter('train');
       const parentModel = parent && (await parentEngineModel(ctx, parent));

@@ -3,6 +3,9 @@ import { runInNewContext } from 'node:vm';
 
 let collect: (() => void) | null = null;
 
+/** Memory let go of at once from this size on is worth a full collection (tens of milliseconds) to give back now. */
+export const WORTH_COLLECTING_BYTES = 32 * 1024 ** 2;
+
 /**
  * A full garbage collection, now. The fused pipeline calls it when a step lets go of the parsed frame (hundreds of
  * MB of ArrayBuffers for millions of rows): V8 collects only when the JavaScript heap asks it to, and training

@@ -32,7 +32,7 @@ export class DistinctValues {
     else this.addNumbers(column.values, column.values.length);
   }
 
-  private addNumbers(numbers: Float64Array, rows: number): void {
+  private addNumbers(numbers: ArrayLike<number>, rows: number): void {
     this.see('number');
     const values = this.values!;
     for (let i = 0; i < rows; i++) {

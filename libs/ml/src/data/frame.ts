@@ -8,7 +8,8 @@ export interface NumericColumn {
   name: string;
   type: 'number' | 'integer' | 'boolean' | 'datetime';
   nullCount: number;
-  values: Float64Array;
+  /** Float64, or Float32 for a float feature column narrowed to what the engines read (narrowFloatColumns). */
+  values: Float64Array | Float32Array;
 }
 
 /** Text, dictionary-encoded: each row holds the code of its value in the column's dictionary. */

@@ -8,6 +8,7 @@ export { sha256File } from './sha256-file';
 export { bundlePieces, readBundle, type Bundle, type BundleArray } from './binary-bundle';
 export { frameSections, frameFromSections, withCompactStrings, type FrameSectionsMeta } from './frame-sections';
 export { sliceFrame } from './slice-frame';
+export { narrowFloatColumns } from './narrow-columns';
 export { frameRecords, cellValue } from './frame-records';
 export { recordsToFrame } from './records-to-frame';
 export { isMissing, parseBoolean, parseDatetime, parseInteger, parseNumber } from './cell-values';

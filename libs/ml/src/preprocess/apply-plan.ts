@@ -91,13 +91,13 @@ function codeFiller(column: StringColumn, valueOf: (code: number) => number): Fi
   };
 }
 
-function copyFiller(values: Float64Array): Filler {
+function copyFiller(values: ArrayLike<number>): Filler {
   return (out, src, from, to, cols, c) => {
     for (let r = from, at = from * cols + c; r < to; r++, at += cols) out[at] = values[src[r]];
   };
 }
 
-function datetimeFiller(ms: Float64Array, partOf: (ms: number) => number): Filler {
+function datetimeFiller(ms: ArrayLike<number>, partOf: (ms: number) => number): Filler {
   return (out, src, from, to, cols, c) => {
     for (let r = from, at = from * cols + c; r < to; r++, at += cols) {
       const t = ms[src[r]];
