@@ -47,8 +47,7 @@ async function startStack(dataDir: string): Promise<{ child: ChildProcess; outpu
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
   });
-  // With the node flags of package.json's start script.
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', join(REPO, 'scripts', 'start.mjs'), '--no-build'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO, 'scripts', 'start.mjs'), '--no-build'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
