@@ -134,7 +134,8 @@ describe('multi-node: processes with private disks, sharing only PostgreSQL, Tem
   it('changes nothing when the workers lose their local disks between steps', async () => {
     const created = await api.post('/v1/training-jobs', { ...longJob(datasetId, 300), execution: { device: 'cpu', pipeline: 'staged' } });
     await waitForTraining(api, created.body.id);
-    for (const name of ['cpu', 'gpu']) await rm(join(dirs[name], 'cache'), { recursive: true, force: true });
+    // The worker may be writing into its cache meanwhile (a file made after rm listed its folder): rm tries again.
+    for (const name of ['cpu', 'gpu']) await rm(join(dirs[name], 'cache'), { recursive: true, force: true, maxRetries: 5 });
     const job = await api.waitForJob(created.body.id, undefined, 120_000);
     assert.equal(job.status, 'completed', JSON.stringify(job.error));
   });
