@@ -5,6 +5,16 @@ import type { FrameColumn } from './frame';
 export const DISTINCT_CAP = 1000;
 
 /**
+ * A column's distinct values in one block, small enough to pass between threads: at most DISTINCT_CAP + 1 of them,
+ * `values` null once there were more (or the block mixed text and numbers).
+ */
+export interface DistinctPiece {
+  kind: 'number' | 'string' | null;
+  values: (number | string)[] | null;
+  mixed: boolean;
+}
+
+/**
  * Counts a column's distinct present values as its pieces arrive, exactly up to DISTINCT_CAP: enough to tell a
  * class label (a few values) from an id or a measurement (many), without holding a column's values. Once a
  * column passes the cap it costs nothing more.
@@ -24,6 +34,22 @@ export class DistinctValues {
     if (!this.values || piece.kind === 'empty') return;
     if (piece.kind === 'string' && piece.codes && piece.dictionary) this.addCodes(piece.codes, rows, (code) => textAt(piece.dictionary!, code));
     else if (piece.numbers) this.addNumbers(piece.numbers, rows);
+  }
+
+  /** The values seen so far, to be merged into another count with addPiece (a parser thread's block, say). */
+  piece(): DistinctPiece {
+    return { kind: this.kind, values: this.values ? [...this.values] : null, mixed: this.mixed };
+  }
+
+  addPiece(piece: DistinctPiece): void {
+    if (!this.values) return;
+    if (piece.kind) this.see(piece.kind);
+    if (piece.mixed) this.mixed = true;
+    if (!piece.values) return void (this.values = null);
+    for (const value of piece.values) {
+      this.values.add(value);
+      if (this.values.size > DISTINCT_CAP) return void (this.values = null);
+    }
   }
 
   addFrameColumn(column: FrameColumn): void {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { ColumnSummary } from '@trainyard/contracts';
-import { type BlockColumn, columnBuffers } from './csv/column-sink';
+import { digestColumns } from './csv/column-digest';
+import type { BlockColumn } from './csv/column-sink';
 import { settleColumnType } from './csv/block-columns';
 import { readCsvHeader } from './csv/csv-header';
 import { CsvWorkerPool } from './csv/csv-worker-pool';
@@ -18,8 +19,9 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Row count and column types of a CSV read as it arrives (an upload being received), block by block on the
- * parser threads, keeping no column: memory holds a few blocks whatever the file's size. Types and missing counts
- * are the ones a full read gives (readCsv), and a bad record fails with its line.
+ * parser threads, keeping no column: memory holds a few blocks whatever the file's size, and a thread sends back
+ * each column's digest rather than its values. Types and missing counts are the ones a full read gives (readCsv),
+ * and a bad record fails with its line.
  */
 export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>, blockBytes = BLOCK_BYTES): Promise<DatasetInspection> {
   let pool: CsvWorkerPool | null = null;
@@ -37,24 +39,27 @@ export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>, blockB
     // A file of one block is parsed here; threads start only once a second block shows there is more.
     const second = await blocks.next();
     if (!second.done) pool = CsvWorkerPool.acquire(Math.min(availableParallelism(), 4)).start();
-    const inline: ParseBlock = (bytes, o, start) => Promise.resolve(parseCsvBlock(bytes, start, bytes.length, o));
+    const inline: ParseBlock = (bytes, o, start) => Promise.resolve(digestColumns(parseCsvBlock(bytes, start, bytes.length, o)));
     const parse: ParseBlock = pool ? pool.parse.bind(pool) : inline;
     // Distinct counts stop at DISTINCT_CAP, so no string column needs more of its values than that.
-    const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows: Infinity, distinctCap: DISTINCT_CAP };
+    const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows: Infinity, distinctCap: DISTINCT_CAP, digest: true };
 
     const kinds = header.names.map(() => new Set<BlockColumn['kind']>());
     const nullCounts = header.names.map(() => 0);
     const distinct = header.names.map(() => new DistinctValues());
-    const append = (block: PlacedBlock, result: CsvBlockResult) => {
-      result.columns.forEach((column, i) => {
+    // Records per byte in the first block, so later blocks size their columns without counting their lines first.
+    let density = 0;
+    const append = (block: PlacedBlock, result: CsvBlockResult, index: number) => {
+      if (index === 0) density = block.rows / Math.max(1, block.length - block.start);
+      result.digests!.forEach((column, i) => {
         kinds[i].add(column.kind);
         nullCounts[i] += column.kind === 'empty' ? block.rows : column.nullCount;
-        distinct[i].addBlock(column, block.rows);
+        distinct[i].addPiece(column.distinct);
       });
-      pool?.recycle(columnBuffers(result.columns));
     };
+    const optionsFor = (bytes: number): CsvBlockOptions => (density > 0 ? { ...options, rowsHint: Math.ceil(bytes * density * 1.1) + 64 } : options);
     const rest = second.done ? blocks : prepend(second.value, blocks);
-    const placed = await parseInOrder(withFirst(first.value, bom + header.end, rest), parse, () => options, Infinity, header.lines + 1, 4, append);
+    const placed = await parseInOrder(withFirst(first.value, bom + header.end, rest), parse, optionsFor, Infinity, header.lines + 1, 4, append);
     const rows = placed.reduce((n, b) => n + b.rows, 0);
     if (rows === 0) throw datasetInvalid('file has a header but no data rows');
     const columns: ColumnSummary[] = header.names.map((name, i) => ({ name, type: settleColumnType(kinds[i]), nullCount: nullCounts[i], distinct: distinct[i].count }));

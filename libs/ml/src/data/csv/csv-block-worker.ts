@@ -1,5 +1,6 @@
 /** Worker-thread entry: parses the blocks it is sent and hands the typed columns back without copying them. */
 import { parentPort } from 'node:worker_threads';
+import { digestColumns } from './column-digest';
 import { columnBuffers } from './column-sink';
 import { type CsvBlockOptions, type CsvBlockResult, parseCsvBlock } from './parse-csv-block';
 import { SpareBuffers } from './spare-buffers';
@@ -31,7 +32,10 @@ parentPort!.on('message', (task: CsvWorkerMessage) => {
     return;
   }
   spare.give(task.spare);
-  const result = parseCsvBlock(new Uint8Array(task.buffer, 0, task.length), task.start, task.length, task.options, spare);
+  const parsed = parseCsvBlock(new Uint8Array(task.buffer, 0, task.length), task.start, task.length, task.options, spare);
+  const result = task.options.digest ? digestColumns(parsed) : parsed;
+  // A digested block's column buffers stay here for the next block.
+  if (result !== parsed) spare.give(columnBuffers(parsed.columns));
   // The block's bytes go back too, for the main thread to read a later block into.
   const reply: CsvBlockReply = { result, input: task.buffer };
   parentPort!.postMessage(reply, [task.buffer, ...columnBuffers(result.columns)]);

@@ -1,3 +1,4 @@
+import type { ColumnDigest } from './column-digest';
 import { type BlockColumn, ColumnSink } from './column-sink';
 import { type ColumnArrays, FRESH_ARRAYS } from './spare-buffers';
 
@@ -23,6 +24,8 @@ export interface CsvBlockOptions {
    * tell that it passed), and later strings get the code UNKEPT_STRING instead of a copy and a lookup.
    */
   distinctCap?: number;
+  /** Inspecting: hand back each column's digest (column-digest.ts) rather than its values. */
+  digest?: boolean;
 }
 
 /** A problem in the block; `lineOffset` counts line breaks from the block's start to the bad record. */
@@ -37,6 +40,8 @@ export interface CsvBlockResult {
   /** Line breaks consumed, so the caller can number the next block's lines. */
   lines: number;
   columns: BlockColumn[];
+  /** With `digest`: the columns' digests, and `columns` is empty. */
+  digests?: ColumnDigest[];
   error?: CsvBlockError;
 }
 
