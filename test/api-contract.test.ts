@@ -105,6 +105,34 @@ describe('REST contract: auth, tenants, tokens, datasets, jobs', () => {
     assertError(await viewer.get('/v1/datasets/not-a-uuid'), 404, 'DATASET_NOT_FOUND');
   });
 
+  it('reads the form in any order and refuses malformed multipart bodies with a 400 naming the part', async () => {
+    const boundary = 'trainyard-test-boundary';
+    const part = (headers: string, body: string) => `--${boundary}\r\n${headers}\r\n\r\n${body}\r\n`;
+    const file = (name: string, body: string) => part(`Content-Disposition: form-data; name="${name}"; filename="f.csv"\r\nContent-Type: text/csv`, body);
+    const field = (name: string, value: string) => part(`Content-Disposition: form-data; name="${name}"`, value);
+    const send = (body: string, contentType = `multipart/form-data; boundary=${boundary}`) => trainer.request('POST', '/v1/datasets', body, { 'content-type': contentType });
+    const fieldsOf = (res: { body: any }) => res.body.error.details.fields.map((f: any) => `${f.field}: ${f.message}`);
+
+    // The dashboard's form puts the file before the name.
+    const fileFirst = await send(file('file', 'a,b\n1,2\n3,4\n') + field('name', 'file-first') + `--${boundary}--\r\n`);
+    assert.equal(fileFirst.status, 201, JSON.stringify(fileFirst.body));
+    assert.equal(fileFirst.body.name, 'file-first');
+    assert.equal(fileFirst.body.rows, 2);
+
+    const truncated = await send(field('name', 'cut') + file('file', 'a,b\n1,2\n').slice(0, -2));
+    assertError(truncated, 400, 'VALIDATION_FAILED');
+    assert.match(truncated.body.error.message, /malformed multipart form: .*no closing boundary/);
+    assertError(await send(field('name', 'x'), 'multipart/form-data'), 400, 'VALIDATION_FAILED');
+    const elsewhere = await send(field('name', 'other') + file('upload', 'a\n1\n') + `--${boundary}--`);
+    assertError(elsewhere, 400, 'VALIDATION_FAILED');
+    assert.deepEqual(fieldsOf(elsewhere), ['upload: only the field `file` may hold a file']);
+    const two = await send(field('name', 'two') + file('file', 'a\n1\n') + file('file', 'a\n2\n') + `--${boundary}--`);
+    assert.deepEqual(fieldsOf(two), ['file: send one file']);
+    const none = await send(field('name', 'none') + `--${boundary}--`);
+    assert.deepEqual(fieldsOf(none), ['file: required']);
+    for (const refused of ['cut', 'other', 'two', 'none']) assert.equal((await viewer.get(`/v1/datasets?name=${refused}`)).body.total, 0, `${refused} was kept`);
+  });
+
   it('validates training job bodies field by field', async () => {
     const ds = await trainer.uploadDataset('val', binaryCsv(50, 3));
     const bad = await trainer.post('/v1/training-jobs', {

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import busboy from 'busboy';
 import type { Request } from 'express';
 import type { StoredObject } from '@trainyard/contracts';
 import { MlError, detectFormat, inspectCsvStream, inspectDataset, type DatasetFormat, type DatasetInspection } from '@trainyard/ml';
 import { fanOut, type Storage } from '@trainyard/storage';
 import { ApiError, validationFailed } from '../common/api-error';
+import { FormInterrupted, MalformedForm, fieldText, formBoundary, formParts } from './form-parts';
+import { requestChunks } from './request-chunks';
 
 /** Bytes of a file's head that decide its format. */
 const HEAD_BYTES = 4096;
@@ -49,57 +49,45 @@ export function receiveScratchUpload(req: Request, storage: Storage, maxBytes: n
   return receiveMultipartFile(req, { storage, maxBytes, keyFor: () => key, inspect: false });
 }
 
+/** Fields of a form at most, besides the file; each at most FIELD_BYTES. */
+const MAX_FIELDS = 10;
+const FIELD_BYTES = 64 * 1024;
+
 async function receiveMultipartFile(req: Request, target: UploadTarget): Promise<ReceivedFile & { inspection?: DatasetInspection }> {
   if (!req.is('multipart/form-data')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'upload files as multipart/form-data with a `file` field');
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 }, defParamCharset: 'utf8' });
-  } catch (err) {
-    throw malformed(err);
-  }
   const fields: Record<string, string> = {};
   let stored: (ReceivedFile & { inspection?: DatasetInspection }) | null = null;
-  const done = new Promise<void>((resolve, reject) => {
-    let file: Promise<void> | null = null;
-    const fail = (err: unknown) => {
-      req.unpipe(parser);
-      req.resume(); // the rest of the body is read and dropped, so the connection can answer
-      reject(err);
-    };
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) return fail(validationFailed([{ field: name, message: 'longer than 65536 bytes' }]));
-      fields[name] = value;
-    });
-    parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || file) {
-        stream.resume();
-        if (name === 'file') fail(validationFailed([{ field: 'file', message: 'send one file' }]));
-        return;
-      }
-      file = ingest(stream, info.filename ?? '', target).then((result) => void (stored = result), fail);
-    });
-    for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
-      parser.on(limit, () => fail(validationFailed([{ field: 'form', message: `too many parts (${limit.replace('Limit', '')})` }])));
-    }
-    parser.on('error', (err) => fail(malformed(err)));
-    parser.on('close', () => {
-      if (!file) return fail(validationFailed([{ field: 'file', message: 'required' }]));
-      void file.then(resolve, reject);
-    });
-    req.on('aborted', () => fail(new ApiError('VALIDATION_FAILED', 'the upload was interrupted', { fields: [{ field: 'file', message: 'incomplete' }] })));
-    req.pipe(parser);
-  });
+  const body = requestChunks(req);
   try {
-    await done;
+    const boundary = formBoundary(req.headers['content-type']);
+    let fieldCount = 0;
+    for await (const part of formParts(body.chunks, boundary, { parts: MAX_FIELDS + 2, headerBytes: 16 * 1024 })) {
+      if (part.filename === undefined) {
+        if (++fieldCount > MAX_FIELDS) throw validationFailed([{ field: 'form', message: 'too many parts (fields)' }]);
+        const value = await fieldText(part.body, FIELD_BYTES);
+        if (value === null) throw validationFailed([{ field: part.name, message: `longer than ${FIELD_BYTES} bytes` }]);
+        fields[part.name] = value;
+      } else if (part.name !== 'file') {
+        throw validationFailed([{ field: part.name, message: 'only the field `file` may hold a file' }]);
+      } else if (stored) {
+        throw validationFailed([{ field: 'file', message: 'send one file' }]);
+      } else {
+        stored = await ingest(part.body, part.filename, target);
+      }
+    }
+    if (!stored) throw validationFailed([{ field: 'file', message: 'required' }]);
   } catch (err) {
+    body.drain();
     await (stored as ReceivedFile | null)?.discard();
+    if (err instanceof MalformedForm) throw malformed(err);
+    if (err instanceof FormInterrupted) throw new ApiError('VALIDATION_FAILED', 'the upload was interrupted', { fields: [{ field: 'file', message: 'incomplete' }] });
     throw err;
   }
-  return { ...stored!, fields };
+  return { ...stored, fields };
 }
 
 /** Streams one file part into the store, hashing it and (for CSV) parsing it on the way; removes it on failure. */
-async function ingest(stream: Readable, originalName: string, target: UploadTarget): Promise<ReceivedFile & { inspection?: DatasetInspection }> {
+async function ingest(stream: AsyncIterable<Buffer>, originalName: string, target: UploadTarget): Promise<ReceivedFile & { inspection?: DatasetInspection }> {
   let key: string | null = null;
   const discard = async () => {
     if (key) await target.storage.delete(key).catch(() => undefined);
