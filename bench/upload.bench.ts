@@ -9,7 +9,7 @@
 import { numericCsv, stringHeavyCsv } from './support/bench-data';
 import { uploadDatasetFile } from './support/job-runs';
 import { loadAverage } from './support/machine-load';
-import { resetPeakRss, statusBytes } from './support/proc-status';
+import { cpuSeconds, ownCpuSecondsWithChildren, resetPeakRss, statusBytes } from './support/proc-status';
 import { runPeerTimed } from './support/python-peer';
 import { runBench } from './support/run-bench';
 import { startServiceStack, type ServiceStack } from './support/service-stack';
@@ -23,6 +23,7 @@ const mb = (bytes: number) => fmt(bytes / 2 ** 20, 0);
 
 interface PolarsRead {
   seconds: number;
+  cpuSeconds: number;
   rows: number;
   cols: number;
   peakRss: number;
@@ -30,19 +31,24 @@ interface PolarsRead {
 
 let uploads = 0;
 
-/** One upload with the API's peak RSS during it; a fresh name each time, so nothing is answered from a previous upload. */
-async function upload(stack: ServiceStack, path: string): Promise<{ seconds: number; peakRss: number; body: any }> {
+/**
+ * One upload with the API's peak RSS and CPU during it, and the client's CPU (curl, or this process when it sends
+ * the file itself); a fresh name each time, so nothing is answered from a previous upload.
+ */
+async function upload(stack: ServiceStack, path: string): Promise<{ seconds: number; peakRss: number; apiCpu: number; clientCpu: number; body: any }> {
   resetPeakRss(stack.api.pid);
+  const apiCpu = cpuSeconds(stack.api.pid);
+  const clientCpu = ownCpuSecondsWithChildren();
   const { seconds, body } = await uploadDatasetFile(stack.client, `upload-${uploads++}`, path);
-  return { seconds, peakRss: statusBytes('VmHWM', stack.api.pid), body };
+  return { seconds, peakRss: statusBytes('VmHWM', stack.api.pid), apiCpu: cpuSeconds(stack.api.pid) - apiCpu, clientCpu: ownCpuSecondsWithChildren() - clientCpu, body };
 }
 
 async function versusPolars(stack: ServiceStack, label: string, file: { path: string; bytes: number }, target: string): Promise<void> {
-  const runs: { api: number; apiPeak: number; polars: number; polarsWall: number; polarsPeak: number; body: any }[] = [];
+  const runs: { api: number; apiPeak: number; apiCpu: number; clientCpu: number; polars: number; polarsCpu: number; polarsWall: number; polarsPeak: number; body: any }[] = [];
   for (let i = 0; i < REPEATS; i++) {
     const api = await upload(stack, file.path);
     const polars = await runPeerTimed<PolarsRead>('read_csv.py', ['polars', file.path]);
-    runs.push({ api: api.seconds, apiPeak: api.peakRss, polars: polars.result.seconds, polarsWall: polars.wallSeconds, polarsPeak: polars.result.peakRss, body: api.body });
+    runs.push({ ...api, api: api.seconds, apiPeak: api.peakRss, polars: polars.result.seconds, polarsCpu: polars.result.cpuSeconds, polarsWall: polars.wallSeconds, polarsPeak: polars.result.peakRss });
   }
   const med = (f: (r: (typeof runs)[number]) => number) => percentile(runs.map(f), 50);
   const types: Record<string, number> = {};
@@ -53,6 +59,7 @@ async function versusPolars(stack: ServiceStack, label: string, file: { path: st
   report('polars.read_csv: read (s), process wall (s)', `${fmt(med((r) => r.polars))}  ${fmt(med((r) => r.polarsWall))}`);
   reportPairedRatio('API upload / polars read', med((r) => r.api) / med((r) => r.polars), runs.map((r) => r.api / r.polars), target, 2);
   report('API upload / polars process wall', fmt(med((r) => r.api) / med((r) => r.polarsWall), 2));
+  report('CPU (s): API, the client sending, polars read', `${fmt(med((r) => r.apiCpu))}  ${fmt(med((r) => r.clientCpu))}  ${fmt(med((r) => r.polarsCpu))}`);
   report('peak RSS: API during the upload / polars (MB)', `${mb(med((r) => r.apiPeak))} / ${mb(med((r) => r.polarsPeak))}`);
 }
 

@@ -1,19 +1,78 @@
-import { openAsBlob } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { request } from 'node:http';
 import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { ApiClient } from '../../test/support/http';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 
-/** Uploads a file as a dataset, streamed from disk (the client never holds the file); seconds from request to answer. */
+/**
+ * Uploads a file as a dataset as a user does from a shell, with `curl -F` (plain node:http when there is no curl):
+ * streamed from disk, so the client never holds the file, and the client's own CPU stays small. On the 2 cores the
+ * server runs on, that matters: for 250 MB curl spends 0.15 s, node:http about 0.5 s, and fetch with a FormData of
+ * the file's Blob 3 s. Seconds from request to answer.
+ */
 export async function uploadDatasetFile(api: ApiClient, name: string, path: string): Promise<{ id: string; seconds: number; body: any }> {
-  const form = new FormData();
-  form.set('name', name);
-  form.set('file', await openAsBlob(path), basename(path));
   const t0 = performance.now();
-  const res = await api.request('POST', '/v1/datasets', form);
+  const { status, text } = (await curlUpload(api, name, path)) ?? (await httpUpload(api, name, path));
   const seconds = (performance.now() - t0) / 1000;
-  if (res.status !== 201 && res.status !== 200) throw new Error(`upload of ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.id as string, seconds, body: res.body };
+  if (status !== 201 && status !== 200) throw new Error(`upload of ${path}: ${status} ${text}`);
+  const body = JSON.parse(text);
+  return { id: body.id as string, seconds, body };
+}
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+/** The upload by curl, or null when there is no curl. */
+function curlUpload(api: ApiClient, name: string, path: string): Promise<Answer | null> {
+  return new Promise((resolve, reject) => {
+    const args = ['-sS', '-o', '-', '-w', '\n%{http_code}', '-H', `authorization: Bearer ${api.token}`, '-F', `name=${name}`, '-F', `file=@${path};type=text/csv`, `${api.baseUrl}/v1/datasets`];
+    const child = spawn('curl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? resolve(null) : reject(e)));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`curl exited with ${code}: ${Buffer.concat(err).toString()}`));
+      const text = Buffer.concat(out).toString('utf8');
+      const cut = text.lastIndexOf('\n');
+      resolve({ status: Number(text.slice(cut + 1)), text: text.slice(0, cut) });
+    });
+  });
+}
+
+/** The same multipart form over node:http, the file piped from disk in 1 MiB reads. */
+async function httpUpload(api: ApiClient, name: string, path: string): Promise<Answer> {
+  const boundary = `----bench${randomBytes(12).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\n${name}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${basename(path)}"\r\nContent-Type: text/csv\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const size = (await stat(path)).size;
+  return new Promise((resolve, reject) => {
+    const req = request(`${api.baseUrl}/v1/datasets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
+    });
+    req.on('response', (res) => {
+      const pieces: Buffer[] = [];
+      res.on('data', (d: Buffer) => pieces.push(d)).on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(pieces).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.write(head);
+    pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), async function* (file) {
+      yield* file;
+      yield tail;
+    }, req).catch(reject);
+  });
 }
 
 /** Polls a job every `intervalMs` until it is terminal, so the time a client sees it end is off by at most that. */
