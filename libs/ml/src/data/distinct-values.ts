@@ -88,6 +88,15 @@ export class DistinctValues {
   }
 }
 
+/**
+ * The piece of a block's string column straight from its dictionary, which holds each present string of the block
+ * once (an inspection keeps at most DISTINCT_CAP + 1): no pass over the rows' codes.
+ */
+export function dictionaryPiece(dictionary: { bytes: Uint8Array; ends: Int32Array }): DistinctPiece {
+  const size = dictionary.ends.length;
+  return { kind: 'string', values: size > DISTINCT_CAP ? null : Array.from({ length: size }, (_, code) => textAt(dictionary, code)), mixed: false };
+}
+
 function textAt(dictionary: { bytes: Uint8Array; ends: Int32Array }, code: number): string {
   const start = code === 0 ? 0 : dictionary.ends[code - 1];
   return Buffer.from(dictionary.bytes.buffer, dictionary.bytes.byteOffset, dictionary.bytes.byteLength).toString('utf8', start, dictionary.ends[code]);

@@ -13,7 +13,12 @@ import { datasetInvalid } from './dataset-invalid';
 import { DISTINCT_CAP, DistinctValues } from './distinct-values';
 import type { DatasetInspection } from './inspect-dataset';
 
-const BLOCK_BYTES = 8 * 2 ** 20;
+/**
+ * Small blocks keep an upload's pipeline short: the API holds a few of them at once, and what is parsed after the
+ * last byte arrives is about one block per thread. Measured against 8 MiB: the 2M × 30 upload peaks at 293 MB rather
+ * than 372, and 1M × 12 strings takes 0.77 s rather than 0.89.
+ */
+const BLOCK_BYTES = 2 * 2 ** 20;
 const DELIMITER_SAMPLE_BYTES = 64 * 1024;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -39,7 +44,7 @@ export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>, blockB
     // A file of one block is parsed here; threads start only once a second block shows there is more.
     const second = await blocks.next();
     if (!second.done) pool = CsvWorkerPool.acquire(Math.min(availableParallelism(), 4)).start();
-    const inline: ParseBlock = (bytes, o, start) => Promise.resolve(digestColumns(parseCsvBlock(bytes, start, bytes.length, o)));
+    const inline: ParseBlock = (bytes, o, start) => Promise.resolve(digestColumns(parseCsvBlock(bytes, start, bytes.length, o), o.manyDistinct));
     const parse: ParseBlock = pool ? pool.parse.bind(pool) : inline;
     // Distinct counts stop at DISTINCT_CAP, so no string column needs more of its values than that.
     const options: CsvBlockOptions = { delimiter, width: header.names.length, maxRows: Infinity, distinctCap: DISTINCT_CAP, digest: true };
@@ -57,7 +62,11 @@ export async function inspectCsvStream(chunks: AsyncIterable<Uint8Array>, blockB
         distinct[i].addPiece(column.distinct);
       });
     };
-    const optionsFor = (bytes: number): CsvBlockOptions => (density > 0 ? { ...options, rowsHint: Math.ceil(bytes * density * 1.1) + 64 } : options);
+    const optionsFor = (bytes: number): CsvBlockOptions => {
+      // Columns past the cap need no more counting: blocks skip it (most of a digest's work on a continuous column).
+      const manyDistinct = distinct.flatMap((d, i) => (d.count === null ? [i] : []));
+      return { ...options, manyDistinct, ...(density > 0 ? { rowsHint: Math.ceil(bytes * density * 1.1) + 64 } : {}) };
+    };
     const rest = second.done ? blocks : prepend(second.value, blocks);
     const placed = await parseInOrder(withFirst(first.value, bom + header.end, rest), parse, optionsFor, Infinity, header.lines + 1, 4, append);
     const rows = placed.reduce((n, b) => n + b.rows, 0);

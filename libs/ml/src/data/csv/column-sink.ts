@@ -80,6 +80,8 @@ export class ColumnSink {
   /** Present strings so far, and whether they are stored without a lookup (see pushString). */
   private strings = 0;
   private unique = false;
+  /** Whether a string is looked up in the dictionary, and so needs its hash: not once unique, nor past the cap. */
+  private lookups = true;
 
   /** `capacity`: the most rows the block can hold (its line count), so columns are allocated once. */
   constructor(
@@ -165,7 +167,7 @@ export class ColumnSink {
     const delimiter = this.delimiter;
     let i = start;
     let hash = HASH_BASIS;
-    if (this.unique) {
+    if (!this.lookups) {
       for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) if (c === Byte.QUOTE) return -1;
     } else {
       for (let c = b[i]; c !== delimiter && c !== Byte.LF; c = b[++i]) {
@@ -362,9 +364,15 @@ export class ColumnSink {
    */
   private pushString(row: number, b: Uint8Array, s: number, e: number, hash: number | null): void {
     const dictionary = this.dictionary!;
-    if (dictionary.size > this.keepAtMost) return this.pushCode(row, UNKEPT_STRING);
+    if (dictionary.size > this.keepAtMost) {
+      this.lookups = false;
+      return this.pushCode(row, UNKEPT_STRING);
+    }
     const code = this.unique ? dictionary.appendValue(b, s, e) : hash === null ? dictionary.codeOf(b, s, e) : dictionary.codeOfHashed(b, s, e, hash);
-    if (++this.strings === UNIQUE_PROBE) this.unique = dictionary.size >= UNIQUE_PROBE * UNIQUE_SHARE;
+    if (++this.strings === UNIQUE_PROBE && dictionary.size >= UNIQUE_PROBE * UNIQUE_SHARE) {
+      this.unique = true;
+      this.lookups = false;
+    }
     this.pushCode(row, code);
   }
 

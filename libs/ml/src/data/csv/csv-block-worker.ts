@@ -33,7 +33,7 @@ parentPort!.on('message', (task: CsvWorkerMessage) => {
   }
   spare.give(task.spare);
   const parsed = parseCsvBlock(new Uint8Array(task.buffer, 0, task.length), task.start, task.length, task.options, spare);
-  const result = task.options.digest ? digestColumns(parsed) : parsed;
+  const result = task.options.digest ? digestColumns(parsed, task.options.manyDistinct) : parsed;
   // A digested block's column buffers stay here for the next block.
   if (result !== parsed) spare.give(columnBuffers(parsed.columns));
   // The block's bytes go back too, for the main thread to read a later block into.

@@ -26,6 +26,8 @@ export interface CsvBlockOptions {
   distinctCap?: number;
   /** Inspecting: hand back each column's digest (column-digest.ts) rather than its values. */
   digest?: boolean;
+  /** Columns already known to hold more distinct values than the cap: their digests count none. */
+  manyDistinct?: readonly number[];
 }
 
 /** A problem in the block; `lineOffset` counts line breaks from the block's start to the bad record. */
