@@ -150,7 +150,7 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o711 : 0o700 });
   if (!env.TRAINYARD_STORAGE_URL) moveLegacyFiles(dataDir);
   /** @type {NodeJS.ProcessEnv} */
-  const childEnv = { ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) };
+  const childEnv = services.serviceEnv({ ...env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir, TRAINYARD_HOST: host, TRAINYARD_PORT: String(apiPort) });
   childEnv.TEMPORAL_NAMESPACE ??= 'default';
 
   /** @type {[number, string][]} */

@@ -29,7 +29,7 @@ function checkEnvironment() {
 async function main() {
   checkEnvironment();
   const tools = ensureSetup({ temporal: false, build: !process.argv.includes('--no-build') });
-  const { spawnService, SERVICE_NODE_ARGS } = await import('./services.mjs');
+  const { spawnService, serviceEnv, SERVICE_NODE_ARGS } = await import('./services.mjs');
   const { Supervisor } = await import('./supervisor.mjs');
   const keeper = new Supervisor(say);
   let stopping = false;
@@ -46,7 +46,7 @@ async function main() {
 
   const dataDir = path.resolve(process.env.TRAINYARD_DATA_DIR ?? path.join(repoRoot, '.data'));
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir };
+  const env = serviceEnv({ ...process.env, ...toolEnv(tools), TRAINYARD_DATA_DIR: dataDir });
   const entry = path.join(repoRoot, 'dist', 'apps', 'worker', 'src', 'main.js');
   say(`joining Temporal at ${env.TEMPORAL_ADDRESS} (queues ${env.TRAINYARD_WORKER_QUEUES ?? 'cpu'}); local cache in ${dataDir}`);
   keeper.keep('worker', () => spawnService('worker', process.execPath, [...SERVICE_NODE_ARGS, entry], { env }));

@@ -65,6 +65,8 @@ export async function startServiceStack(options: StackOptions = {}): Promise<Ser
     TRAINYARD_ADMIN_TOKEN: token,
     TRAINYARD_QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}-`,
     TRAINYARD_MAX_UPLOAD_BYTES: String(4 * 1024 ** 3),
+    // As npm start runs them (serviceEnv in scripts/services.mjs).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     ...options.env,
   };
   // As npm start runs them (SERVICE_NODE_ARGS in scripts/services.mjs; spawnService adds --enable-source-maps).
