@@ -1,4 +1,5 @@
 import { MlError } from '../errors';
+import { forEachScoreGroup, sortedOutcomes } from './score-groups';
 
 /** Most points a curve returns, so a dashboard draws it at once whatever the test set's size. */
 export const MAX_CURVE_POINTS = 200;
@@ -26,21 +27,18 @@ interface Sweep {
 }
 
 function sweep(positive: ArrayLike<boolean>, scores: ArrayLike<number>): Sweep {
-  const n = scores.length;
-  if (positive.length !== n) throw new MlError('INTERNAL', `Expected ${n} outcomes, got ${positive.length}`);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  if (positive.length !== scores.length) throw new MlError('INTERNAL', `Expected ${scores.length} outcomes, got ${positive.length}`);
   const out: Sweep = { thresholds: [], truePositives: [], falsePositives: [], positives: 0, negatives: 0 };
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < n; i++) {
-    if (positive[order[i]!]) tp++;
-    else fp++;
-    // Tied scores are one threshold: record once the last of them is counted.
-    if (i + 1 < n && scores[order[i + 1]!] === scores[order[i]!]) continue;
-    out.thresholds.push(scores[order[i]!]!);
+  // Tied scores are one threshold.
+  forEachScoreGroup(sortedOutcomes(positive, scores), true, (score, p, q) => {
+    tp += p;
+    fp += q;
+    out.thresholds.push(score);
     out.truePositives.push(tp);
     out.falsePositives.push(fp);
-  }
+  });
   out.positives = tp;
   out.negatives = fp;
   return out;
