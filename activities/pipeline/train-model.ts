@@ -117,9 +117,9 @@ export async function trainModel(deps: ActivityDeps, ctx: StepContext, input: St
         await ctx.jobs.recordMetrics(input.jobId, points);
         await ctx.jobs.setProgress(input.jobId, STAGE_PROGRESS.train + (span * e.round) / e.totalRounds);
       }
-      // The last round is not reported: a trial that has finished training completes, since pruning it then
-      // would only throw the work away.
-      if (input.trial && !reporting && e.round < e.totalRounds && Date.now() - lastReport >= TRIAL_REPORT_INTERVAL_MS) {
+      // Only a study with a pruner hears from its trials (each report is a turn of its workflow); the last round
+      // is not reported: a trial that has finished training completes, since pruning it then would only throw the work away.
+      if (input.trial?.objective && !reporting && e.round < e.totalRounds && Date.now() - lastReport >= TRIAL_REPORT_INTERVAL_MS) {
         lastReport = Date.now();
         reporting = true;
         void reportTrialProgress(deps, input.trial, e).then((stop) => {

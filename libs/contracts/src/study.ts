@@ -46,7 +46,11 @@ export interface TrialState {
 export interface TrialLink {
   studyWorkflowId: string;
   number: number;
-  /** The study's objective: trials report it per round where their engine can compute it, else their loss. */
+  /**
+   * The study's objective, given when the study has a pruner: trials then report it per round where their engine
+   * can compute it, else their loss. Without it a trial reports nothing to its study (its rounds are in its job's
+   * metric series, where the API reads intermediate values).
+   */
   objective?: { metric: string; direction: 'minimize' | 'maximize' };
 }
 
