@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Device, InputScaling, JobError, ModelType, ModelVersionRef, TrainingSpec } from '@trainyard/contracts';
 import { EventStore, JobStore, ModelAlias, ModelAliasEvent, ModelVersion, Study, StudyTrial, TrainingJob, buildTrainingJob, notifyStudy, type BestTrial, type StudyStatus } from '@trainyard/db';
 import { objectKeys } from '@trainyard/storage';
@@ -40,8 +39,38 @@ export function scalingsFor(study: Pick<Study, 'job' | 'searchSpace'>): InputSca
 }
 
 
+/** How many studies' rows a worker keeps: those whose workflows it runs now. */
+const KEPT_STUDIES = 64;
+
+/**
+ * Study rows as the trial bookkeeping reads them: a study's name, tenant, job and search never change once it is
+ * created, so each worker reads a study once rather than once per trial.
+ */
+class StudyRows {
+  private readonly rows = new Map<string, Promise<Study>>();
+
+  constructor(private readonly deps: ActivityDeps) {}
+
+  get(id: string): Promise<Study> {
+    let row = this.rows.get(id);
+    if (row) {
+      // Most recently used last, so the oldest goes first.
+      this.rows.delete(id);
+      this.rows.set(id, row);
+      return row;
+    }
+    row = this.deps.orm.em.fork().findOneOrFail(Study, { id });
+    // A failed read is not kept: the next trial reads again.
+    row.catch(() => this.rows.delete(id));
+    this.rows.set(id, row);
+    if (this.rows.size > KEPT_STUDIES) this.rows.delete(this.rows.keys().next().value!);
+    return row;
+  }
+}
+
 /** A study's bookkeeping: short database writes, run as local activities on the worker that runs the study. */
 export function createStudyActivities(deps: ActivityDeps) {
+  const studies = new StudyRows(deps);
   return {
     /** Where the study's trials train: the device its job asks for, as a job would be placed. */
     async placeStudy(input: { studyId: string; queuePrefix: string }): Promise<{ device: Device; spec: TrainingSpec; tenantId: string; scalings: InputScaling[] }> {
@@ -53,35 +82,35 @@ export function createStudyActivities(deps: ActivityDeps) {
 
     /** Creates trial `number`'s job (the study's job with the suggested params) and its trial row. */
     async startTrialJob(input: { studyId: string; studyWorkflowId: string; number: number; params: Record<string, unknown> }): Promise<{ jobId: string; spec: TrainingSpec; scaling: InputScaling }> {
-      const em = deps.orm.em.fork();
-      const study = await em.findOneOrFail(Study, { id: input.studyId });
+      const study = await studies.get(input.studyId);
       const jobId = trialJobId(study.id, input.number);
       const spec = trialSpec(study, input.params);
-      if (!(await em.findOne(TrainingJob, { id: jobId }, { fields: ['id'] }))) {
-        const job = buildTrainingJob({
-          tenantId: study.tenantId,
-          spec,
-          tags: { ...(study.job.tags ?? {}), study: study.name, trial: String(input.number) },
-          notes: null,
-          createdBy: `study:${study.name}`,
-          studyId: study.id,
-        });
-        job.id = jobId;
-        // A trial runs inside its study's workflow: that is where Temporal shows it.
-        job.workflowId = input.studyWorkflowId;
-        try {
-          await em.persistAndFlush(job);
-          await new JobStore(em).log(jobId, { level: 'info', message: `trial ${input.number} of study ${study.name}`, data: { params: input.params } });
-        } catch (err) {
-          if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      // The job, its first log line, the trial row and the study's notice commit together: one commit per trial, not
+      // four, on the path between one trial and the next. A retry finds the job and still gets its trial row.
+      await deps.orm.em.fork().transactional(async (tx) => {
+        if (!(await tx.findOne(TrainingJob, { id: jobId }, { fields: ['id'] }))) {
+          const job = buildTrainingJob({
+            tenantId: study.tenantId,
+            spec,
+            tags: { ...(study.job.tags ?? {}), study: study.name, trial: String(input.number) },
+            notes: null,
+            createdBy: `study:${study.name}`,
+            studyId: study.id,
+          });
+          job.id = jobId;
+          // A trial runs inside its study's workflow: that is where Temporal shows it.
+          job.workflowId = input.studyWorkflowId;
+          await tx.persistAndFlush(job);
+          await new JobStore(tx).log(jobId, { level: 'info', message: `trial ${input.number} of study ${study.name}`, data: { params: input.params } });
         }
-      }
-      // Outside the branch above: a retry after a crash between the two writes still gets its trial row.
-      await em.getConnection().execute(
-        `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
-        [study.id, input.number, JSON.stringify(input.params), jobId],
-      );
-      await notifyStudy(em, study.id, 'trial');
+        await tx.getConnection().execute(
+          `insert into study_trials (study_id, number, status, params, job_id, created_at) values (?, ?, 'running', ?::jsonb, ?, now()) on conflict do nothing`,
+          [study.id, input.number, JSON.stringify(input.params), jobId],
+          'run',
+          tx.getTransactionContext(),
+        );
+        await notifyStudy(tx, study.id, 'trial');
+      });
       return { jobId, spec, scaling: scalingOf(spec) };
     },
 

@@ -26,7 +26,8 @@ export const NOTIFY_CHANGED_JOBS = `select j.id, pg_notify(?, json_build_object(
 /** Announces a change to a study's trials or status (one small statement; the study's rows are already written). */
 export async function notifyStudy(em: EntityManager, studyId: string, kind: StudyNoticeKind): Promise<void> {
   const notice: LiveNotice = { kind, study: studyId };
-  await em.getConnection().execute(`select pg_notify(?, ?)`, [LIVE_CHANNEL, JSON.stringify(notice)]);
+  // Inside a transaction, the notice goes out when it commits, so a listener finds what it announces.
+  await em.getConnection().execute(`select pg_notify(?, ?)`, [LIVE_CHANNEL, JSON.stringify(notice)], 'all', em.getTransactionContext());
 }
 
 /** Reads a notification's payload; anything malformed is ignored by the caller. */
