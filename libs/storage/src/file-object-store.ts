@@ -36,7 +36,7 @@ export class FileObjectStore implements ObjectStore {
     try {
       const handle = await open(temporary, 'wx', 0o600);
       try {
-        if (body instanceof Uint8Array) storedBytes = await writeAll(handle, body);
+        if (body instanceof Uint8Array) storedBytes = await writeAllOf(handle, [body]);
         else storedBytes = await writeCoalesced(handle, body, options.durable === true);
         if (options.durable) await handle.sync();
       } finally {
@@ -186,12 +186,6 @@ async function writeCoalesced(handle: FileHandle, body: Iterable<Uint8Array> | A
     await (syncing as Promise<void> | null);
   }
   return written;
-}
-
-async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<number> {
-  let done = 0;
-  while (done < chunk.byteLength) done += (await handle.write(chunk, done, chunk.byteLength - done)).bytesWritten;
-  return done;
 }
 
 /** Writes the chunks end to end with as few writev calls as the kernel allows. */
