@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ownCpuSecondsWithChildren } from './proc-status';
 
 interface CpuSample {
   /** All CPUs' busy and total clock ticks since boot (/proc/stat). */
@@ -12,11 +13,8 @@ function sample(): CpuSample {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
   const idle = cpu[3]! + cpu[4]!;
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-  // utime, stime, cutime, cstime are fields 14-17 of the stat line, 12-15 after the command name.
-  const own = fields[11]! + fields[12]! + fields[13]! + fields[14]!;
-  return { busy: total - idle, total, own };
+  // In clock ticks, as /proc/stat counts (100 a second).
+  return { busy: total - idle, total, own: Math.round(ownCpuSecondsWithChildren() * 100) };
 }
 
 /**
