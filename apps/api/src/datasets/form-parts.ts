@@ -119,7 +119,7 @@ class FormReader {
     }
   }
 
-  /** Just past a delimiter: true at the closing one (`--`), false when a part follows (transport padding and CRLF are consumed). */
+  /** Just past a delimiter: true at the closing one (`--`), false when a part follows (its transport padding skipped, the CRLF left for headerBlock). */
   async atCloseDelimiter(): Promise<boolean> {
     await this.atLeast(2);
     if (this.pending[0] === DASH && this.pending[1] === DASH) return true;
